@@ -1,0 +1,78 @@
+"""Find when a clause says something is to happen, and resolve the year.
+
+A deadline is a future time ("by the end of the year", "in 2022", "by early
+2022", "by next year", "this Fall") or an event or condition ("by the 54th SCM",
+"when all required actions are complete"), resolved against the meeting date.
+Past and present times ("earlier this year", "held in 2020") are not deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from scmgraph.meeting import MONTHS
+
+SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter|spring|summer|fall|autumn|winter)"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
+
+
+@dataclass(frozen=True)
+class FoundDeadline:
+    text: str
+    year: int | None
+    begin: int  # index in the searched text
+    end: int
+
+
+def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
+    """Ordered (pattern, resolver) pairs; a resolver maps a match to a year or None."""
+
+    def literal(match: re.Match[str]) -> int | None:
+        found = re.search(r"\d{4}", match.group())
+        return int(found.group()) if found else None
+
+    return [
+        (re.compile(r"\bby the end of (?:the|this) year\b"), lambda m: year),
+        (re.compile(r"\bby the end of next year\b"), lambda m: year + 1),
+        (re.compile(rf"\bby (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (re.compile(r"\b(?:by|within|during|in) next year\b|\bnext year\b"), lambda m: year + 1),
+        (re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][^,.;]*?(?=[,.;]|$| to | in )"),
+         literal),
+        (re.compile(r"\bby the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+         lambda m: None),
+        (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),
+        (re.compile(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (re.compile(r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
+                    r"met|ready|finished|concluded)\b"), lambda m: None),
+    ]
+
+
+def find_deadline(text: str, meeting_date: dt.date | None) -> FoundDeadline | None:
+    """The first deadline in ``text``, or None."""
+    if meeting_date is None:
+        return None
+    for pattern, resolve in _patterns(meeting_date.year):
+        for match in pattern.finditer(text):
+            year = resolve(match)  # type: ignore[operator]
+            phrase = match.group()
+            if year is not None and not _is_future(phrase, year, meeting_date):
+                continue
+            if re.search(r"\b(?:earlier|last|previous|past|since)\s+$", text[: match.start()]):
+                continue
+            return FoundDeadline(phrase, year, match.start(), match.end())
+    return None
+
+
+def _is_future(phrase: str, year: int, meeting: dt.date) -> bool:
+    """Whether a time with a resolved year lies after the meeting."""
+    if year > meeting.year:
+        return True
+    if year < meeting.year:
+        return False
+    if phrase.startswith("by") or phrase.startswith("this"):
+        return True
+    month = re.search(MONTH, phrase)
+    return bool(month) and MONTHS[month.group().lower()] > meeting.month

@@ -1,0 +1,382 @@
+"""Find the named entities of a communiqué and where each sentence names them.
+
+Two sources feed one catalogue per document: the curated registry, and
+discovery from the text itself — inline definitions "Long Name (ACRO)", title-case
+phrases ending in a head noun ("... Joint Statement", "... Working group"),
+people introduced by a rank or title ("President Biden"), and the meeting's own
+heads and city. Types of discovered entities come from their head noun
+(data/discovery.yaml), so nothing here names an entity of the corpus.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scmgraph.model import Entity, MeetingFacts, Mention, Sentence, SourceFile
+from scmgraph.registry import Registry, name_key, slugify
+
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
+YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
+SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
+MONTHS = frozenset(
+    "January February March April May June July August September October November December".split()
+)
+NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
+DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A way of writing an entity that the matcher looks for."""
+
+    text: str
+    entity: str  # Entity.key
+    case_sensitive: bool
+    plural: bool = False  # also match with a trailing "s" (acronyms: "CCPTs")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The entities of one document and the surfaces that name them."""
+
+    entities: dict[str, Entity]
+    surfaces: tuple[Surface, ...]
+    parties: frozenset[str]  # entity keys of the parties: never mentions
+    masks: tuple[str, ...]  # phrases that hide what they contain (post titles, the series)
+
+
+# --- offsets -------------------------------------------------------------------
+
+
+def char_offsets(source: SourceFile, sentence: Sentence) -> list[int]:
+    """Source offset of each character of ``sentence.text``.
+
+    ``sentence.text`` is the source span with whitespace collapsed (and, for
+    HTML, tags removed and character references decoded); walking both in step
+    gives every character its place in the file.
+    """
+    raw = source.text
+    is_html = source.media_type == "text/html"
+    offsets: list[int] = []
+    i, end = sentence.begin, sentence.end
+    pending_space: int | None = None
+    while i < end:
+        ch = raw[i]
+        if is_html and ch == "<":
+            close = raw.find(">", i)
+            i = end if close < 0 else close + 1
+            continue
+        if is_html and ch == "&":
+            ref = re.match(r"&#?[A-Za-z0-9]+;", raw[i:end])
+            if ref:
+                decoded = html.unescape(ref.group())
+                if decoded.isspace():
+                    pending_space = pending_space if pending_space is not None else i
+                else:
+                    if pending_space is not None and offsets:
+                        offsets.append(pending_space)
+                    pending_space = None
+                    offsets.extend([i] * len(decoded))
+                i += len(ref.group())
+                continue
+        if ch.isspace():
+            if pending_space is None:
+                pending_space = i
+        else:
+            if pending_space is not None and offsets:
+                offsets.append(pending_space)
+            pending_space = None
+            offsets.append(i)
+        i += 1
+    if len(offsets) != len(sentence.text):  # defensive: fall back to proportional offsets
+        return [sentence.begin + min(k, end - sentence.begin - 1) for k in range(len(sentence.text))]
+    return offsets
+
+
+# --- discovery ------------------------------------------------------------------
+
+
+def _qualifier_words(registry: Registry) -> set[str]:
+    """Words that qualify a name nationally ("U.S.", "ROK", "Korea-U.S.", "U.S.-DPRK")."""
+    words = {a for p in registry.parties for a in (*p.adjectives, *p.names, p.acronym or "")}
+    words |= {e.acronym for e in registry.entities if e.type == "State" and e.acronym}
+    words |= {e.name for e in registry.entities if e.type == "State"}
+    return {w for w in words if w}
+
+
+def _is_qualifier(token: str, qualifiers: set[str]) -> bool:
+    parts = [p for p in re.split(r"-(?=[A-Z])", token) if p]
+    return bool(parts) and all(p in qualifiers for p in parts)
+
+
+def _clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> list[str]:
+    """Drop leading years, ordinals, seasons, qualifiers and determiners."""
+    drop = {w.lower() for w in registry.discovery.drop_prefixes}
+    words = list(words)
+    keep_date = len(words) >= 3 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1])
+    if keep_date:
+        rest = [w for w in words[2:] if not _is_qualifier(w, qualifiers)]
+        if len(rest) <= 2:
+            return words
+    while words and (
+        YEAR_OR_ORDINAL.match(words[0])
+        or words[0] in SEASONS
+        or words[0] in MONTHS
+        or words[0].lower() in drop
+        or _is_qualifier(words[0], qualifiers)
+    ):
+        words.pop(0)
+    return words
+
+
+def _head_type(words: list[str], registry: Registry) -> str | None:
+    """The entity type named by the head noun (the word before "of"/"for", else the last)."""
+    disc = registry.discovery
+    if not words:
+        return None
+    if words[0] in disc.prefix_nouns and len(words) >= 2:
+        return disc.prefix_nouns[words[0]]
+    head_index = len(words) - 1
+    for i, word in enumerate(words):
+        if i > 0 and word in ("of", "for"):
+            head_index = i - 1
+            break
+    head = words[head_index]
+    for candidate in (head, head[:-1] if head.endswith("s") else head):
+        for noun, kind in disc.head_nouns.items():
+            if candidate == noun or candidate.lower() == noun.lower():
+                return kind
+    return None
+
+
+def _runs(text: str, registry: Registry) -> Iterable[list[re.Match[str]]]:
+    """Title-case runs of tokens, joined only by single spaces and connectors."""
+    connectors = registry.discovery.connectors
+    run: list[re.Match[str]] = []
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        gap = text[run[-1].end() : match.start()] if run else " "
+        capital = word[0].isupper() or YEAR_OR_ORDINAL.match(word.rstrip(".")) is not None
+        if run and gap != " ":
+            yield run
+            run = []
+        if capital or (run and word in connectors):
+            run.append(match)
+        else:
+            if run:
+                yield run
+            run = []
+    if run:
+        yield run
+
+
+def _word(token: str) -> str:
+    """A token without sentence punctuation or possessive ("Summit." -> "Summit", "U.S." stays)."""
+    token = token.removesuffix("’s").removesuffix("'s")
+    if token.endswith(".") and not re.search(r"(?:^|[-.])[A-Z]\.$", token):
+        token = token.rstrip(".")
+    return token
+
+
+def _split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
+    """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two."""
+    for i, word in enumerate(words):
+        if word == "and" and 0 < i < len(words) - 1 and _head_type(words[:i], registry):
+            rest = words[i + 1 :]
+            while rest and rest[0] == "the":
+                rest = rest[1:]
+            return [words[:i], *_split_coordination(rest, registry)]
+    return [words]
+
+
+def _trim(words: list[str], connectors: frozenset[str]) -> list[str]:
+    while words and words[-1] in connectors:
+        words.pop()
+    return words
+
+
+def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str]]]:
+    """Inline definitions: the acronym and the words before it whose initials spell it."""
+    for match in DEFINITION.finditer(text):
+        acronym = match["acronym"].strip()
+        letters = [c.lower() for c in acronym if c.isalpha()]
+        if acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
+            acronym, letters = acronym[:-1], letters[:-1]
+        before = TOKEN.findall(text[: match.start()])[-(len(letters) * 2 + 3) :]
+        # Shortest run of words ending at the parenthesis whose initials include the
+        # acronym's letters in order, starting with its first letter.
+        for start in range(len(before) - 1, -1, -1):
+            words = before[start:]
+            if not words[0][0].isalpha() or words[0][0].lower() != letters[0]:
+                continue
+            chars = "".join(w.lower() for w in words)
+            pos, ok = 0, True
+            for letter in letters:
+                pos = chars.find(letter, pos)
+                if pos < 0:
+                    ok = False
+                    break
+                pos += 1
+            initials = sum(1 for w in words if w[0].isalpha() and w[0].lower() in letters)
+            if ok and initials >= min(len(letters), 2) - 1:
+                yield acronym, [_word(w) for w in words]
+                break
+
+
+def _person_names(text: str, registry: Registry) -> Iterable[str]:
+    """People introduced by a rank or title: "President Donald J. Trump"."""
+    leads = sorted({*registry.ranks, *registry.titles}, key=len, reverse=True)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
+        r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
+        r"(?:\s+(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|II|III|IV|Jr\.)"
+        r"(?![A-Za-z]))*)"
+    )
+    for match in pattern.finditer(text):
+        name = match["name"]
+        if name.split()[0] in ("of", "the") or name in registry.discovery.not_entities:
+            continue
+        yield name
+
+
+def build_catalogue(
+    sentences: list[Sentence], meeting: MeetingFacts | None, registry: Registry
+) -> Catalogue:
+    """Collect the entities a document can mention: registry plus discoveries."""
+    disc = registry.discovery
+    qualifiers = _qualifier_words(registry)
+    entities: dict[str, Entity] = {}
+    surfaces: list[Surface] = []
+    lookup: dict[str, str] = {}  # name_key of names and acronyms -> entity key
+
+    def add(entity: Entity, names: Iterable[str], acronym: str | None) -> str:
+        for candidate in (*names, acronym or ""):
+            key = lookup.get(name_key(candidate)) if candidate else None
+            if key:
+                return key
+        entities[entity.key] = entity
+        for name in names:
+            if name:
+                lookup[name_key(name)] = entity.key
+                surfaces.append(Surface(name, entity.key, case_sensitive=" " not in name))
+        if acronym:
+            lookup[name_key(acronym)] = entity.key
+            surfaces.append(Surface(acronym, entity.key, case_sensitive=True, plural=True))
+        return entity.key
+
+    parties = set()
+    for party in registry.parties:
+        entity = Entity(slugify(party.name), party.name, "State", party.acronym, party.wikidata, True)
+        parties.add(add(entity, party.names, party.acronym))
+    for item in registry.entities:
+        entity = Entity(item.key, item.name, item.type, item.acronym, item.wikidata, True)
+        add(entity, (item.name, *item.aliases), item.acronym)
+
+    series = {meeting.series} if meeting else set()
+    officials = []
+    if meeting:
+        officials = [*meeting.heads, *(h for m in meeting.associated for h in m.heads)]
+        if meeting.city:
+            add(Entity(slugify(meeting.city), meeting.city, "Place"), (meeting.city,), None)
+    for official in officials:
+        person = registry.person_by_name(official.name)
+        key = person.key if person else slugify(official.name)
+        names = (official.name, *(person.variants if person else ()))
+        add(Entity(key, person.name if person else official.name, "Person",
+                   wikidata=person.wikidata if person else None, curated=person is not None),
+            names, None)
+        for post in registry.posts:
+            if post.party == official.party and post.title == official.post:
+                for short in post.short:
+                    for token in official.name.split():
+                        if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
+                            surfaces.append(Surface(f"{short} {token}", key, True))
+
+    def discovered(words: list[str], acronym: str | None) -> None:
+        words = _clean_name(_trim(list(words), disc.connectors), registry, qualifiers)
+        name = " ".join(words)
+        if acronym in disc.concept_acronyms or acronym in series:
+            return
+        if not words or name in disc.not_entities or name in qualifiers:
+            return
+        kind = _head_type(words, registry)
+        if kind is None or (len(words) == 1 and acronym is None):
+            return
+        if name.endswith("s") and not name.endswith("ss") and kind != "Meeting":
+            name = name[:-1] if words[-1][:-1] in disc.head_nouns else name
+        add(Entity(slugify(name), name, kind, acronym), (name,), acronym)
+
+    definitions = [d for s in sentences for d in _acronym_definitions(s.text)]
+    series_names = {" ".join(words) for acronym, words in definitions if acronym in series}
+    for acronym, words in definitions:
+        discovered(words, acronym)
+    for sentence in sentences:
+        text = sentence.text
+        for run in _runs(text, registry):
+            for words in _split_coordination([_word(m.group()) for m in run], registry):
+                if " ".join(words) not in series_names:
+                    discovered(words, None)
+        for name in _person_names(text, registry):
+            person = registry.person_by_name(name)
+            key = person.key if person else slugify(name)
+            add(Entity(key, person.name if person else name, "Person",
+                       wikidata=person.wikidata if person else None, curated=person is not None),
+                (name, *(person.variants if person else ())), None)
+
+    masks = tuple(p.title for p in registry.posts if " of " in p.title)
+    masks += tuple(series) + tuple(sorted(series_names))
+    surfaces.sort(key=lambda s: (-len(s.text), s.text, s.entity))
+    return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
+
+
+# --- matching -------------------------------------------------------------------
+
+
+def _boundary_ok(text: str, begin: int, end: int) -> bool:
+    before = text[begin - 1] if begin > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def find_mentions(
+    source: SourceFile, sentence: Sentence, catalogue: Catalogue
+) -> list[Mention]:
+    """The entities ``sentence`` names, longest match first, without overlaps."""
+    text = sentence.text
+    taken = [False] * len(text)
+    for mask in catalogue.masks:
+        for match in re.finditer(re.escape(mask), text):
+            if _boundary_ok(text, match.start(), match.end()):
+                for k in range(match.start(), match.end()):
+                    taken[k] = True
+    found: list[tuple[int, int, str]] = []
+    lowered = text.lower()
+    for surface in catalogue.surfaces:
+        needle = surface.text if surface.case_sensitive else surface.text.lower()
+        haystack = text if surface.case_sensitive else lowered
+        start = haystack.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if surface.plural and end < len(text) and text[end] == "s":
+                end += 1
+            if _boundary_ok(text, start, end) and not any(taken[start:end]):
+                span_start = start
+                if " " in surface.text and surface.case_sensitive and not surface.text[0].islower():
+                    # "Secretary Austin": the mention is the name, not the title.
+                    span_start = start + surface.text.rindex(" ") + 1
+                found.append((span_start, end, surface.entity))
+                for k in range(start, end):
+                    taken[k] = True
+            start = haystack.find(needle, start + 1)
+    offsets = char_offsets(source, sentence)
+    mentions = []
+    for begin, end, key in sorted(found):
+        src_begin = offsets[begin]
+        src_end = offsets[end - 1] + 1
+        mentions.append(
+            Mention(key, sentence.paragraph, sentence.number, src_begin, src_end, text[begin:end])
+        )
+    return mentions
