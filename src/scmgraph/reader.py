@@ -1,0 +1,417 @@
+"""Read a communiqué file into numbered paragraphs and sentences.
+
+Communiqués are copied from web pages, so the file holds banners, menus and
+syndication footers around the numbered paragraphs. Reading has two stages so that
+both formats share every rule about paragraphs and sentences:
+
+1. a per-format *view builder* turns the file into plain text (the "view") and
+   records, for every view character, the span of the source it came from;
+2. one shared stage finds the numbered paragraphs in the view, drops chrome, splits
+   the paragraphs into sentences with pysbd and maps each sentence back to offsets
+   in ``SourceFile.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pysbd
+import yaml
+
+from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
+from scmgraph.registry import default_data_dir
+
+MEDIA_TYPES = MappingProxyType(
+    {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
+)
+_ACCEPTED = ", ".join(MEDIA_TYPES)
+
+# HTML elements whose content is never communiqué text, and elements that end a block.
+_SKIPPED_TAGS = frozenset(
+    ("script", "style", "nav", "header", "footer", "noscript", "template", "head")
+)
+_BLOCK_TAG = re.compile(r"p|div|li|br|h[1-6]|tr|t[dh]|section|article|[ou]l|table|blockquote|main")
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
+_MARKER = re.compile(r"(\d{1,3})\.\s+(?=\S)")  # "12. " at the start of a line
+_WORD = re.compile(r"\S+")
+_SENTENCE_FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
+_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
+_MAX_GAP = 10  # largest jump between paragraph numbers accepted after a sentence end
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """Curated chrome phrases and abbreviations (data/reader/boilerplate.yaml)."""
+
+    phrases: tuple[str, ...]
+    min_prose_words: int
+    menu_line_max_words: int
+    never_final: tuple[str, ...]
+    may_end: tuple[str, ...]
+
+    def is_boilerplate(self, text: str) -> bool:
+        folded = text.casefold()
+        return any(phrase in folded for phrase in self.phrases)
+
+
+def _load_rules(path: Path | None = None) -> _Rules:
+    """Read the reader's curated data; called per document so edits apply at once."""
+    path = path or default_data_dir() / "reader" / "boilerplate.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    abbreviations = data.get("abbreviations") or {}
+    return _Rules(
+        phrases=tuple(str(p).casefold() for p in data.get("phrases") or ()),
+        min_prose_words=int(data.get("min_prose_words", 3)),
+        menu_line_max_words=int(data.get("menu_line_max_words", 8)),
+        never_final=tuple(abbreviations.get("never_final") or ()),
+        may_end=tuple(abbreviations.get("may_end") or ()),
+    )
+
+
+@dataclass(frozen=True)
+class _View:
+    """Plain text of a file, with the source span each character came from."""
+
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of the view without its surrounding whitespace (start == end: blank)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return self.start == self.end
+
+    @property
+    def ends_sentence(self) -> bool:
+        return bool(_SENTENCE_FINAL.search(self.text))
+
+
+# --- public API --------------------------------------------------------------
+
+
+def find_communiques(folder: Path) -> list[Path]:
+    """The communiqué files of a corpus folder, sorted by name so runs are repeatable."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise InputError(folder, "corpus folder not found")
+    if not folder.is_dir():
+        raise InputError(folder, "not a folder")
+    files = sorted(
+        (p for p in folder.iterdir() if p.suffix.lower() in MEDIA_TYPES and p.is_file()),
+        key=lambda p: p.name,
+    )
+    files = [p for p in files if not p.name.startswith(".")]  # editor and OS droppings
+    if not files:
+        raise InputError(folder, f"no communiqué files ({_ACCEPTED}) in folder")
+    return files
+
+
+def read_document(path: Path) -> Document:
+    """Read one communiqué into its numbered paragraphs, with offsets into the file."""
+    path = Path(path)
+    source = _read_source(path)
+    view = _html_view(source.text) if source.media_type == "text/html" else _plain_view(source.text)
+    rules = _load_rules()
+    lines = _lines(view.text)
+    markers = _find_markers(lines)
+    if not markers:
+        raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    paragraphs = []
+    for k, (index, number, content_start) in enumerate(markers):
+        stop = markers[k + 1][0] if k + 1 < len(markers) else len(lines)
+        first = lines[index]
+        body = [_Line(content_start, first.end, view.text[content_start : first.end])]
+        blocks = _blocks(body + lines[index + 1 : stop])
+        blocks = _trailing(blocks, rules) if stop == len(lines) else _inner(blocks, rules)
+        paragraphs.append(_paragraph(number, view, blocks, rules, segmenter))
+    return Document(source, _title(lines[: markers[0][0]]), tuple(paragraphs))
+
+
+# --- reading bytes -------------------------------------------------------------
+
+
+def _read_source(path: Path) -> SourceFile:
+    """Check the file and decode it without touching line endings."""
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a communiqué file")
+    media_type = MEDIA_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise InputError(path, f"unknown extension '{path.suffix}' (accepted: {_ACCEPTED})")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot read file: {error.strerror}") from error
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise InputError(path, f"binary file (NUL byte at offset {nul})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = raw[error.start]
+        problem = f"not valid UTF-8 (byte 0x{byte:02x} at offset {error.start})"
+        raise InputError(path, problem) from error
+    if not _CONTENT.search(text):
+        raise InputError(path, "empty file")
+    digest = hashlib.sha256(raw).hexdigest()
+    return SourceFile(path, path.stem, media_type, digest, text)
+
+
+# --- view builders -------------------------------------------------------------
+
+
+def _plain_view(text: str) -> _View:
+    """Plain text is its own view: character i comes from offset i."""
+    return _View(text, range(len(text)), range(1, len(text) + 1))
+
+
+class _HtmlViewBuilder(HTMLParser):
+    """Collect the visible text of an HTML page with the source span of each character."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)  # references must keep their position
+        self._source = source
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._skipping: list[str] = []
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _emit(self, text: str, start: int, end: int) -> None:
+        for char in text:
+            self.chars.append(char)
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":  # a page that never closes <head> still has a body
+            self._skipping.clear()
+        if tag in _SKIPPED_TAGS:
+            self._skipping.append(tag)
+        elif _BLOCK_TAG.fullmatch(tag) and not self._skipping:
+            offset = self._offset()
+            self._emit("\n" if tag == "br" else "\n\n", offset, offset)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._skipping:
+            while self._skipping.pop() != tag:
+                pass
+        elif tag != "br" and _BLOCK_TAG.fullmatch(tag) and not self._skipping:
+            offset = self._offset()
+            self._emit("\n\n", offset, offset)
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        start = self._offset()
+        for i, char in enumerate(data):  # source line breaks are plain spaces in HTML
+            self._emit(" " if char in "\r\n" else char, start + i, start + i + 1)
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference()
+
+    def handle_charref(self, name: str) -> None:
+        self._reference()
+
+    def _reference(self) -> None:
+        if self._skipping:
+            return
+        start = self._offset()
+        match = _REFERENCE.match(self._source, start)
+        raw = match.group() if match else "&"
+        self._emit(html.unescape(raw), start, start + len(raw))
+
+
+def _html_view(text: str) -> _View:
+    """The visible text of an HTML file, one line per block element."""
+    builder = _HtmlViewBuilder(text)
+    builder.feed(text)
+    builder.close()
+    return _View("".join(builder.chars), builder.starts, builder.ends)
+
+
+# --- paragraphs ----------------------------------------------------------------
+
+
+def _lines(text: str) -> list[_Line]:
+    """Split the view into lines, each trimmed to its content."""
+    breaks = list(_LINE_BREAK.finditer(text))
+    starts = [0, *(m.end() for m in breaks)]
+    ends = [*(m.start() for m in breaks), len(text)]
+    lines = []
+    for start, end in zip(starts, ends, strict=True):
+        found = _CONTENT.search(text, start, end)
+        lines.append(
+            _Line(found.start(), found.end(), found.group()) if found else _Line(start, start, "")
+        )
+    return lines
+
+
+def _find_markers(lines: list[_Line]) -> list[tuple[int, int, int]]:
+    """(line index, number, view offset after the marker) of each numbered paragraph.
+
+    The first paragraph is "1."; later numbers must increase by at most _MAX_GAP and
+    follow a blank line or a sentence end, so a hard-wrapped line that happens to
+    start with a number ("1978. ...", "Article\n2. ...") is not a paragraph.
+    """
+    markers: list[tuple[int, int, int]] = []
+    previous = 0
+    boundary = True
+    for i, line in enumerate(lines):
+        if line.blank:
+            boundary = True
+            continue
+        match = _MARKER.match(line.text)
+        if match:
+            number = int(match.group(1))
+            if markers:
+                accept = boundary and previous < number <= previous + _MAX_GAP
+            else:
+                accept = number == 1
+            if accept:
+                markers.append((i, number, line.start + match.end()))
+                previous = number
+        boundary = line.ends_sentence
+    return markers
+
+
+def _blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """Group lines into blocks separated by blank lines."""
+    return [list(run) for blank, run in itertools.groupby(lines, lambda x: x.blank) if not blank]
+
+
+def _is_menu(lines: list[_Line], rules: _Rules) -> bool:
+    """Short lines without sentence-final punctuation: links, menus, tags."""
+    return all(
+        not line.ends_sentence and len(line.text.split()) <= rules.menu_line_max_words
+        for line in lines
+    )
+
+
+def _inner(blocks: list[list[_Line]], rules: _Rules) -> list[list[_Line]]:
+    """Keep the unnumbered blocks of a paragraph, unless they are plainly chrome."""
+    kept = blocks[:1]
+    for block in blocks[1:]:
+        text = " ".join(line.text for line in block)
+        if not rules.is_boilerplate(text) and not _is_menu(block, rules):
+            kept.append(block)
+    return kept
+
+
+def _trailing(blocks: list[list[_Line]], rules: _Rules) -> list[list[_Line]]:
+    """Cut the last paragraph at the first run of lines that does not read as prose.
+
+    Runs end at a line that ends a sentence (not merely an abbreviation), so a footer
+    glued under the last sentence is cut too; the run holding the marker is always kept.
+    """
+    kept: list[list[_Line]] = []
+    for b, block in enumerate(blocks):
+        run: list[_Line] = []
+        for line in block:
+            run.append(line)
+            abbreviated = _ends_with_any(line.text, rules.never_final + rules.may_end)
+            if (line.ends_sentence and not abbreviated) or line is block[-1]:
+                text = " ".join(piece.text for piece in run)
+                prose = (
+                    line.ends_sentence
+                    and len(text.split()) >= rules.min_prose_words
+                    and not rules.is_boilerplate(text)
+                )
+                if not prose and (b or kept):
+                    return kept
+                if len(kept) <= b:
+                    kept.append([])
+                kept[b].extend(run)
+                run = []
+    return kept
+
+
+def _title(lines: list[_Line]) -> str | None:
+    """The nearest line above paragraph 1 that names the text a communiqué."""
+    for line in reversed(lines):
+        if "communiqu" in line.text.casefold():
+            return " ".join(line.text.replace("\ufeff", " ").split())
+    return None
+
+
+# --- sentences -----------------------------------------------------------------
+
+
+def _paragraph(
+    number: int,
+    view: _View,
+    blocks: list[list[_Line]],
+    rules: _Rules,
+    segmenter: pysbd.Segmenter,
+) -> Paragraph:
+    """Segment a paragraph's whitespace-collapsed text and map sentences to the source."""
+    chars: list[str] = []
+    where: list[int] = []  # view index of each collapsed character (-1: a joining space)
+    cuts = {0}  # a block always starts a sentence
+    for block in blocks:
+        if chars:
+            cuts.add(len(chars) + 1)
+        for line in block:
+            for word in _WORD.finditer(view.text, line.start, line.end):
+                if chars:
+                    chars.append(" ")
+                    where.append(-1)
+                chars.extend(word.group())
+                where.extend(range(word.start(), word.end()))
+    flat = "".join(chars)
+    forced = set(cuts)
+    cuts |= {span.start for span in segmenter.segment(flat) if 0 < span.start < len(flat)}
+    pieces: list[tuple[int, int]] = []
+    for a, b in itertools.pairwise([*sorted(cuts), len(flat)]):
+        a, b = a + (flat[a] == " "), b - (flat[b - 1] == " ")  # words are one space apart
+        before = flat[pieces[-1][0] : pieces[-1][1]] if pieces else ""
+        if a >= b:
+            continue
+        if before and a not in forced and _joins(before, flat[a:b], rules):
+            pieces[-1] = (pieces[-1][0], b)
+        else:
+            pieces.append((a, b))
+    sentences = tuple(
+        Sentence(number, i, view.starts[where[a]], view.ends[where[b - 1]], flat[a:b])
+        for i, (a, b) in enumerate(pieces, start=1)
+    )
+    begin = view.starts[blocks[0][0].start]
+    return Paragraph(number, begin, sentences[-1].end, sentences)
+
+
+def _joins(before: str, after: str, rules: _Rules) -> bool:
+    """Whether pysbd split after an abbreviation that does not end the sentence."""
+    if _ends_with_any(before, rules.never_final):
+        return True
+    continues = not after[0].isupper() and after[0] not in "\"'“‘("
+    return continues and _ends_with_any(before, rules.may_end)
+
+
+def _ends_with_any(text: str, abbreviations: tuple[str, ...]) -> bool:
+    """Whether text ends with one of the abbreviations as a word ("ROK-U.S." counts)."""
+    return any(text.endswith(a) and not text[: -len(a)][-1:].isalpha() for a in abbreviations)
