@@ -39,14 +39,25 @@ def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(r"\bby the end of next year\b"), lambda m: year + 1),
         (re.compile(rf"\bby (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
         (re.compile(r"\b(?:by|within|during|in) next year\b|\bnext year\b"), lambda m: year + 1),
-        (re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][^,.;]*?(?=[,.;]|$| to | in )"),
-         literal),
-        (re.compile(r"\bby the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
-         lambda m: None),
+        (
+            re.compile(
+                rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][^,.;]*?(?=[,.;]|$| to | in )"
+            ),
+            literal,
+        ),
+        (
+            re.compile(r"\bby the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            lambda m: None,
+        ),
         (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),
         (re.compile(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
-        (re.compile(r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
-                    r"met|ready|finished|concluded)\b"), lambda m: None),
+        (
+            re.compile(
+                r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
+                r"met|ready|finished|concluded)\b"
+            ),
+            lambda m: None,
+        ),
     ]
 
 

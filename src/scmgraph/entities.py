@@ -10,6 +10,7 @@ heads and city. Types of discovered entities come from their head noun
 
 from __future__ import annotations
 
+import calendar
 import html
 import re
 from collections.abc import Iterable
@@ -21,9 +22,7 @@ from scmgraph.registry import Registry, name_key, slugify
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
 YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
-MONTHS = frozenset(
-    "January February March April May June July August September October November December".split()
-)
+MONTHS = frozenset(calendar.month_name[1:])
 NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
 
@@ -92,7 +91,9 @@ def char_offsets(source: SourceFile, sentence: Sentence) -> list[int]:
             offsets.append(i)
         i += 1
     if len(offsets) != len(sentence.text):  # defensive: fall back to proportional offsets
-        return [sentence.begin + min(k, end - sentence.begin - 1) for k in range(len(sentence.text))]
+        return [
+            sentence.begin + min(k, end - sentence.begin - 1) for k in range(len(sentence.text))
+        ]
     return offsets
 
 
@@ -126,6 +127,7 @@ def _clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> l
         or words[0] in SEASONS
         or words[0] in MONTHS
         or words[0].lower() in drop
+        or words[0] in registry.discovery.connectors
         or _is_qualifier(words[0], qualifiers)
     ):
         words.pop(0)
@@ -254,14 +256,16 @@ def build_catalogue(
 
     def add(entity: Entity, names: Iterable[str], acronym: str | None) -> str:
         for candidate in (*names, acronym or ""):
-            key = lookup.get(name_key(candidate)) if candidate else None
+            folded = name_key(candidate)
+            key = lookup.get(folded) or lookup.get(folded.removesuffix("s")) if folded else None
             if key:
                 return key
         entities[entity.key] = entity
         for name in names:
             if name:
                 lookup[name_key(name)] = entity.key
-                surfaces.append(Surface(name, entity.key, case_sensitive=" " not in name))
+                multiword = " " in name
+                surfaces.append(Surface(name, entity.key, not multiword, plural=multiword))
         if acronym:
             lookup[name_key(acronym)] = entity.key
             surfaces.append(Surface(acronym, entity.key, case_sensitive=True, plural=True))
@@ -269,7 +273,9 @@ def build_catalogue(
 
     parties = set()
     for party in registry.parties:
-        entity = Entity(slugify(party.name), party.name, "State", party.acronym, party.wikidata, True)
+        entity = Entity(
+            slugify(party.name), party.name, "State", party.acronym, party.wikidata, True
+        )
         parties.add(add(entity, party.names, party.acronym))
     for item in registry.entities:
         entity = Entity(item.key, item.name, item.type, item.acronym, item.wikidata, True)
@@ -285,9 +291,17 @@ def build_catalogue(
         person = registry.person_by_name(official.name)
         key = person.key if person else slugify(official.name)
         names = (official.name, *(person.variants if person else ()))
-        add(Entity(key, person.name if person else official.name, "Person",
-                   wikidata=person.wikidata if person else None, curated=person is not None),
-            names, None)
+        add(
+            Entity(
+                key,
+                person.name if person else official.name,
+                "Person",
+                wikidata=person.wikidata if person else None,
+                curated=person is not None,
+            ),
+            names,
+            None,
+        )
         for post in registry.posts:
             if post.party == official.party and post.title == official.post:
                 for short in post.short:
@@ -322,9 +336,17 @@ def build_catalogue(
         for name in _person_names(text, registry):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
-            add(Entity(key, person.name if person else name, "Person",
-                       wikidata=person.wikidata if person else None, curated=person is not None),
-                (name, *(person.variants if person else ())), None)
+            add(
+                Entity(
+                    key,
+                    person.name if person else name,
+                    "Person",
+                    wikidata=person.wikidata if person else None,
+                    curated=person is not None,
+                ),
+                (name, *(person.variants if person else ())),
+                None,
+            )
 
     masks = tuple(p.title for p in registry.posts if " of " in p.title)
     masks += tuple(series) + tuple(sorted(series_names))
@@ -341,9 +363,7 @@ def _boundary_ok(text: str, begin: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
-def find_mentions(
-    source: SourceFile, sentence: Sentence, catalogue: Catalogue
-) -> list[Mention]:
+def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) -> list[Mention]:
     """The entities ``sentence`` names, longest match first, without overlaps."""
     text = sentence.text
     taken = [False] * len(text)

@@ -77,8 +77,9 @@ def extract(document: Document, registry: Registry) -> Facts:
             if not clauses:
                 continue
             offsets = char_offsets(document.source, sentence)
-            mentions = [m for m in sentence_mentions[sentence.number]
-                        if m.entity not in catalogue.parties]
+            mentions = [
+                m for m in sentence_mentions[sentence.number] if m.entity not in catalogue.parties
+            ]
             mention_keys = tuple(dict.fromkeys(m.entity for m in mentions))
             for index, (clause, (begin, end)) in enumerate(
                 zip(clauses, clause_spans(sentence, clauses), strict=True), start=1
@@ -99,9 +100,7 @@ def extract(document: Document, registry: Registry) -> Facts:
                         begin=offsets[begin + found.begin],
                         end=offsets[begin + found.end - 1] + 1,
                     )
-                speakers = tuple(
-                    person_of_post[p] for p in clause.speakers if p in person_of_post
-                )
+                speakers = tuple(person_of_post[p] for p in clause.speakers if p in person_of_post)
                 statements.append(
                     Statement(
                         paragraph=paragraph.number,

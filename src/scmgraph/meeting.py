@@ -46,7 +46,8 @@ ORDINAL = re.compile(r"\b(?P<ordinal>\d{1,3})(?:st|nd|rd|th)\s+")
 ACRONYM_IN_PARENS = re.compile(r"\((?P<acronym>[^()\s]{2,12})\)")
 HELD = re.compile(r"\b(?:was|were)\s+(?:held|convened)\b|\btook place\b")
 PLACE_AFTER_HELD = re.compile(
-    r"(?:held|convened|took place)\s+in\s+(?P<city>.+?)(?:,?\s+on\s+|,?\s+from\s+|\s*[.;]\s*$|,\s+\d)"
+    r"(?:held|convened|took place)\s+in\s+(?P<city>.+?)"
+    r"(?:,?\s+on\s+|,?\s+from\s+|\s*[.;]\s*$|,\s+\d)"
 )
 LEAD_VERBS = re.compile(
     r",?\s+(?:led|headed|co-chaired|chaired|presided over|co-hosted|hosted|attended)\b"
@@ -88,7 +89,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def _series_acronym(name: str, acronym: str | None) -> str:
     if acronym:
-        return acronym.strip("\"“”")
+        return acronym.strip('"“”')
     words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper()]
     return "".join(w[0] for w in words)
 
@@ -104,7 +105,9 @@ def _named_meeting(text: str) -> tuple[int, str] | None:
     if match is None:
         return None
     rest = text[match.end() :]
-    end = re.search(r"\s(?:was|were|took|in|on|at|from|and|with)\s|[,;]\s|(?<![A-Z])\.(?:\s|$)|$", rest)
+    end = re.search(
+        r"\s(?:was|were|took|in|on|at|from|and|with)\s|[,;]\s|(?<![A-Z])\.(?:\s|$)|$", rest
+    )
     span = rest[: end.start()] if end else rest
     acronyms = list(ACRONYM_IN_PARENS.finditer(span))
     if acronyms:

@@ -259,7 +259,9 @@ def load_registry(data_dir: Path | None = None) -> Registry:
     verbs = []
     for v in raw["verbs"]["verbs"]:
         if v["class"] not in class_ids:
-            raise InputError(paths["verbs"], f"verb {v['lemma']!r} has unknown class {v['class']!r}")
+            raise InputError(
+                paths["verbs"], f"verb {v['lemma']!r} has unknown class {v['class']!r}"
+            )
         verbs.append(
             Verb(
                 lemma=v["lemma"],

@@ -63,9 +63,7 @@ class ClauseFinder:
             p.code for p in registry.parties
         )
         head_posts = {(h.party, h.post) for h in heads}
-        all_posts = tuple(
-            p.key for p in registry.posts if (p.party, p.title) in head_posts
-        )
+        all_posts = tuple(p.key for p in registry.posts if (p.party, p.title) in head_posts)
         self.everyone = Speaker(self.all_parties, all_posts, True)
         self.phrases: dict[str, Speaker] = {}
 
@@ -81,9 +79,7 @@ class ClauseFinder:
             for adjective in party.adjectives:
                 for noun in ("side", "delegation", "government"):
                     put(f"the {adjective} {noun}", Speaker(frozenset({party.code}), (), False))
-        names_by_post = {
-            (h.party, h.post): h.name.split() for h in (*heads,)
-        }
+        names_by_post = {(h.party, h.post): h.name.split() for h in (*heads,)}
         for post in registry.posts:
             speaker = Speaker(frozenset({post.party}), (post.key,), False)
             for short in post.short:
@@ -168,8 +164,15 @@ class ClauseFinder:
                 continue
             speaker = self.resolve(match["subject"], context)
             found.append(
-                Clause(verb, verb_class, speaker.parties, speaker.posts,
-                       match.start("verb"), match.end("verb"), RULE_SUBJECT)
+                Clause(
+                    verb,
+                    verb_class,
+                    speaker.parties,
+                    speaker.posts,
+                    match.start("verb"),
+                    match.end("verb"),
+                    RULE_SUBJECT,
+                )
             )
             taken.add(match.start("verb"))
         if not found:
@@ -188,8 +191,15 @@ class ClauseFinder:
             if verb_class is None:
                 continue
             found.append(
-                Clause(verb, verb_class, head.actors, head.speakers, start,
-                       match.end("verb"), RULE_COORDINATED)
+                Clause(
+                    verb,
+                    verb_class,
+                    head.actors,
+                    head.speakers,
+                    start,
+                    match.end("verb"),
+                    RULE_COORDINATED,
+                )
             )
             taken.add(start)
         return sorted(found, key=lambda c: c.begin)
