@@ -73,7 +73,9 @@ def find_deadline(text: str, meeting_date: dt.date | None) -> FoundDeadline | No
                 continue
             if re.search(r"\b(?:earlier|last|previous|past|since)\s+$", text[: match.start()]):
                 continue
-            return FoundDeadline(phrase, year, match.start(), match.end())
+            if phrase.endswith(".") and "." not in phrase.rsplit(" ", 1)[-1][:-1]:
+                phrase = phrase[:-1]  # the sentence's full stop, not an abbreviation's
+            return FoundDeadline(phrase, year, match.start(), match.start() + len(phrase))
     return None
 
 

@@ -1,0 +1,243 @@
+"""The ``scmgraph`` command line: a thin layer over the library.
+
+Each command parses its options and calls one library function. Bad input is a
+one-line error naming the file and the problem, with exit status 2; a graph that
+fails validation or a score below a threshold exits with status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from scmgraph import __version__
+from scmgraph.model import InputError
+from scmgraph.registry import default_data_dir
+
+DEFAULT_OUT = default_data_dir() / "graph"
+DEFAULT_CORPUS = default_data_dir() / "communiques"
+
+
+@contextmanager
+def errors_reported() -> Iterator[None]:
+    """Turn the library's expected failures into one-line messages and exit codes."""
+    from scmgraph.build import BuildError
+
+    try:
+        yield
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None]:
+    """Progress lines on stderr when attached to a terminal, unless quiet."""
+    if quiet:
+        return lambda _message: None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def show(message: str) -> None:
+        console.print(f"[dim]·[/dim] {message}", highlight=False)
+
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scmgraph")
+def main() -> None:
+    """Build and query a knowledge graph of alliance commitments from joint communiqués."""
+
+
+@main.command()
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CORPUS,
+    show_default=True,
+    help="Folder of communiqués (.txt, .html).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output folder for the graph files and the store.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build(corpus: Path, out: Path, quiet: bool) -> None:
+    """Build the graph from a corpus, validate it and publish it."""
+    from scmgraph.build import build as run_build
+
+    with errors_reported():
+        result = run_build(corpus, out, progress=progress_printer(quiet))
+    if not quiet:
+        click.echo(
+            f"built {result.documents} communiqués, {result.statements} statements, "
+            f"{result.triples} triples -> {result.out_dir}"
+        )
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+def validate(path: Path | None) -> None:
+    """Validate a built graph (TriG, N-Quads or Turtle) against the SHACL shapes."""
+    from scmgraph.validate import load_dataset
+    from scmgraph.validate import validate as run_validate
+
+    path = path or DEFAULT_OUT / "scmgraph.trig"
+    with errors_reported():
+        dataset = load_dataset(path)
+        result = run_validate(dataset)
+    click.echo(result.render())
+    sys.exit(0 if result.conforms else 1)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+def statements(inputs: tuple[Path, ...], out: Path) -> None:
+    """Run the whole pipeline on communiqué files or folders; write one JSON each."""
+    from scmgraph.pipeline import statements_for_files
+
+    with errors_reported():
+        written = statements_for_files(list(inputs), out)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.group()
+def export() -> None:
+    """Export views of a built graph."""
+
+
+@export.command("statements")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@click.option(
+    "--graph",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "scmgraph.trig",
+    show_default=True,
+    help="The built graph.",
+)
+def export_statements(out: Path, graph: Path) -> None:
+    """Write the statements view of every communiqué in a built graph."""
+    from scmgraph.validate import load_dataset
+    from scmgraph.view import write_views
+
+    with errors_reported():
+        written = write_views(load_dataset(graph), out)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command()
+@click.option("--gold", type=click.Path(path_type=Path), required=True, help="Gold folder.")
+@click.option("--pred", type=click.Path(path_type=Path), required=True, help="Predictions.")
+@click.option(
+    "--min",
+    "minimums",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Exit 1 when a metric falls below VALUE (e.g. statement_f1=0.92).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--brief", is_flag=True, help="Leave out the list of misses and extras.")
+def evaluate(gold: Path, pred: Path, minimums: tuple[str, ...], as_json: bool, brief: bool) -> None:
+    """Score predicted statement views against gold annotations."""
+    from scmgraph.evaluate import (
+        evaluate_dirs,
+        failed_minimums,
+        parse_minimums,
+        render_json,
+        render_report,
+    )
+
+    try:
+        limits = parse_minimums(list(minimums))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--min") from exc
+    with errors_reported():
+        for folder in (gold, pred):
+            if not folder.is_dir():
+                raise InputError(folder, "no such folder")
+        report = evaluate_dirs(gold, pred)
+    click.echo(render_json(report) if as_json else render_report(report, show_errors=not brief))
+    failures = failed_minimums(report, limits)
+    for line in failures:
+        click.echo(f"below minimum: {line}", err=True)
+    sys.exit(1 if failures else 0)
+
+
+@main.group()
+def query() -> None:
+    """List and run stored SPARQL queries."""
+
+
+@query.command("list")
+def query_list() -> None:
+    """Name, summary and parameters of every stored query."""
+    from scmgraph.query import list_queries
+
+    for stored in list_queries():
+        params = ", ".join(
+            f"{p.name}:{p.type}{'' if p.required else '?'}" for p in stored.parameters
+        )
+        click.echo(f"{stored.name}\t{stored.summary}\t{params}")
+
+
+@query.command("run")
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path), help="Ad-hoc query file.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table"
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "store",
+    show_default=True,
+    help="The built on-disk store.",
+)
+def query_run(
+    name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, store: Path
+) -> None:
+    """Run a stored query (or --file) against the built store."""
+    from scmgraph.query import (
+        QueryError,
+        bind,
+        find_query,
+        load_query,
+        open_store,
+        render,
+        run_select,
+    )
+
+    try:
+        if (name is None) == (query_file is None):
+            raise QueryError("give either a stored query NAME or --file")
+        stored = load_query(query_file) if query_file else find_query(str(name))
+        values = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+            values[key] = value
+        table = run_select(open_store(store), stored.text, bind(stored, values))
+    except (QueryError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(render(table, fmt))
+
+
+if __name__ == "__main__":
+    main()
