@@ -1,0 +1,168 @@
+"""Build the graph: read the corpus, extract, convert, validate, then publish.
+
+Publishing is all-or-nothing. Every output is first written next to its final
+place and moved in with ``os.replace``; the embedded store is built in a fresh
+folder and switched to through a symlink, so a reader never sees half a build
+and a failed or killed build leaves the previous output intact. A lock file
+refuses a second build running at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scmgraph.extract import extract
+from scmgraph.model import Facts, InputError
+from scmgraph.reader import find_communiques, read_document
+from scmgraph.registry import Registry, load_registry
+
+GRAPH_FILE = "scmgraph.trig"
+STORE_LINK = "store"
+
+
+class BuildError(Exception):
+    """The build cannot go on (validation failed, another build is running)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    files: tuple[Path, ...]
+    store: Path
+    triples: int
+    documents: int
+    statements: int
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def read_corpus(paths: list[Path], registry: Registry, progress: Progress = _quiet) -> list[Facts]:
+    """Read and extract every communiqué; raises InputError on the first bad file."""
+    all_facts = []
+    for path in paths:
+        progress(f"reading {path.name}")
+        all_facts.append(extract(read_document(path), registry))
+    return all_facts
+
+
+def collect_inputs(inputs: list[Path]) -> list[Path]:
+    """Expand folders into their communiqué files; keep files as given."""
+    paths: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            paths.extend(find_communiques(item))
+        elif item.exists():
+            paths.append(item)
+        else:
+            raise InputError(item, "no such file or folder")
+    return paths
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder for the duration of a build."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / ".lock"
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(
+                f"{out_dir}: another scmgraph build is running (lock {lock_path} is held)"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def publish_store(nquads: bytes, out_dir: Path) -> Path:
+    """Load the graph into a new on-disk pyoxigraph store and switch the link to it."""
+    import pyoxigraph
+
+    digest = hashlib.sha256(nquads).hexdigest()[:16]
+    target = out_dir / f"store-{digest}"
+    link = out_dir / STORE_LINK
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
+        store = pyoxigraph.Store(str(staging))
+        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        os.replace(staging, target)
+    tmp_link = out_dir / f".{STORE_LINK}.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    os.replace(tmp_link, link)
+    for old in out_dir.glob("store-*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def build(
+    corpus: Path,
+    out_dir: Path,
+    *,
+    registry: Registry | None = None,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    """Build, validate and publish the graph of every communiqué in ``corpus``."""
+    from scmgraph.pipeline import dataset_for_files
+    from scmgraph.serialize import serialize_all
+    from scmgraph.validate import validate
+
+    registry = registry or load_registry()
+    paths = find_communiques(corpus)
+    with build_lock(out_dir):
+        dataset, all_facts = dataset_for_files(paths, registry, progress)
+        progress("validating")
+        result = validate(dataset)
+        if not result.conforms:
+            raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
+        progress("writing files")
+        outputs = serialize_all(dataset)
+        files = []
+        for name, data in outputs.items():
+            write_atomic(out_dir / name, data)
+            files.append(out_dir / name)
+        progress("loading the store")
+        store = publish_store(outputs["scmgraph.nq"], out_dir)
+    return BuildResult(
+        out_dir=out_dir,
+        files=tuple(files),
+        store=store,
+        triples=len(dataset),
+        documents=len(all_facts),
+        statements=sum(len(f.statements) for f in all_facts),
+    )

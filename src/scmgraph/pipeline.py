@@ -1,0 +1,36 @@
+"""The pipeline from communiqué files to an RDF dataset, shared by ``build`` and
+``statements``: the statements view is always derived from the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset
+
+from scmgraph import __version__
+from scmgraph.build import Progress, _quiet, collect_inputs, read_corpus
+from scmgraph.model import Facts
+from scmgraph.registry import Registry, load_registry
+
+
+def dataset_for_files(
+    paths: list[Path], registry: Registry, progress: Progress = _quiet
+) -> tuple[Dataset, list[Facts]]:
+    """Read, extract and convert communiqué files into one dataset."""
+    from scmgraph.to_rdf import BuildInfo, build_dataset
+
+    all_facts = read_corpus(paths, registry, progress)
+    progress("converting to RDF")
+    info = BuildInfo.from_inputs(__version__, [f.document.source for f in all_facts], registry)
+    return build_dataset(all_facts, registry, info), all_facts
+
+
+def statements_for_files(
+    inputs: list[Path], out_dir: Path, *, registry: Registry | None = None
+) -> list[Path]:
+    """The statements view of each input, written to ``out_dir/<stem>.json``."""
+    from scmgraph.view import write_views
+
+    registry = registry or load_registry()
+    dataset, _ = dataset_for_files(collect_inputs(inputs), registry)
+    return write_views(dataset, out_dir)
