@@ -182,3 +182,29 @@ class Facts:
     statements: tuple[Statement, ...]
     holdings: tuple[Holding, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+
+# --- links across communiqués -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """Where a statement sits: document name, paragraph, sentence, clause index."""
+
+    document: str
+    paragraph: int
+    sentence: int
+    index: int
+
+
+@dataclass(frozen=True)
+class ThreadLink:
+    """A statement carrying forward a statement of the previous communiqué."""
+
+    previous: StatementRef
+    current: StatementRef
+    kind: str  # repeated, strengthened, weakened, changed, fulfilled
+    similarity: float  # wording similarity, 0..1
+    shared_entities: tuple[str, ...]  # entity keys both statements mention
+    shared_topics: tuple[str, ...]
+    label: str  # a short readable name for the commitment
