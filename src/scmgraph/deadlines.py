@@ -46,7 +46,9 @@ def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
             literal,
         ),
         (
-            re.compile(r"\bby the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            re.compile(
+                r"\b(?:by|before) the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"
+            ),
             lambda m: None,
         ),
         (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),

@@ -190,7 +190,8 @@ def _split_coordination(words: list[str], registry: Registry) -> list[list[str]]
             rest = words[i + 1 :]
             while rest and rest[0] == "the":
                 rest = rest[1:]
-            return [words[:i], *_split_coordination(rest, registry)]
+            if _head_type(rest, registry):  # both sides name something
+                return [words[:i], *_split_coordination(rest, registry)]
     return [words]
 
 
@@ -305,6 +306,7 @@ def build_catalogue(
         for post in registry.posts:
             if post.party == official.party and post.title == official.post:
                 for short in post.short:
+                    surfaces.append(Surface(f"{short} {official.name}", key, True))
                     for token in official.name.split():
                         if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
                             surfaces.append(Surface(f"{short} {token}", key, True))
@@ -317,6 +319,9 @@ def build_catalogue(
         if not words or name in disc.not_entities or name in qualifiers:
             return
         kind = _head_type(words, registry)
+        if kind is None and acronym is None and "of" in words[1:]:
+            # "Article V of the Treaty of ...": the name may start after an "of".
+            return discovered(words[words.index("of", 1) + 1 :], None)
         if kind is None or (len(words) == 1 and acronym is None):
             return
         if name.endswith("s") and not name.endswith("ss") and kind != "Meeting":

@@ -44,6 +44,9 @@ DATE_PATTERNS = (
 )
 ORDINAL = re.compile(r"\b(?P<ordinal>\d{1,3})(?:st|nd|rd|th)\s+")
 ACRONYM_IN_PARENS = re.compile(r"\((?P<acronym>[^()\s]{2,12})\)")
+MEETING_NAME_END = re.compile(
+    r"\s(?:was|were|took|in|on|at|from|and|with|between|among)\s|[,;]\s|(?<![A-Z])\.(?:\s|$)|$"
+)
 HELD = re.compile(r"\b(?:was|were)\s+(?:held|convened)\b|\btook place\b")
 PLACE_AFTER_HELD = re.compile(
     r"(?:held|convened|took place)\s+in\s+(?P<city>.+?)"
@@ -94,27 +97,27 @@ def _series_acronym(name: str, acronym: str | None) -> str:
     return "".join(w[0] for w in words)
 
 
-def _named_meeting(text: str) -> tuple[int, str] | None:
+def _named_meeting(text: str, lex: _Lexicon) -> tuple[int | None, str] | None:
     """Find "the 45th U.S.-ROK Military Committee Meeting (MCM)" in ``text``.
 
-    Returns the ordinal and the series acronym: the last acronym in parentheses
-    after the ordinal (earlier ones belong to the parties), or the initials of
-    the capitalised words when the text gives no acronym.
+    Returns the ordinal (None when the text gives none, as for meetings that are
+    not numbered) and the series acronym: the last acronym in parentheses that
+    is not a party's, or the initials of the capitalised words.
     """
     match = ORDINAL.search(text)
-    if match is None:
-        return None
-    rest = text[match.end() :]
-    end = re.search(
-        r"\s(?:was|were|took|in|on|at|from|and|with)\s|[,;]\s|(?<![A-Z])\.(?:\s|$)|$", rest
-    )
+    rest = text[match.end() :] if match else text
+    end = MEETING_NAME_END.search(rest)
     span = rest[: end.start()] if end else rest
-    acronyms = list(ACRONYM_IN_PARENS.finditer(span))
+    party_words = {adjective for adjective, _ in lex.adjectives}
+    acronyms = [a for a in ACRONYM_IN_PARENS.finditer(span) if a["acronym"] not in party_words]
+    ordinal = int(match["ordinal"]) if match else None
     if acronyms:
         last = acronyms[-1]
         name = span[: last.start()].rsplit(")", 1)[-1]
-        return int(match["ordinal"]), _series_acronym(name, last["acronym"])
-    return int(match["ordinal"]), _series_acronym(span, None)
+        return ordinal, _series_acronym(name, last["acronym"])
+    if match:
+        return ordinal, _series_acronym(span, None)
+    return None
 
 
 def _strip_party(text: str, lex: _Lexicon) -> tuple[str, Party | None]:
@@ -168,9 +171,24 @@ def _parse_official(chunk: str, lex: _Lexicon) -> Official | None:
     return Official(name=name, post=post, party=party.code, rank=rank)
 
 
+def _city(place: str, lex: _Lexicon) -> str:
+    """ "Seoul, Republic of Korea" -> "Seoul": a trailing country is not the city."""
+    parts = [p.strip() for p in place.strip(" ,").split(",")]
+    names = {adjective for adjective, _ in lex.adjectives}
+    while len(parts) > 1 and re.sub(r"^the\s+", "", parts[-1]) in names:
+        parts.pop()
+    return ", ".join(parts)
+
+
 def _parse_officials(subject: str, lex: _Lexicon) -> tuple[Official, ...]:
-    """Read a coordinated subject: "<official>, and <official>"."""
-    chunks = re.split(r",?\s+and\s+(?=(?:[A-Z]))", subject)
+    """Read a coordinated subject: "<official>, <official>, and <official>".
+
+    Each official starts with a party adjective ("U.S. Secretary of Defense ..."),
+    so the list splits before those; commas inside one official ("..., General
+    Mark Milley,") do not split it.
+    """
+    adjectives = "|".join(re.escape(a) for a, _ in lex.adjectives)
+    chunks = re.split(rf"(?:,\s+(?:and\s+)?|\s+and\s+)(?=(?:{adjectives})\s)", subject)
     officials = [_parse_official(chunk, lex) for chunk in chunks]
     return tuple(o for o in officials if o is not None)
 
@@ -193,12 +211,12 @@ def read_meeting(paragraph: Paragraph, registry: Registry) -> MeetingFacts | Non
     associated: list[MeetingFacts] = []
     for sentence in paragraph.sentences:
         text = sentence.text
-        named = _named_meeting(text)
+        named = _named_meeting(text, lex)
         if series is None and named and HELD.search(text):
             ordinal, series = named
             date = parse_date(text)
             place = PLACE_AFTER_HELD.search(text)
-            city = place["city"].strip(" ,") if place else None
+            city = _city(place["city"], lex) if place else None
             continue
         subject = _subject_before_lead_verb(text)
         if subject is None:
@@ -206,7 +224,7 @@ def read_meeting(paragraph: Paragraph, registry: Registry) -> MeetingFacts | Non
         officials = _parse_officials(subject, lex)
         if not officials:
             continue
-        other = _named_meeting(text[len(subject) :])
+        other = _named_meeting(text[len(subject) :], lex)
         if other and other[1] != series:
             associated.append(
                 MeetingFacts(

@@ -306,9 +306,15 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
 
 
 def _is_menu(lines: list[_Line], rules: _Rules) -> bool:
-    """Short lines without sentence-final punctuation: links, menus, tags."""
+    """Short lines without sentence-final punctuation: links, menus, tags.
+
+    A line that ends a clause (";", ":", ",", "and", "or") continues the prose, as
+    the items of a list inside a paragraph do, so it is never menu text.
+    """
     return all(
-        not line.ends_sentence and len(line.text.split()) <= rules.menu_line_max_words
+        not line.ends_sentence
+        and len(line.text.split()) <= rules.menu_line_max_words
+        and not re.search(r"(?:[;:,]|\band|\bor)\s*$", line.text)
         for line in lines
     )
 

@@ -108,6 +108,7 @@ class Topic:
     definition: str
     keywords: tuple[str, ...]
     strong: tuple[str, ...]
+    weak: tuple[str, ...]
     entities: tuple[str, ...]
 
 
@@ -305,6 +306,7 @@ def load_registry(data_dir: Path | None = None) -> Registry:
                 definition=t["definition"],
                 keywords=_tuple(t.get("keywords")),
                 strong=_tuple(t.get("strong")),
+                weak=_tuple(t.get("weak")),
                 entities=_tuple(t.get("entities")),
             )
             for t in raw["topics"]["topics"]

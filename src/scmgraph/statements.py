@@ -85,8 +85,10 @@ class ClauseFinder:
             for short in post.short:
                 put(f"the {short}", speaker)
                 put(short, speaker)
-                for token in names_by_post.get((post.party, post.title), ()):
-                    put(f"{short} {token}", speaker)
+                tokens = names_by_post.get((post.party, post.title), [])
+                for name in (*tokens, " ".join(tokens)):
+                    if name:
+                        put(f"{short} {name}", speaker)
         for pronoun in subj.plural_pronouns:
             put(pronoun, Speaker(frozenset(), (), True))
         for pronoun in subj.singular_pronouns:
@@ -181,6 +183,13 @@ class ClauseFinder:
             start = match.start("verb")
             if start in taken or start < found[0].begin:
                 continue
+            before = list(re.finditer(r"[A-Za-z’'-]+", text[: match.start()]))
+            if (
+                before
+                and before[-1].group().lower().endswith("ed")
+                and (before[-1].start() not in taken)
+            ):
+                continue  # "had discussed and condemned": verbs sharing an auxiliary
             head = max((c for c in found if c.begin < start), key=lambda c: c.begin)
             form = match["verb"]
             head_form = text[head.begin : head.end]

@@ -37,6 +37,8 @@ class TopicScorer:
                 items.append((_keyword_pattern(keyword), weight))
             for keyword in strong - {k.lower() for k in topic.keywords}:
                 items.append((_keyword_pattern(keyword), 2.0))
+            for keyword in topic.weak:
+                items.append((_keyword_pattern(keyword), 0.5))
             compiled.append((topic, tuple(items)))
             for name in topic.entities:
                 entity_topics.setdefault(name.lower(), []).append(topic.id)
@@ -44,6 +46,7 @@ class TopicScorer:
 
     def score(self, text: str, entity_names: Iterable[str] = ()) -> dict[str, float]:
         scores: dict[str, float] = {}
+        text = re.sub(r"\s*&\s*", " and ", text)
         for topic, items in self.patterns:
             total = sum(weight * len(p.findall(text)) for p, weight in items)
             if total:
