@@ -17,12 +17,15 @@ def dataset_for_files(
     paths: list[Path], registry: Registry, progress: Progress = _quiet
 ) -> tuple[Dataset, list[Facts]]:
     """Read, extract and convert communiqué files into one dataset."""
+    from scmgraph.threads import link_series
     from scmgraph.to_rdf import BuildInfo, build_dataset
 
     all_facts = read_corpus(paths, registry, progress)
+    progress("linking threads")
+    threads = link_series(all_facts)
     progress("converting to RDF")
     info = BuildInfo.from_inputs(__version__, [f.document.source for f in all_facts], registry)
-    return build_dataset(all_facts, registry, info), all_facts
+    return build_dataset(all_facts, registry, info, threads=threads), all_facts
 
 
 def statements_for_files(

@@ -33,7 +33,9 @@ PREFIXES = {
 
 def ordered_copy(dataset: Dataset) -> Dataset:
     """A copy of ``dataset`` whose named graphs are inserted in sorted IRI order."""
-    ordered = Dataset()
+    from scmgraph.to_rdf import ReproducibleDataset
+
+    ordered = ReproducibleDataset()
     for prefix, namespace in PREFIXES.items():
         ordered.bind(prefix, namespace, override=True, replace=True)
     graphs = sorted(
@@ -70,10 +72,36 @@ def serialize_all(dataset: Dataset) -> dict[str, bytes]:
     ordered = ordered_copy(dataset)
     nquads = ordered.serialize(format="nquads", encoding="utf-8")
     lines = sorted(set(nquads.decode("utf-8").splitlines()))
-    jsonld = ordered.serialize(format="json-ld", context=jsonld_context(), indent=1, sort_keys=True)
+    canonical = "\n".join(line for line in lines if line) + "\n"
     return {
         "scmgraph.trig": ordered.serialize(format="trig", encoding="utf-8"),
-        "scmgraph.nq": ("\n".join(line for line in lines if line) + "\n").encode("utf-8"),
+        "scmgraph.nq": canonical.encode("utf-8"),
         "scmgraph.ttl": union_graph(ordered).serialize(format="turtle", encoding="utf-8"),
-        "scmgraph.jsonld": jsonld.encode("utf-8"),
+        "scmgraph.jsonld": to_jsonld(ordered).encode("utf-8"),
     }
+
+
+def to_jsonld(dataset: Dataset) -> str:
+    """Compacted JSON-LD, one @graph entry per named graph, with the context embedded.
+
+    JSON-LD arrays that are not @list are unordered sets, so every array is sorted
+    (nodes by @id, values by their JSON text): the output depends on the data
+    only. The context travels inside the document, so no reader needs the network.
+    """
+    raw = dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+    return json.dumps(_sorted(json.loads(raw)), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _sorted(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _sorted(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(v) for v in value]
+        return sorted(
+            items,
+            key=lambda v: (
+                str(v.get("@id", "")) if isinstance(v, dict) else "",
+                json.dumps(v, sort_keys=True, ensure_ascii=False),
+            ),
+        )
+    return value
