@@ -89,8 +89,8 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+def stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden file beside ``path``, ready to be moved in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -101,20 +101,24 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return Path(tmp)
 
 
-def publish_store(nquads: bytes, out_dir: Path) -> Path:
-    """Load the graph into a new on-disk pyoxigraph store and switch the link to it."""
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    os.replace(stage(path, data), path)
+
+
+def prepare_store(nquads: bytes, out_dir: Path) -> Path:
+    """Load the graph into a new on-disk pyoxigraph store named after its content."""
     import pyoxigraph
 
     digest = hashlib.sha256(nquads).hexdigest()[:16]
     target = out_dir / f"store-{digest}"
-    link = out_dir / STORE_LINK
     if not target.exists():
         staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
         store = pyoxigraph.Store(str(staging))
@@ -122,6 +126,12 @@ def publish_store(nquads: bytes, out_dir: Path) -> Path:
         store.flush()
         del store
         os.replace(staging, target)
+    return target
+
+
+def switch_store(target: Path, out_dir: Path) -> Path:
+    """Point the ``store`` link at ``target`` in one rename, then drop older stores."""
+    link = out_dir / STORE_LINK
     tmp_link = out_dir / f".{STORE_LINK}.{os.getpid()}.tmp"
     with contextlib.suppress(FileNotFoundError):
         tmp_link.unlink()
@@ -155,12 +165,19 @@ def build(
             raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
         progress("writing files")
         outputs = serialize_all(dataset)
-        files = []
-        for name, data in outputs.items():
-            write_atomic(out_dir / name, data)
-            files.append(out_dir / name)
-        progress("loading the store")
-        store = publish_store(outputs["scmgraph.nq"], out_dir)
+        staged = {out_dir / name: stage(out_dir / name, data) for name, data in outputs.items()}
+        try:
+            progress("loading the store")
+            target = prepare_store(outputs["scmgraph.nq"], out_dir)
+        except BaseException:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
+            raise
+        # Everything is on disk; publishing is now a handful of renames.
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+        store = switch_store(target, out_dir)
+        files = list(staged)
     return BuildResult(
         out_dir=out_dir,
         files=tuple(files),
