@@ -239,5 +239,60 @@ def query_run(
     click.echo(render(table, fmt))
 
 
+@main.command("trace")
+@click.argument("iri", required=False)
+@click.option("--statement", "reference", metavar="DOC:PARA:N", help="E.g. scm-53:11:2.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "store",
+    show_default=True,
+    help="The built on-disk store.",
+)
+def trace_command(iri: str | None, reference: str | None, store: Path) -> None:
+    """Print where a statement comes from, down to the characters of the source file."""
+    from scmgraph.query import QueryError, open_store
+    from scmgraph.trace import render_trace, statement_at, trace
+
+    try:
+        if (iri is None) == (reference is None):
+            raise QueryError("give either a statement IRI or --statement DOC:PARA:N")
+        opened = open_store(store)
+        chain = trace(opened, iri or statement_at(opened, str(reference)))
+    except (QueryError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(render_trace(chain, markup=True), highlight=False)
+    else:
+        click.echo(render_trace(chain))
+
+
+@main.command("diff")
+@click.argument("earlier", type=int)
+@click.argument("later", type=int)
+@click.option("--series", help="Series acronym, when the ordinals are ambiguous.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "store",
+    show_default=True,
+    help="The built on-disk store.",
+)
+def diff_command(earlier: int, later: int, series: str | None, store: Path) -> None:
+    """Report how meeting LATER carries EARLIER forward: repeated, changed, new, dropped."""
+    from scmgraph.compare import diff, render_diff
+    from scmgraph.query import QueryError, open_store
+
+    try:
+        result = diff(open_store(store), earlier, later, series)
+    except (QueryError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(render_diff(result), nl=False)
+
+
 if __name__ == "__main__":
     main()
