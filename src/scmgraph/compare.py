@@ -47,8 +47,10 @@ SELECT DISTINCT ?current ?previous ?kind ?similarity ?label WHERE {
 SERIES_OF = (
     PREFIXES
     + """
-SELECT DISTINCT ?ordinal ?series WHERE { ?meeting scm:series/scm:acronym ?series ; scm:ordinal ?ordinal .
-  ?communique scm:reportsMeeting ?meeting . } ORDER BY ?series
+SELECT DISTINCT ?ordinal ?series WHERE {
+  ?meeting scm:series/scm:acronym ?series ; scm:ordinal ?ordinal .
+  ?communique scm:reportsMeeting ?meeting .
+} ORDER BY ?series
 """
 )
 

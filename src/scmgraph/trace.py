@@ -26,8 +26,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 CHAIN = (
     PREFIXES
     + """
-SELECT ?statement ?verb ?class ?sentence ?sbegin ?send ?stext ?snumber ?paragraph ?pnumber ?pbegin ?pend
-       ?communique ?title ?source ?file ?sha ?build ?version ?vbegin ?vend ?text
+SELECT ?statement ?verb ?class ?sentence ?sbegin ?send ?stext ?snumber
+       ?paragraph ?pnumber ?pbegin ?pend ?communique ?title ?source ?file ?sha
+       ?build ?version ?vbegin ?vend ?text
        (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?actors)
 WHERE {
   ?statement a scm:Statement ; scm:verbLemma ?verb ; scm:speechActClass/rdfs:label ?class ;
@@ -44,8 +45,9 @@ WHERE {
   ?source scm:fileName ?file ; scm:sha256 ?sha .
   OPTIONAL { ?build scm:toolVersion ?version }
 }
-GROUP BY ?statement ?verb ?class ?sentence ?sbegin ?send ?stext ?snumber ?paragraph ?pnumber ?pbegin ?pend
-         ?communique ?title ?source ?file ?sha ?build ?version ?vbegin ?vend ?text
+GROUP BY ?statement ?verb ?class ?sentence ?sbegin ?send ?stext ?snumber
+         ?paragraph ?pnumber ?pbegin ?pend ?communique ?title ?source ?file ?sha
+         ?build ?version ?vbegin ?vend ?text
 """
 )
 
