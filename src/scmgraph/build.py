@@ -49,12 +49,21 @@ def _quiet(_: str) -> None:
     return None
 
 
-def read_corpus(paths: list[Path], registry: Registry, progress: Progress = _quiet) -> list[Facts]:
-    """Read and extract every communiqué; raises InputError on the first bad file."""
+def read_corpus(
+    paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
+) -> list[Facts]:
+    """Read and extract every communiqué; raises InputError on the first bad file.
+
+    Input that is wrong but readable (a repeated paragraph number, a paragraph 1
+    without a date) is read as well as it can be and reported through ``warn``.
+    """
     all_facts = []
     for path in paths:
         progress(f"reading {path.name}")
-        all_facts.append(extract(read_document(path), registry))
+        facts = extract(read_document(path), registry)
+        for warning in facts.warnings:
+            warn(warning)
+        all_facts.append(facts)
     return all_facts
 
 
@@ -149,6 +158,7 @@ def build(
     *,
     registry: Registry | None = None,
     progress: Progress = _quiet,
+    warn: Progress = _quiet,
 ) -> BuildResult:
     """Build, validate and publish the graph of every communiqué in ``corpus``."""
     from scmgraph.pipeline import dataset_for_files
@@ -158,7 +168,7 @@ def build(
     registry = registry or load_registry()
     paths = find_communiques(corpus)
     with build_lock(out_dir):
-        dataset, all_facts = dataset_for_files(paths, registry, progress)
+        dataset, all_facts = dataset_for_files(paths, registry, progress, warn)
         progress("validating")
         result = validate(dataset)
         if not result.conforms:

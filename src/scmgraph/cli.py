@@ -37,6 +37,11 @@ def errors_reported() -> Iterator[None]:
         sys.exit(1)
 
 
+def warn(message: str) -> None:
+    """Report input that was read but looks wrong; never silent, never fatal."""
+    click.echo(f"warning: {message}", err=True)
+
+
 def progress_printer(quiet: bool) -> Callable[[str], None]:
     """Progress lines on stderr when attached to a terminal, unless quiet."""
     if quiet:
@@ -78,7 +83,7 @@ def build(corpus: Path, out: Path, quiet: bool) -> None:
     from scmgraph.build import build as run_build
 
     with errors_reported():
-        result = run_build(corpus, out, progress=progress_printer(quiet))
+        result = run_build(corpus, out, progress=progress_printer(quiet), warn=warn)
     if not quiet:
         click.echo(
             f"built {result.documents} communiqués, {result.statements} statements, "
@@ -109,7 +114,7 @@ def statements(inputs: tuple[Path, ...], out: Path) -> None:
     from scmgraph.pipeline import statements_for_files
 
     with errors_reported():
-        written = statements_for_files(list(inputs), out)
+        written = statements_for_files(list(inputs), out, warn=warn)
     for path in written:
         click.echo(str(path))
 

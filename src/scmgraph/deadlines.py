@@ -41,7 +41,7 @@ def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(r"\b(?:by|within|during|in) next year\b|\bnext year\b"), lambda m: year + 1),
         (
             re.compile(
-                rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][^,.;]*?(?=[,.;]|$| to | in )"
+                rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"
             ),
             literal,
         ),

@@ -42,11 +42,19 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
 
 def extract(document: Document, registry: Registry) -> Facts:
     """Everything the pipeline knows about one communiqué, before RDF."""
-    warnings: list[str] = []
+    warnings = list(document.warnings)
     meeting = read_meeting(document.paragraphs[0], registry) if document.paragraphs else None
+    where = f"{document.source.path}: paragraph 1"
     if meeting is None:
-        warnings.append(f"{document.source.path}: paragraph 1 does not name the meeting")
+        warnings.append(f"{where} does not name the meeting (no '... was held in ...' sentence)")
         meeting = _empty_meeting(document)
+    else:
+        if meeting.date is None:
+            warnings.append(f"{where} gives no date for the {meeting.series}")
+        if meeting.city is None:
+            warnings.append(f"{where} gives no place for the {meeting.series}")
+        if not meeting.heads:
+            warnings.append(f"{where} names no heads of delegation")
     sentences = document.sentences()
     catalogue = build_catalogue(sentences, meeting, registry)
     held = holdings(meeting, registry)

@@ -70,6 +70,7 @@ class Document:
     source: SourceFile
     title: str | None
     paragraphs: tuple[Paragraph, ...]
+    warnings: tuple[str, ...] = ()  # wrong but readable input, reported, never guessed silently
 
     @property
     def name(self) -> str:

@@ -14,13 +14,13 @@ from scmgraph.registry import Registry, load_registry
 
 
 def dataset_for_files(
-    paths: list[Path], registry: Registry, progress: Progress = _quiet
+    paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
 ) -> tuple[Dataset, list[Facts]]:
     """Read, extract and convert communiqué files into one dataset."""
     from scmgraph.threads import link_series
     from scmgraph.to_rdf import BuildInfo, build_dataset
 
-    all_facts = read_corpus(paths, registry, progress)
+    all_facts = read_corpus(paths, registry, progress, warn)
     progress("linking threads")
     threads = link_series(all_facts)
     progress("converting to RDF")
@@ -29,11 +29,11 @@ def dataset_for_files(
 
 
 def statements_for_files(
-    inputs: list[Path], out_dir: Path, *, registry: Registry | None = None
+    inputs: list[Path], out_dir: Path, *, registry: Registry | None = None, warn: Progress = _quiet
 ) -> list[Path]:
     """The statements view of each input, written to ``out_dir/<stem>.json``."""
     from scmgraph.view import write_views
 
     registry = registry or load_registry()
-    dataset, _ = dataset_for_files(collect_inputs(inputs), registry)
+    dataset, _ = dataset_for_files(collect_inputs(inputs), registry, warn=warn)
     return write_views(dataset, out_dir)

@@ -1,11 +1,17 @@
 """Stored SPARQL queries: discovery, typed parameters, execution, rendering.
 
 A stored query is a ``queries/NAME.rq`` file that starts with a grlc-style
-header (``#+ summary:``, ``#+ description:``, ``#+ defaults:``, ``#+ example:``).
-Its parameters are the variables named ``?_name_type`` (required) or
-``?__name_type`` (optional) — for example ``?_entity_iri`` or ``?_year_integer``
-— as in grlc. Values are parsed into RDF terms of the declared type and bound by
-the engine (pyoxigraph substitutions), never pasted into the query text.
+header (``#+ summary:``, ``#+ description:``, ``#+ tags:``, ``#+ parameters:``,
+``#+ defaults:``, ``#+ example:``). Its parameters are the variables named
+``?_name_type`` (required unless given a default) or ``?__name_type`` (optional)
+— for example ``?_entity_iri`` or ``?__year_year`` — as in grlc. Values are
+parsed into RDF terms of the declared type and bound by the engine (pyoxigraph
+substitutions, SEP-0007), never pasted into the query text.
+
+SEP-0007 substitutes only variables that the top-level SELECT projects, so a
+stored query projects its parameter variables; their columns only echo the
+input and are left out of the result. ``BOUND(?_x)`` stays false under
+substitution: an optional parameter is tested with ``COALESCE`` instead.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import pyoxigraph as ox
 
@@ -25,12 +32,22 @@ from scmgraph.registry import default_data_dir
 PARAMETER = re.compile(
     r"\?(?P<optional>__|_)(?P<name>[a-z][a-z0-9]*)(?:_(?P<type>iri|integer|string|date|year|literal))?\b"
 )
-PREFIXES = {
-    "scm": "https://w3id.org/scmgraph/ontology#",
-    "id": "https://w3id.org/scmgraph/id/",
-}
-IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|^`\\]")
+TYPES = ("iri", "integer", "string", "date", "year", "literal")
+PREFIXES = MappingProxyType(
+    {"scm": "https://w3id.org/scmgraph/ontology#", "id": "https://w3id.org/scmgraph/id/"}
+)
+# Prefixes a user may mistake for abbreviations: refused rather than read as IRI schemes.
+FOREIGN_PREFIXES = frozenset(
+    {"rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "dc", "prov", "org", "foaf", "time"}
+    | {"nif", "itsrdf", "vann", "wd", "schema"}
+)
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f-\x9f]*")
+XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = ("table", "csv", "tsv", "json")
+HEADER_KEY = re.compile(r"^ ?(?P<key>[a-z][a-z_-]*):(?:\s+(?P<value>.*))?$")
+DOCUMENTED = re.compile(r"^(?P<name>[a-z][a-z0-9]*) \((?P<type>[a-z]+)\)(?::\s*(?P<text>.*))?$")
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode | None
 
 
 class QueryError(Exception):
@@ -55,14 +72,21 @@ class StoredQuery:
     description: str
     example: str | None
     parameters: tuple[Parameter, ...]
+    tags: tuple[str, ...] = ()
+    documented: tuple[tuple[str, str, str], ...] = ()  # (name, type, text) from the header
+    defaults: tuple[tuple[str, str], ...] = ()  # (name, value) from the header
 
 
 @dataclass(frozen=True)
 class Table:
-    """A SELECT result: column names and rows of plain values (None when unbound)."""
+    """A result: column names and rows of plain values (None when unbound).
+
+    ASK gives one ``result`` column; CONSTRUCT and DESCRIBE give subject,
+    predicate and object columns.
+    """
 
     columns: tuple[str, ...]
-    rows: tuple[tuple[ox.NamedNode | ox.Literal | ox.BlankNode | None, ...], ...]
+    rows: tuple[tuple[Term, ...], ...]
 
 
 def default_queries_dir() -> Path:
@@ -70,7 +94,11 @@ def default_queries_dir() -> Path:
 
 
 def _header(text: str) -> dict[str, str | list[str]]:
-    """Read the ``#+ key: value`` lines at the top of a query file."""
+    """Read the ``#+ key: value`` lines at the top of a query file.
+
+    A value may be a folded block (``key: >`` then indented lines, joined with
+    spaces) or a list (indented ``- item`` lines).
+    """
     fields: dict[str, str | list[str]] = {}
     current: str | None = None
     for line in text.splitlines():
@@ -78,27 +106,48 @@ def _header(text: str) -> dict[str, str | list[str]]:
             if line.startswith("#") or not line.strip():
                 continue
             break
-        body = line[2:].strip()
-        if body.startswith("- ") and current:
-            existing = fields.get(current)
-            items = existing if isinstance(existing, list) else []
-            items.append(body[2:].strip())
-            fields[current] = items
+        body = line[2:]
+        key = HEADER_KEY.match(body)
+        if key:
+            current = key["key"]
+            value = (key["value"] or "").strip()
+            fields[current] = "" if value in (">", "|", ">-", "|-") else value
             continue
-        key, _, value = body.partition(":")
-        current = key.strip()
-        fields[current] = value.strip()
+        item = body.strip()
+        if current is None or not item:
+            continue
+        existing = fields.get(current)
+        if item.startswith("- ") and not existing:
+            fields[current] = [item[2:].strip()]
+        elif item.startswith("- ") and isinstance(existing, list):
+            existing.append(item[2:].strip())
+        elif isinstance(existing, list):
+            existing[-1] = f"{existing[-1]} {item}"
+        else:
+            fields[current] = f"{existing} {item}".strip()
     return fields
 
 
+def _items(value: str | list[str] | None) -> list[str]:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def load_query(path: Path) -> StoredQuery:
+    """Read a query file: its header and the parameters its variables declare."""
     text = path.read_text(encoding="utf-8")
     header = _header(text)
     defaults: dict[str, str] = {}
-    raw_defaults = header.get("defaults", [])
-    for item in raw_defaults if isinstance(raw_defaults, list) else []:
+    for item in _items(header.get("defaults")):
         key, _, value = item.partition(":")
         defaults[key.strip()] = value.strip()
+    documented = []
+    for item in _items(header.get("parameters")):
+        match = DOCUMENTED.match(item)
+        documented.append(
+            (match["name"], match["type"], match["text"] or "") if match else (item, "", "")
+        )
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     seen: dict[str, Parameter] = {}
     for match in PARAMETER.finditer(body):
@@ -117,9 +166,34 @@ def load_query(path: Path) -> StoredQuery:
         text=text,
         summary=str(header.get("summary", "")),
         description=str(header.get("description", "")),
-        example=str(header["example"]) if "example" in header else None,
+        example=str(header["example"]) if header.get("example") else None,
         parameters=tuple(seen.values()),
+        tags=tuple(_items(header.get("tags"))),
+        documented=tuple(documented),
+        defaults=tuple(defaults.items()),
     )
+
+
+def check_query(query: StoredQuery) -> list[str]:
+    """What a stored query's header lacks or gets wrong, for tests and reviews."""
+    problems = [
+        f"no {key}" for key in ("summary", "description", "example") if not getattr(query, key)
+    ]
+    declared = {(p.name, p.type) for p in query.parameters}
+    documented = {(name, kind) for name, kind, _ in query.documented}
+    if declared != documented:
+        problems.append(f"parameters {sorted(declared)} but documented {sorted(documented)}")
+    names = {p.name for p in query.parameters}
+    problems += [f"default for unknown parameter {n}" for n, _ in query.defaults if n not in names]
+    for p in query.parameters:
+        if p.default is not None:
+            try:
+                parse_term(p, p.default)
+            except QueryError as exc:
+                problems.append(f"bad default: {exc}")
+    if query.example and not query.example.startswith(f"scmgraph query run {query.name}"):
+        problems.append("the example does not run this query")
+    return problems
 
 
 def list_queries(folder: Path | None = None) -> list[StoredQuery]:
@@ -136,26 +210,46 @@ def find_query(name: str, folder: Path | None = None) -> StoredQuery:
     return load_query(path)
 
 
+def _iri(value: str) -> ox.NamedNode:
+    """An absolute IRI, or ``id:``/``scm:`` followed by a local part."""
+    prefix, colon, rest = value.partition(":")
+    if colon and prefix in PREFIXES:
+        value = PREFIXES[prefix] + rest
+    elif colon and prefix.lower() in FOREIGN_PREFIXES:
+        raise ValueError(f"prefix {prefix}: is not accepted (only id: and scm:); give the full IRI")
+    if not IRI.fullmatch(value):
+        raise ValueError('expected an absolute IRI: no spaces, controls or <>"{}|^`\\')
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value) or value.count("#") > 1:
+        raise ValueError("bad percent-encoding or more than one '#'")
+    return ox.NamedNode(value)  # checks the rest of RFC 3987
+
+
 def parse_term(parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
-    """Parse a command-line value into an RDF term of the parameter's type."""
+    """Parse a command-line value into an RDF term of the parameter's type.
+
+    ``integer`` is xsd:integer, ``date`` xsd:date (YYYY-MM-DD), ``year``
+    xsd:gYear (YYYY, as deadline years are), ``string`` and ``literal`` a plain
+    string; a string is any text, bound as a literal and never parsed as SPARQL.
+    """
     kind = parameter.type
     try:
         if kind == "iri":
-            for prefix, namespace in PREFIXES.items():
-                if value.startswith(prefix + ":"):
-                    value = namespace + value[len(prefix) + 1 :]
-            if IRI_FORBIDDEN.search(value) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-                raise ValueError("not an absolute IRI")
-            return ox.NamedNode(value)
-        if kind in ("integer", "year"):
+            return _iri(value)
+        if kind == "integer":
             if not re.fullmatch(r"[+-]?\d{1,9}", value):
-                raise ValueError("not an integer")
-            return ox.Literal(
-                str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-            )
+                raise ValueError("expected digits, e.g. 53")
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+        if kind == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise ValueError("expected four digits, e.g. 2022")
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
         if kind == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError("expected YYYY-MM-DD")
             dt.date.fromisoformat(value)
-            return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        if kind not in TYPES:
+            raise ValueError(f"unknown parameter type {kind!r}")
         return ox.Literal(value)
     except ValueError as exc:
         raise QueryError(
@@ -180,7 +274,8 @@ def bind(
         if value is None:
             if parameter.required:
                 raise QueryError(
-                    f"{query.name}: missing parameter {parameter.name} ({parameter.type})"
+                    f"{query.name}: missing parameter {parameter.name} ({parameter.type});"
+                    f" give --param {parameter.name}=VALUE"
                 )
             continue
         substitutions[ox.Variable(parameter.variable)] = parse_term(parameter, value)
@@ -199,47 +294,62 @@ def run_select(
     text: str,
     substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
 ) -> Table:
-    """Run a SELECT query over the union of all named graphs."""
+    """Run a query over the union of all named graphs, as a table.
+
+    Parameter columns (``_name``) are dropped: they only echo the input.
+    """
     try:
         result = store.query(
             text, use_default_graph_as_union=True, substitutions=substitutions or None
         )
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("only SELECT queries can be rendered as tables")
-    columns = tuple(v.value for v in result.variables)
+    except RuntimeError as exc:  # a substituted variable the SELECT does not project
+        raise QueryError(f"cannot bind the parameters: {exc}") from exc
+    try:  # solutions are computed while they are read
+        return _table(result)
+    except RuntimeError as exc:
+        raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Table:
+    if isinstance(result, ox.QueryBoolean):
+        answer = ox.Literal(str(bool(result)).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+        return Table(("result",), ((answer,),))
+    if isinstance(result, ox.QueryTriples):
+        triples = tuple((t.subject, t.predicate, t.object) for t in result)
+        return Table(("subject", "predicate", "object"), triples)  # type: ignore[arg-type]
+    columns = tuple(v.value for v in result.variables if not v.value.startswith("_"))
     rows = tuple(tuple(solution[c] for c in columns) for solution in result)
     return Table(columns, rows)
 
 
-def plain(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+def plain(term: Term) -> str:
     if term is None:
         return ""
     return term.value
 
 
+def _json_cell(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.Literal):
+        cell = {"type": "literal", "value": term.value}
+        if term.language:
+            cell["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            cell["datatype"] = term.datatype.value
+        return cell
+    return {"type": "bnode", "value": term.value}
+
+
 def render(table: Table, fmt: str) -> str:
     """Render a result as a text table, CSV, TSV or SPARQL-JSON-like JSON."""
     if fmt == "json":
-        bindings = []
-        for row in table.rows:
-            item = {}
-            for column, term in zip(table.columns, row, strict=True):
-                if term is None:
-                    continue
-                if isinstance(term, ox.NamedNode):
-                    item[column] = {"type": "uri", "value": term.value}
-                elif isinstance(term, ox.Literal):
-                    cell = {"type": "literal", "value": term.value}
-                    if term.language:
-                        cell["xml:lang"] = term.language
-                    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                        cell["datatype"] = term.datatype.value
-                    item[column] = cell
-                else:
-                    item[column] = {"type": "bnode", "value": term.value}
-            bindings.append(item)
+        bindings = [
+            {c: _json_cell(t) for c, t in zip(table.columns, row, strict=True) if t is not None}
+            for row in table.rows
+        ]
         return json.dumps(
             {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}},
             indent=2,
@@ -251,11 +361,13 @@ def render(table: Table, fmt: str) -> str:
         writer.writerow(table.columns)
         for row in table.rows:
             writer.writerow([plain(t) for t in row])
-        return buffer.getvalue()
+        return buffer.getvalue().removesuffix("\n")  # the caller ends the last line
+    if fmt != "table":
+        raise QueryError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     return render_table(table)
 
 
-def _short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+def _short(term: Term) -> str:
     text = plain(term)
     for prefix, namespace in PREFIXES.items():
         if isinstance(term, ox.NamedNode) and text.startswith(namespace):
@@ -264,8 +376,8 @@ def _short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
 
 
 def render_table(table: Table, *, max_width: int = 60) -> str:
-    """A plain aligned table for the terminal, long cells shortened."""
-    cells = [[_short(t) for t in row] for row in table.rows]
+    """A plain aligned table for the terminal, long cells shortened, one line per row."""
+    cells = [[" ".join(_short(t).split()) for t in row] for row in table.rows]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
     widths = [len(c) for c in table.columns]
     for row in cells:

@@ -48,6 +48,7 @@ _WORD = re.compile(r"\S+")
 _SENTENCE_FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
 _MAX_GAP = 10  # largest jump between paragraph numbers accepted after a sentence end
+MAX_FILE_BYTES = 2 * 1024 * 1024  # communiqués are tens of kilobytes; refuse what cannot be one
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def read_document(path: Path) -> Document:
     view = _html_view(source.text) if source.media_type == "text/html" else _plain_view(source.text)
     rules = _load_rules()
     lines = _lines(view.text)
-    markers = _find_markers(lines)
+    problems: list[str] = []
+    markers = _find_markers(lines, problems)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
@@ -144,7 +146,8 @@ def read_document(path: Path) -> Document:
         blocks = _blocks(body + lines[index + 1 : stop])
         blocks = _trailing(blocks, rules) if stop == len(lines) else _inner(blocks, rules)
         paragraphs.append(_paragraph(number, view, blocks, rules, segmenter))
-    return Document(source, _title(lines[: markers[0][0]]), tuple(paragraphs))
+    warnings = tuple(f"{path}: {problem}" for problem in problems)
+    return Document(source, _title(lines[: markers[0][0]]), tuple(paragraphs), warnings)
 
 
 # --- reading bytes -------------------------------------------------------------
@@ -152,6 +155,14 @@ def read_document(path: Path) -> Document:
 
 def _read_source(path: Path) -> SourceFile:
     """Check the file and decode it without touching line endings."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError as error:  # Python < 3.13 reports a loop this way
+            raise InputError(path, "symbolic link loop") from error
+        except OSError as error:
+            problem = "symbolic link loop" if error.errno == 40 else "broken symbolic link"
+            raise InputError(path, problem) from error
     if not path.exists():
         raise InputError(path, "file not found")
     if path.is_dir():
@@ -159,6 +170,10 @@ def _read_source(path: Path) -> SourceFile:
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
         raise InputError(path, f"unknown extension '{path.suffix}' (accepted: {_ACCEPTED})")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise InputError(path, f"file too large ({size} bytes; a communiqué is under {limit} MB)")
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -272,7 +287,9 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def _find_markers(lines: list[_Line]) -> list[tuple[int, int, int]]:
+def _find_markers(
+    lines: list[_Line], warnings: list[str] | None = None
+) -> list[tuple[int, int, int]]:
     """(line index, number, view offset after the marker) of each numbered paragraph.
 
     The first paragraph is "1."; later numbers must increase by at most _MAX_GAP and
@@ -296,6 +313,12 @@ def _find_markers(lines: list[_Line]) -> list[tuple[int, int, int]]:
             if accept:
                 markers.append((i, number, line.start + match.end()))
                 previous = number
+            elif markers and boundary and warnings is not None:
+                warnings.append(
+                    f"paragraph number {number} after paragraph {previous} is "
+                    + ("repeated or out of order" if number <= previous else "too far ahead")
+                    + f"; its text is kept in paragraph {previous}"
+                )
         boundary = line.ends_sentence
     return markers
 
@@ -391,7 +414,12 @@ def _paragraph(
                 where.extend(range(word.start(), word.end()))
     flat = "".join(chars)
     forced = set(cuts)
-    cuts |= {span.start for span in segmenter.segment(flat) if 0 < span.start < len(flat)}
+    for offset, chunk in _chunks(flat, rules):
+        cuts |= {
+            offset + span.start
+            for span in segmenter.segment(chunk)
+            if 0 < offset + span.start < len(flat)
+        }
     pieces: list[tuple[int, int]] = []
     for a, b in itertools.pairwise([*sorted(cuts), len(flat)]):
         a, b = a + (flat[a] == " "), b - (flat[b - 1] == " ")  # words are one space apart
@@ -408,6 +436,29 @@ def _paragraph(
     )
     begin = view.starts[blocks[0][0].start]
     return Paragraph(number, begin, sentences[-1].end, sentences)
+
+
+_SAFE_BREAK = re.compile(r"(?<=[A-Za-z]{2}[.!?]) (?=[A-Z])")
+CHUNK_CHARS = 4000  # pysbd's time grows with the square of its input; real paragraphs are ~1,000
+
+
+def _chunks(text: str, rules: _Rules) -> list[tuple[int, str]]:
+    """Cut a long paragraph at plain sentence ends (a word that is no abbreviation, a
+    full stop, a capital) so the segmenter never sees more than a few thousand
+    characters at once."""
+    if len(text) <= CHUNK_CHARS:
+        return [(0, text)]
+    chunks, start = [], 0
+    for match in _SAFE_BREAK.finditer(text, CHUNK_CHARS):
+        if match.start() - start < CHUNK_CHARS:
+            continue
+        word = text[text.rfind(" ", start, match.start()) + 1 : match.start()]
+        if "." in word[:-1] or _ends_with_any(word, rules.never_final + rules.may_end):
+            continue
+        chunks.append((start, text[start : match.start()]))
+        start = match.end()
+    chunks.append((start, text[start:]))
+    return chunks
 
 
 def _joins(before: str, after: str, rules: _Rules) -> bool:
