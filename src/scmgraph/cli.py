@@ -236,6 +236,8 @@ def query_run(
             key, sep, value = item.partition("=")
             if not sep:
                 raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+            if key in values:
+                raise QueryError(f"--param {key} given twice")
             values[key] = value
         table = run_select(open_store(store), stored.text, bind(stored, values))
     except (QueryError, OSError) as exc:

@@ -117,7 +117,13 @@ def find_communiques(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise InputError(folder, "not a folder")
     files = sorted(
-        (p for p in folder.iterdir() if p.suffix.lower() in MEDIA_TYPES and p.is_file()),
+        # Symbolic links are kept even when broken or looping, so that reading them
+        # reports the problem instead of skipping a file the user meant to give.
+        (
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in MEDIA_TYPES and (p.is_file() or p.is_symlink())
+        ),
         key=lambda p: p.name,
     )
     files = [p for p in files if not p.name.startswith(".")]  # editor and OS droppings
@@ -146,6 +152,11 @@ def read_document(path: Path) -> Document:
         blocks = _blocks(body + lines[index + 1 : stop])
         blocks = _trailing(blocks, rules) if stop == len(lines) else _inner(blocks, rules)
         paragraphs.append(_paragraph(number, view, blocks, rules, segmenter))
+    last = paragraphs[-1]
+    if last.sentences and not re.search(r"[.!?][\"”’')\]]*$", last.sentences[-1].text):
+        problems.append(
+            f"paragraph {last.number} ends without a full stop; the file may be truncated"
+        )
     warnings = tuple(f"{path}: {problem}" for problem in problems)
     return Document(source, _title(lines[: markers[0][0]]), tuple(paragraphs), warnings)
 
@@ -178,6 +189,8 @@ def _read_source(path: Path) -> SourceFile:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot read file: {error.strerror}") from error
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(path, "UTF-16 text; save the communiqué as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise InputError(path, f"binary file (NUL byte at offset {nul})")
