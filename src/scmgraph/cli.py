@@ -44,7 +44,7 @@ def warn(message: str) -> None:
 
 def progress_printer(quiet: bool) -> Callable[[str], None]:
     """Progress lines on stderr when attached to a terminal, unless quiet."""
-    if quiet:
+    if quiet or not sys.stderr.isatty():
         return lambda _message: None
     from rich.console import Console
 
