@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/scmgraph query run heads-of-delegation
 
 test: $(STAMP)
+	bash scripts/install-servers.sh
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest -q
 

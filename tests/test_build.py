@@ -170,7 +170,7 @@ def test_bad_file_in_corpus_fails_the_build_and_keeps_the_previous_graph(
     corpus.mkdir()
     for path in CORPUS.glob("*.txt"):
         (corpus / path.name).write_bytes(path.read_bytes())
-    (corpus / "054_broken.txt").write_bytes(b"\xff\xfe broken")
+    (corpus / "054_broken.txt").write_bytes(b"1. The caf\xe9 broken")
     out = tmp_path / "graph"
     build(CORPUS, out)
     before = snapshot(out)

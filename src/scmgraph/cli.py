@@ -206,6 +206,7 @@ def query_list() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table"
 )
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead.")
 @click.option(
     "--store",
     type=click.Path(path_type=Path),
@@ -214,7 +215,12 @@ def query_list() -> None:
     help="The built on-disk store.",
 )
 def query_run(
-    name: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, store: Path
+    name: str | None,
+    query_file: Path | None,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    store: Path,
 ) -> None:
     """Run a stored query (or --file) against the built store."""
     from scmgraph.query import (
@@ -239,7 +245,12 @@ def query_run(
             if key in values:
                 raise QueryError(f"--param {key} given twice")
             values[key] = value
-        table = run_select(open_store(store), stored.text, bind(stored, values))
+        if endpoint:
+            from scmgraph.remote import run_remote
+
+            table = run_remote(endpoint, stored, values)
+        else:
+            table = run_select(open_store(store), stored.text, bind(stored, values))
     except (QueryError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -300,6 +311,17 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
         sys.exit(2)
     click.echo(render_diff(result), nl=False)
 
+
+def _add_commands() -> None:
+    """Commands that live beside the modules they drive."""
+    from scmgraph.push import push_command
+    from scmgraph.serve import serve_command
+
+    main.add_command(serve_command)
+    main.add_command(push_command)
+
+
+_add_commands()
 
 if __name__ == "__main__":
     main()
