@@ -2,9 +2,14 @@
 
 Publishing is all-or-nothing. Every output is first written next to its final
 place and moved in with ``os.replace``; the embedded store is built in a fresh
-folder and switched to through a symlink, so a reader never sees half a build
-and a failed or killed build leaves the previous output intact. A lock file
-refuses a second build running at the same time.
+folder and switched to through a symlink, so a reader never sees half a file
+and a failed or killed build leaves the previous output intact. Once everything
+is on disk, the renames that publish it are written down in a journal
+(``.publish``) and then carried out: a build killed among them leaves every file
+whole (some new, some old) and the journal, and the next build finishes the
+publishing before it reads anything. The next build also removes what killed
+builds left behind (staged files, half-loaded stores, stores nothing links to).
+A lock file refuses a second build running at the same time.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -25,7 +32,11 @@ from scmgraph.reader import find_communiques, read_document
 from scmgraph.registry import Registry, load_registry
 
 GRAPH_FILE = "scmgraph.trig"
+DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it came from
 STORE_LINK = "store"
+JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
+# What ``stage`` and ``switch_store`` leave when killed: ".NAME.RANDOM.tmp", ".store.PID.tmp".
+_STAGED = re.compile(r"\.(?:scmgraph\.[a-z]+|void\.ttl|\.publish|store)\..+\.tmp")
 
 
 class BuildError(Exception):
@@ -152,6 +163,56 @@ def switch_store(target: Path, out_dir: Path) -> Path:
     return link
 
 
+def publish(staged: dict[Path, Path], target: Path, out_dir: Path) -> Path:
+    """Move the staged files in and switch the store, writing down the plan first."""
+    plan = {"files": [[path.name, tmp.name] for path, tmp in staged.items()], "store": target.name}
+    write_atomic(out_dir / JOURNAL, json.dumps(plan).encode("utf-8"))
+    finish_publishing(out_dir)
+    return out_dir / STORE_LINK
+
+
+def finish_publishing(out_dir: Path) -> bool:
+    """Carry out the renames of a journal left in ``out_dir``, then drop the journal.
+
+    Renames already done are skipped, so this also finishes a build killed
+    while publishing. False when there is no journal.
+    """
+    journal = out_dir / JOURNAL
+    try:
+        plan = json.loads(journal.read_bytes())
+        moves = [(str(name), str(tmp)) for name, tmp in plan["files"]]
+        store = str(plan["store"])
+    except FileNotFoundError:
+        return False
+    except (ValueError, KeyError, TypeError):  # not written by a build: nothing to finish
+        journal.unlink()
+        return False
+    for name, tmp in moves:
+        if "/" not in name + tmp and (out_dir / tmp).is_file():
+            os.replace(out_dir / tmp, out_dir / name)
+    if "/" not in store and store.startswith("store-") and (out_dir / store).is_dir():
+        switch_store(out_dir / store, out_dir)
+    journal.unlink()
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove what killed builds left: staged files, half-loaded stores, unlinked stores.
+
+    Only called with the build lock held, so no other build is writing them.
+    """
+    link = out_dir / STORE_LINK
+    current = os.readlink(link) if link.is_symlink() else None
+    for path in out_dir.iterdir():
+        name = path.name
+        if _STAGED.fullmatch(name) and (path.is_symlink() or path.is_file()):
+            path.unlink(missing_ok=True)
+        elif path.is_symlink() or not path.is_dir():
+            continue
+        elif name.startswith(".store-") or (name.startswith("store-") and name != current):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def build(
     corpus: Path,
     out_dir: Path,
@@ -161,13 +222,16 @@ def build(
     warn: Progress = _quiet,
 ) -> BuildResult:
     """Build, validate and publish the graph of every communiqué in ``corpus``."""
-    from scmgraph.pipeline import dataset_for_files
+    from scmgraph.describe import describe_dataset
+    from scmgraph.pipeline import build_info, dataset_for_files
     from scmgraph.serialize import serialize_all
     from scmgraph.validate import validate
 
     registry = registry or load_registry()
     paths = find_communiques(corpus)
     with build_lock(out_dir):
+        finish_publishing(out_dir)  # a build killed while publishing
+        remove_leftovers(out_dir)
         dataset, all_facts = dataset_for_files(paths, registry, progress, warn)
         progress("validating")
         result = validate(dataset)
@@ -175,6 +239,8 @@ def build(
             raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
         progress("writing files")
         outputs = serialize_all(dataset)
+        description = describe_dataset(dataset, build_info(all_facts, registry), files=outputs)
+        outputs[DESCRIPTION_FILE] = description.serialize(format="turtle", encoding="utf-8")
         staged = {out_dir / name: stage(out_dir / name, data) for name, data in outputs.items()}
         try:
             progress("loading the store")
@@ -184,9 +250,7 @@ def build(
                 tmp.unlink(missing_ok=True)
             raise
         # Everything is on disk; publishing is now a handful of renames.
-        for path, tmp in staged.items():
-            os.replace(tmp, path)
-        store = switch_store(target, out_dir)
+        store = publish(staged, target, out_dir)
         files = list(staged)
     return BuildResult(
         out_dir=out_dir,

@@ -119,31 +119,6 @@ def statements(inputs: tuple[Path, ...], out: Path) -> None:
         click.echo(str(path))
 
 
-@main.group()
-def export() -> None:
-    """Export views of a built graph."""
-
-
-@export.command("statements")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
-@click.option(
-    "--graph",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT / "scmgraph.trig",
-    show_default=True,
-    help="The built graph.",
-)
-def export_statements(out: Path, graph: Path) -> None:
-    """Write the statements view of every communiqué in a built graph."""
-    from scmgraph.validate import load_dataset
-    from scmgraph.view import write_views
-
-    with errors_reported():
-        written = write_views(load_dataset(graph), out)
-    for path in written:
-        click.echo(str(path))
-
-
 @main.command()
 @click.option("--gold", type=click.Path(path_type=Path), required=True, help="Gold folder.")
 @click.option("--pred", type=click.Path(path_type=Path), required=True, help="Predictions.")
@@ -314,11 +289,13 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
 
 def _add_commands() -> None:
     """Commands that live beside the modules they drive."""
+    from scmgraph.docs import docs_command
+    from scmgraph.export import export_command
     from scmgraph.push import push_command
     from scmgraph.serve import serve_command
 
-    main.add_command(serve_command)
-    main.add_command(push_command)
+    for command in (export_command, docs_command, serve_command, push_command):
+        main.add_command(command)
 
 
 _add_commands()

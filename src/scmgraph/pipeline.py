@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
@@ -12,20 +13,30 @@ from scmgraph.build import Progress, _quiet, collect_inputs, read_corpus
 from scmgraph.model import Facts
 from scmgraph.registry import Registry, load_registry
 
+if TYPE_CHECKING:
+    from scmgraph.to_rdf import BuildInfo
+
 
 def dataset_for_files(
     paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
 ) -> tuple[Dataset, list[Facts]]:
     """Read, extract and convert communiqué files into one dataset."""
     from scmgraph.threads import link_series
-    from scmgraph.to_rdf import BuildInfo, build_dataset
+    from scmgraph.to_rdf import build_dataset
 
     all_facts = read_corpus(paths, registry, progress, warn)
     progress("linking threads")
     threads = link_series(all_facts)
     progress("converting to RDF")
-    info = BuildInfo.from_inputs(__version__, [f.document.source for f in all_facts], registry)
+    info = build_info(all_facts, registry)
     return build_dataset(all_facts, registry, info, threads=threads), all_facts
+
+
+def build_info(all_facts: list[Facts], registry: Registry) -> BuildInfo:
+    """What a build over ``all_facts`` read: tool version, input and registry checksums."""
+    from scmgraph.to_rdf import BuildInfo
+
+    return BuildInfo.from_inputs(__version__, [f.document.source for f in all_facts], registry)
 
 
 def statements_for_files(
