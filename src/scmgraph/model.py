@@ -129,7 +129,7 @@ class Mention:
     sentence: int
     begin: int
     end: int
-    surface: str  # the text as written
+    surface: str  # the text as written, whitespace collapsed as in Sentence.text
 
 
 @dataclass(frozen=True)
