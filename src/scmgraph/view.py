@@ -27,10 +27,11 @@ from scmgraph.rdf_terms import ENTITY_CLASSES, PREFIXES, SCM
 
 _PREFIXES = dict(PREFIXES)
 _TYPE_ORDER = {str(cls): (i, name) for i, (name, (cls, _)) in enumerate(ENTITY_CLASSES.items())}
-# Leading qualifiers a name drops in the view: "the", "U.S.-ROK", years, "21-1".
-_QUALIFIER = re.compile(
-    r"^(?:the\s+|U\.S\.-ROK\s+|ROK-U\.S\.\s+|\d{4}\s+|\d{1,2}-\d{1,2}\s+)", re.I
-)
+# Leading words a name drops in the view: "the", years, "21-1"; and pairs of party
+# acronyms ("U.S.-ROK"), read from the parties in the graph.
+_LEADING = (r"the\s+", r"\d{4}\s+", r"\d{1,2}-\d{1,2}\s+")
+_PARTY_ACRONYMS = """
+SELECT DISTINCT ?acronym WHERE { ?party a scm:Party ; scm:acronym ?acronym }"""
 
 _COMMUNIQUES = """
 SELECT ?g ?c ?file WHERE {
@@ -216,12 +217,20 @@ def _find(store: ox.Store, iri_or_name: str) -> _Communique:
     raise KeyError(f"no communiqué {iri_or_name!r} in the graph")
 
 
-def _display_name(surface: str) -> str:
-    """A surface without leading "the", "U.S.-ROK"/"ROK-U.S." or year prefixes."""
+def qualifier_pattern(store: ox.Store) -> re.Pattern[str]:
+    """Leading "the", years, and "A-B" for every two parties' acronyms ("U.S.-ROK")."""
+    rows = store.query(_PARTY_ACRONYMS, prefixes=_PREFIXES, use_default_graph_as_union=True)
+    acronyms = sorted({row["acronym"].value for row in rows})
+    pairs = [rf"{re.escape(a)}-{re.escape(b)}\s+" for a in acronyms for b in acronyms if a != b]
+    return re.compile(r"^(?:" + "|".join((*_LEADING, *pairs)) + ")", re.I)
+
+
+def _display_name(surface: str, qualifier: re.Pattern[str]) -> str:
+    """A surface without leading "the", party pairs ("U.S.-ROK") or year prefixes."""
     previous = None
     while surface != previous:
         previous = surface
-        stripped = _QUALIFIER.sub("", surface, count=1)
+        stripped = qualifier.sub("", surface, count=1)
         surface = stripped if stripped.strip() else surface
     return surface
 
@@ -240,11 +249,14 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
                 entity[field].add(row[key].value)
     names: dict[str, str] = {}
     listed = []
+    qualifier = qualifier_pattern(store)
     for iri, entity in info.items():
         acronym = min(entity["acronyms"]) if entity["acronyms"] else None
         used = sorted(set(entity["surfaces"]))
         full = [
-            _display_name(s) for _, s in used if not acronym or s not in (acronym, f"{acronym}s")
+            _display_name(s, qualifier)
+            for _, s in used
+            if not acronym or s not in (acronym, f"{acronym}s")
         ]
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
