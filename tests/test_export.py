@@ -28,7 +28,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from scmgraph.build import build
 from scmgraph.describe import DATASET, ENDPOINT, describe_dataset
 from scmgraph.docs import docs_command, write_docs
-from scmgraph.export import TABLES, export, export_command
+from scmgraph.export import TABLES, entity_figure, export, export_command
+from scmgraph.network import Filters, project, read_corpus
 from scmgraph.rdf_terms import PROVENANCE_GRAPH, default_ontology_path
 from scmgraph.serialize import jsonld_context
 from scmgraph.to_rdf import BuildInfo
@@ -203,6 +204,21 @@ def test_png_has_the_expected_size(out: Path) -> None:
     data = (out / "entities.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     assert struct.unpack(">II", data[16:24]) == (1600, 1200)
+
+
+def test_png_labels_are_legible(store: ox.Store) -> None:
+    """Every label of the picture lies inside it and clear of the other labels."""
+    graph = project(read_corpus(store, Filters(None, None, None, None, None)), "entities")
+    figure, boxes = entity_figure(graph, top=30)
+    assert len(boxes) == 30
+    labels = {key for key, _ in boxes}
+    assert {"org:combined-forces-command", "place:korean-peninsula"} <= labels
+    frame = figure.axes[0].get_window_extent(figure.canvas.get_renderer())
+    for i, (key, box) in enumerate(boxes):
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, key
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, key
+        for other, second in boxes[i + 1 :]:
+            assert not box.overlaps(second), (key, other)
 
 
 def test_exports_are_byte_for_byte_reproducible(store: ox.Store, out: Path, tmp_path: Path) -> None:
