@@ -14,6 +14,9 @@ for these tests and differ from the corpus on purpose:
   "in Seoul, Republic of Korea" and "SCM between the ROK and the U.S.".
 - us_japan_scc_2023.txt: a U.S.-Japan "2+2" (Security Consultative Committee) read
   with the registries of another alliance (tests/fixtures/registry-japan/).
+- annotated/: a 54th SCM (2022, plain text with chrome and footer) and a 55th SCM
+  (2023, an HTML page with a list inside a sentence), each with a gold annotation
+  by the rules of docs/statements.md, scored as the corpus is.
 
 Expectations follow the spec, not the current output: where the extractor falls
 short, the single test is marked xfail(strict=True) with what goes wrong.
@@ -981,6 +984,72 @@ def test_no_paragraph_number_special_case(path: Path) -> None:
         if numbered and literals:
             offending.append((node.lineno, ast.unparse(node)))
     assert offending == []
+
+
+# --- annotated unseen communiqués, scored by `evaluate` ------------------------------
+
+ANNOTATED = Path(__file__).resolve().parent / "fixtures" / "annotated"
+ANNOTATED_MINIMUMS = {
+    "meeting": 1.0,
+    "statement_f1": 0.95,
+    "class_acc": 0.95,
+    "actor_acc": 0.95,
+    "entity_f1": 0.93,
+    "entity_type_acc": 0.95,
+    "mention_f1": 0.93,
+    "topic_f1": 0.80,
+    "deadline_f1": 0.85,
+    "thread_recall": 0.85,
+    "thread_precision": 0.85,
+}
+
+
+def test_annotated_unseen_communiques_score_like_the_corpus(tmp_path: Path) -> None:
+    from scmgraph.evaluate import evaluate_dirs
+    from scmgraph.pipeline import statements_for_files
+
+    inputs = sorted(p for p in ANNOTATED.iterdir() if p.is_file())
+    assert [p.name for p in inputs] == ["054_scm_2022.txt", "055_scm_2023.html"]
+    statements_for_files(inputs, tmp_path)
+    metrics = evaluate_dirs(ANNOTATED / "gold", tmp_path).metrics()
+    shortfalls = {k: round(metrics[k], 3) for k, v in ANNOTATED_MINIMUMS.items() if metrics[k] < v}
+    assert shortfalls == {}
+
+
+NAMING_RULES_TEXT = """1. The 60th Security Consultative Meeting (SCM) was held at the Pentagon in
+Washington, D.C., on October 2, 2030. U.S. Secretary of Defense Jane Roe and ROK Minister
+of National Defense Park Min-jun led their respective delegations.
+
+2. The Secretary and the Minister welcomed the Security of Supply Arrangement (SOSA) and
+the outcome of the Trilateral Naval Summit in August, and assessed that Iron Wall (IW)
+exercise strengthened readiness. They received a report from the Commander of the
+Combined Forces Command (CFC) on the Future-Combined Forces Command, and pledged to
+deepen cooperation between the ROK Cyber Operations Command and the U.S. Space Forces Korea.
+The Secretary briefed the Minister on the Northern Shield Program.
+"""
+
+
+def test_naming_rules_of_discovered_entities(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "060_scm_2030.txt"
+    path.write_text(NAMING_RULES_TEXT, encoding="utf-8")
+    facts = extract(read_document(path), registry)
+    assert facts.meeting.city == "Washington, D.C."
+    found = {e.name: e.type for e in facts.entities}
+    assert found["Security of Supply Arrangement"] == "Agreement"  # the last word is the head
+    assert found["Trilateral Naval Summit"] == "Meeting"  # "in August" is not part of it
+    assert found["Iron Wall"] == "Exercise"  # typed by the word after "(IW)"
+    assert found["Cyber Operations Command"] == "GovernmentBody"  # cyber commands
+    assert found["Space Forces Korea"] == "MilitaryCommand"  # a trailing party is no head
+    assert not [n for n in found if n.startswith(("Supply", "Commander"))]
+    assert not [n for n in found if "August" in n]
+    third = [m for m in facts.mentions if m.paragraph == 2 and m.sentence == 2]
+    future = [m for m in third if m.entity == "future-combined-forces-command"]
+    assert [m.surface for m in future] == ["Future-Combined Forces Command"]  # hyphen for space
+    inside = [m for m in third if future[0].begin <= m.begin < future[0].end and m not in future]
+    assert inside == []  # no "Combined Forces Command" inside the longer name
+    assert "combined-forces-command" in {m.entity for m in third}
+    verbs = [(s.verb, s.verb_class) for s in facts.statements if s.paragraph == 2]
+    assert ("brief", "deliberation") in verbs
 
 
 def _yaml_strings(value: object) -> list[str]:

@@ -24,6 +24,7 @@ YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
 NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
+_HYPHEN_IN_NAME = re.compile(r"(?<=[a-z])-(?=[A-Z][a-z])")  # "Future-Combined", not "U.S.-ROK"
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
 
 
@@ -134,23 +135,49 @@ def _clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> l
     return words
 
 
+def _noun_type(word: str, registry: Registry) -> str | None:
+    """The entity type a head noun gives, singular or plural, any case."""
+    singulars = [word, word[:-1] if word.endswith("s") else word]
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    for candidate in singulars:
+        for noun, kind in registry.discovery.head_nouns.items():
+            if candidate == noun or candidate.lower() == noun.lower():
+                return kind
+    return None
+
+
 def _head_type(words: list[str], registry: Registry) -> str | None:
-    """The entity type named by the head noun (the word before "of"/"for", else the last)."""
+    """The entity type named by the head noun.
+
+    The head is the word before "of"/"for" ("Treaty of ..."); when that names no
+    type and no "the" follows, the last word ("Security of Supply Arrangement",
+    while "Commander of the ... Command" names the command alone). A trailing
+    party name is not the head ("Space Forces Korea"). A modifier anywhere in the
+    name may change the type ("Cyber Operations Command"). A prefix noun types
+    a name without a head noun ("Camp Humphreys", but "Camp David ... Summit").
+    """
     disc = registry.discovery
     if not words:
         return None
-    if words[0] in disc.prefix_nouns and len(words) >= 2:
-        return disc.prefix_nouns[words[0]]
-    head_index = len(words) - 1
+    last = len(words) - 1
+    party_words = {n for p in registry.parties for n in (*p.names, *p.adjectives)}
+    while last > 0 and words[last] in party_words:
+        last -= 1
+    heads = [last]
     for i, word in enumerate(words):
         if i > 0 and word in ("of", "for"):
-            head_index = i - 1
+            after_the = i + 1 < len(words) and words[i + 1].lower() == "the"
+            heads = [i - 1] if after_the else [i - 1, last]
             break
-    head = words[head_index]
-    for candidate in (head, head[:-1] if head.endswith("s") else head):
-        for noun, kind in disc.head_nouns.items():
-            if candidate == noun or candidate.lower() == noun.lower():
-                return kind
+    for index in heads:
+        kind = _noun_type(words[index], registry)
+        if kind is not None:
+            for word in words:
+                kind = disc.modifiers.get(word, {}).get(kind, kind)
+            return kind
+    if words[0] in disc.prefix_nouns and len(words) >= 2:
+        return disc.prefix_nouns[words[0]]
     return None
 
 
@@ -195,15 +222,26 @@ def _split_coordination(words: list[str], registry: Registry) -> list[list[str]]
     return [words]
 
 
+def _without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
+    """Cut a trailing "in August", "of May 21, 2022": when, not part of the name."""
+    for i in range(1, len(words) - 1):
+        following = words[i + 1]
+        if words[i] in connectors and (following in MONTHS or following in SEASONS):
+            return list(words[:i])
+    return list(words)
+
+
 def _trim(words: list[str], connectors: frozenset[str]) -> list[str]:
     while words and words[-1] in connectors:
         words.pop()
     return words
 
 
-def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str]]]:
-    """Inline definitions: the acronym and the words before it whose initials spell it."""
+def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str], str]]:
+    """Inline definitions: the acronym, the words before it whose initials spell it,
+    and the word right after the parenthesis ("(UFS) exercise": "exercise")."""
     for match in DEFINITION.finditer(text):
+        after = re.match(r"\s+([a-z]+)\b", text[match.end() :])
         acronym = match["acronym"].strip()
         letters = [c.lower() for c in acronym if c.isalpha()]
         if acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
@@ -225,7 +263,7 @@ def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str]]]:
                 pos += 1
             initials = sum(1 for w in words if w[0].isalpha() and w[0].lower() in letters)
             if ok and initials >= min(len(letters), 2) - 1:
-                yield acronym, [_word(w) for w in words]
+                yield acronym, [_word(w) for w in words], after.group(1) if after else ""
                 break
 
 
@@ -311,14 +349,21 @@ def build_catalogue(
                         if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
                             surfaces.append(Surface(f"{short} {token}", key, True))
 
-    def discovered(words: list[str], acronym: str | None) -> None:
-        words = _clean_name(_trim(list(words), disc.connectors), registry, qualifiers)
+    def discovered(words: list[str], acronym: str | None, after: str = "") -> None:
+        words = _clean_name(
+            _trim(_without_date(words, disc.connectors), disc.connectors), registry, qualifiers
+        )
         name = " ".join(words)
         if acronym in disc.concept_acronyms or acronym in series:
             return
         if not words or name in disc.not_entities or name in qualifiers:
             return
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if acronym is None and len(words) > 1 and initials in disc.concept_acronyms:
+            return  # "Full Operational Capability": spelled out, still a concept (FOC)
         kind = _head_type(words, registry)
+        if kind is None and acronym is not None and after:
+            kind = _head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
         if kind is None and acronym is None and "of" in words[1:]:
             # "Article V of the Treaty of ...": the name may start after an "of".
             return discovered(words[words.index("of", 1) + 1 :], None)
@@ -329,9 +374,9 @@ def build_catalogue(
         add(Entity(slugify(name), name, kind, acronym), (name,), acronym)
 
     definitions = [d for s in sentences for d in _acronym_definitions(s.text)]
-    series_names = {" ".join(words) for acronym, words in definitions if acronym in series}
-    for acronym, words in definitions:
-        discovered(words, acronym)
+    series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
+    for acronym, words, after in definitions:
+        discovered(words, acronym, after)
     for sentence in sentences:
         text = sentence.text
         for run in _runs(text, registry):
@@ -378,10 +423,16 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
                 for k in range(match.start(), match.end()):
                     taken[k] = True
     found: list[tuple[int, int, str]] = []
-    lowered = text.lower()
+    # Names of several words also match with hyphens for spaces ("Future-Combined
+    # Forces Command"); the replacement keeps every offset in place.
+    joined = _HYPHEN_IN_NAME.sub(" ", text)
+    haystacks = {(True, False): text, (False, False): text.lower()}
+    haystacks |= {(True, True): joined, (False, True): joined.lower()}
     for surface in catalogue.surfaces:
-        needle = surface.text if surface.case_sensitive else surface.text.lower()
-        haystack = text if surface.case_sensitive else lowered
+        several = " " in surface.text
+        needle = _HYPHEN_IN_NAME.sub(" ", surface.text) if several else surface.text
+        needle = needle if surface.case_sensitive else needle.lower()
+        haystack = haystacks[(surface.case_sensitive, several)]
         start = haystack.find(needle)
         while start >= 0:
             end = start + len(needle)

@@ -49,7 +49,7 @@ MEETING_NAME_END = re.compile(
 )
 HELD = re.compile(r"\b(?:was|were)\s+(?:held|convened)\b|\btook place\b")
 PLACE_AFTER_HELD = re.compile(
-    r"(?:held|convened|took place)\s+in\s+(?P<city>.+?)"
+    r"(?:held|convened|took place)\s+(?:at\s+[^,.;]{1,60}?\s+)?in\s+(?P<city>.+?)"
     r"(?:,?\s+on\s+|,?\s+from\s+|\s*[.;]\s*$|,\s+\d)"
 )
 LEAD_VERBS = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,8 @@ class Discovery:
     connectors: frozenset[str]
     drop_prefixes: tuple[str, ...]
     not_entities: frozenset[str]
+    # word in a name -> {type its head gives -> type it becomes}: "Cyber ... Command"
+    modifiers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,10 @@ def load_registry(data_dir: Path | None = None) -> Registry:
             connectors=frozenset(_tuple(disc.get("connectors"))),
             drop_prefixes=_tuple(disc.get("drop_prefixes")),
             not_entities=frozenset(_tuple(disc.get("not_entities"))),
+            modifiers={
+                str(word): {str(k): str(v) for k, v in (change or {}).items()}
+                for word, change in (disc.get("modifiers") or {}).items()
+            },
         ),
         files=tuple(sorted(paths.values())),
     )
