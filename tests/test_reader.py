@@ -317,6 +317,28 @@ def test_html_communique(tmp_path: Path) -> None:
     assert HTML[: doc.paragraphs[1].begin].endswith("</strong> ")
 
 
+LIST_PAGE = """<html><body><article>
+<p>1. The 9th Joint Meeting was held in Seoul on May 2, 2031.</p>
+<p>2. Both sides decided to take the following steps by 2032:</p>
+<ul><li>expand the exchange of data;</li><li>develop a joint plan; and</li>
+<li>establish a new office.</li></ul>
+<p>They reviewed the results.</p>
+</article></body></html>
+"""
+
+
+def test_a_list_after_a_colon_continues_the_sentence(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "list.html", LIST_PAGE))
+    assert sentence_texts(doc, 2) == [
+        "Both sides decided to take the following steps by 2032: expand the exchange of data; "
+        "develop a joint plan; and establish a new office.",
+        "They reviewed the results.",
+    ]
+    first = doc.paragraphs[1].sentences[0]
+    assert LIST_PAGE[first.begin : first.end].startswith("Both sides decided")
+    assert LIST_PAGE[first.begin : first.end].endswith("a new office.")
+
+
 def test_html_unclosed_head_still_reads_body(tmp_path: Path) -> None:
     page = "<html><head><title>x</title><body><p>1. The sides met.</p></body></html>"
     doc = read_document(write(tmp_path, "page.htm", page))

@@ -372,6 +372,7 @@ def _trailing(blocks: list[list[_Line]], rules: _Rules) -> list[list[_Line]]:
     glued under the last sentence is cut too; the run holding the marker is always kept.
     """
     kept: list[list[_Line]] = []
+    previous = ""  # the last line kept: one ending in ":" or ";" runs on (a list)
     for b, block in enumerate(blocks):
         run: list[_Line] = []
         for line in block:
@@ -383,9 +384,10 @@ def _trailing(blocks: list[list[_Line]], rules: _Rules) -> list[list[_Line]]:
                     line.ends_sentence
                     and len(text.split()) >= rules.min_prose_words
                     and not rules.is_boilerplate(text)
-                )
+                ) or (_RUNS_ON.search(previous) is not None and not rules.is_boilerplate(text))
                 if not prose and (b or kept):
                     return kept
+                previous = line.text
                 if len(kept) <= b:
                     kept.append([])
                 kept[b].extend(run)
@@ -414,9 +416,9 @@ def _paragraph(
     """Segment a paragraph's whitespace-collapsed text and map sentences to the source."""
     chars: list[str] = []
     where: list[int] = []  # view index of each collapsed character (-1: a joining space)
-    cuts = {0}  # a block always starts a sentence
+    cuts = {0}  # a block starts a sentence, unless the one before runs on (":", "; and")
     for block in blocks:
-        if chars:
+        if chars and not _RUNS_ON.search("".join(chars[-4:])):
             cuts.add(len(chars) + 1)
         for line in block:
             for word in _WORD.finditer(view.text, line.start, line.end):
@@ -451,6 +453,7 @@ def _paragraph(
     return Paragraph(number, begin, sentences[-1].end, sentences)
 
 
+_RUNS_ON = re.compile(r"(?:[;:,]|\band|\bor)\s*$")  # a line the next one continues
 _SAFE_BREAK = re.compile(r"(?<=[A-Za-z]{2}[.!?]) (?=[A-Z])")
 CHUNK_CHARS = 4000  # pysbd's time grows with the square of its input; real paragraphs are ~1,000
 
