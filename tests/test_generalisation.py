@@ -1069,3 +1069,22 @@ DATA_FILES = sorted(
 def test_no_data_file_names_a_corpus_document(path: Path) -> None:
     strings = _yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert not [s for s in strings for n in CORPUS_NAMES if n in s]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "year"),
+    [
+        ("decided to hold the next meeting in December", "in December", 2023),
+        ("pledged to finish the review by December", "by December", 2023),
+        ("welcomed the outcome of the meeting in June", None, None),  # June is past
+        ("agreed to report at the next meeting in 2024", "in 2024", 2024),
+        ("decided to meet again in December 2023", "in December 2023", 2023),
+    ],
+)
+def test_month_deadlines_resolve_against_the_meeting_date(
+    text: str, phrase: str | None, year: int | None
+) -> None:
+    from scmgraph.deadlines import find_deadline
+
+    found = find_deadline(text, dt.date(2023, 11, 13))
+    assert (found.text, found.year) == (phrase, year) if found else phrase is None

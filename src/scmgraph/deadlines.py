@@ -27,12 +27,24 @@ class FoundDeadline:
     end: int
 
 
-def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
-    """Ordered (pattern, resolver) pairs; a resolver maps a match to a year or None."""
+SKIP = -1  # a resolver's answer for a match that is no deadline after all
+
+
+def _patterns(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
+    """Ordered (pattern, resolver) pairs; a resolver maps a match to a year, None
+    (an event, no year) or SKIP."""
+    year = meeting.year
 
     def literal(match: re.Match[str]) -> int | None:
         found = re.search(r"\d{4}", match.group())
         return int(found.group()) if found else None
+
+    def month_only(match: re.Match[str]) -> int:
+        # "in December" at a November meeting: this year. A month not after the
+        # meeting's may be a past event ("the meeting in June"): not a deadline.
+        month = re.search(MONTH, match.group())
+        later = month is not None and MONTHS[month.group().lower()] > meeting.month
+        return year if later else SKIP
 
     return [
         (re.compile(r"\bby the end of (?:the|this) year\b"), lambda m: year),
@@ -53,6 +65,7 @@ def _patterns(year: int) -> list[tuple[re.Pattern[str], object]]:
         ),
         (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),
         (re.compile(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (re.compile(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),
         (
             re.compile(
                 r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
@@ -67,9 +80,11 @@ def find_deadline(text: str, meeting_date: dt.date | None) -> FoundDeadline | No
     """The first deadline in ``text``, or None."""
     if meeting_date is None:
         return None
-    for pattern, resolve in _patterns(meeting_date.year):
+    for pattern, resolve in _patterns(meeting_date):
         for match in pattern.finditer(text):
             year = resolve(match)  # type: ignore[operator]
+            if year == SKIP:
+                continue
             phrase = match.group()
             if year is not None and not _is_future(phrase, year, meeting_date):
                 continue
