@@ -54,7 +54,7 @@ class _Writer:
 
     def link(self, iri: object) -> str:
         text = str(iri)
-        if text.startswith(self.ns):
+        if isinstance(iri, URIRef) and text.startswith(self.ns) and len(text) > len(self.ns):
             return f'<a href="#{_e(text[len(self.ns) :])}"><code>{_e(self.curie(text))}</code></a>'
         if isinstance(iri, URIRef):
             return f'<a href="{_e(text)}"><code>{_e(self.curie(text))}</code></a>'

@@ -94,6 +94,7 @@ STYLE = """
 body{font:16px/1.45 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem}
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.3rem;
 text-align:left;vertical-align:top}code{font-size:.9em}.muted{color:#666}
+.statements td:nth-child(-n+5){white-space:nowrap}
 """
 
 
@@ -279,7 +280,9 @@ def entity_response(app: App, request: Request, rest: str) -> Response:
             raise Refusal(406, f"offered: {', '.join(PAGE_TYPES)}")
         media = "application/ld+json" if best == "application/json" else best
     if media == "text/html":
-        return _entity_page(app, node)
+        page = _entity_page(app, node)
+        page.headers["Vary"] = "Accept"
+        return page
     if not _ask(app, f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
         raise Refusal(404, f"no such entity: {node.value}")
     reply = app.run(Task(f"DESCRIBE {node}", media_type=media, max_rows=app.settings.max_rows))
@@ -331,7 +334,7 @@ def _entity_page(app: App, node: ox.NamedNode) -> Response:
         )
         return html_response(page, status=404)
     labels = [o for p, o in facts.rows if p is not None and p.value in LABELS]
-    label = _value(labels[0]) if labels else node.value.rsplit("/", 1)[-1]
+    label = _value(labels[0]) if labels else node.value[len(ID) :]
     types = [o for p, o in facts.rows if p is not None and p.value == RDF + "type"]
     body = [
         f"<h1>{html.escape(label)}</h1>",
@@ -387,8 +390,8 @@ def _statement_table(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[st
     if not entries:
         return [*out, "<p>No statement names this entity.</p>"]
     out.append(
-        "<table><tr><th>Meeting</th><th>Date</th><th>¶</th><th>Role</th><th>Verb</th>"
-        "<th>Sentence</th></tr>"
+        '<table class="statements"><tr><th>Meeting</th><th>Date</th><th>¶</th><th>Role</th>'
+        "<th>Verb</th><th>Sentence</th></tr>"
     )
     for e in entries:
         cells = [
@@ -416,7 +419,9 @@ def index_page() -> str:
         "Meeting joint communiqués, as a read-only SPARQL endpoint.</p><ul>"
         '<li><a href="/sparql">/sparql</a>: SPARQL 1.1 Protocol (service description without '
         'a query)</li><li><a href="/queries">/queries</a>: stored queries (JSON); run one '
-        'as /queries/NAME?param=value</li><li><a href="/.well-known/void">VoID</a></li>'
+        'as /queries/NAME?param=value, e.g. <a href="/queries/heads-of-delegation?format=json">'
+        "heads-of-delegation</a></li>"
+        '<li><a href="/.well-known/void">VoID</a></li>'
         '<li>Entities: /id/…, e.g. <a href="/id/org/combined-forces-command">'
         "/id/org/combined-forces-command</a></li></ul>"
         '<form action="/sparql" method="get"><textarea name="query" rows="8" cols="80">'
