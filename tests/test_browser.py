@@ -416,12 +416,48 @@ def test_index_page_links(index: Visit) -> None:
     assert "entity-statements" in names
 
     stored = follow(index, "text=heads-of-delegation")
-    assert stored.status == 200
+    assert stored.status == 200 and stored.console == []
     assert stored.page.url.split("?")[0].endswith(names["heads-of-delegation"]["url"])
-    rows = shown_json(stored)["results"]["bindings"]
-    heads = {(r["series"]["value"], r["ordinal"]["value"], r["name"]["value"]) for r in rows}
+    assert stored.text("//h1") == ["heads-of-delegation"]
+    columns = stored.text("//table/thead//th")
+    cells = [dict(zip(columns, row, strict=True)) for row in table_rows(stored)]
+    heads = {(r["series"], r["ordinal"], r["name"]) for r in cells}
     expected = {("SCM", "52", "Mark Esper"), ("SCM", "52", "Suh Wook"), ("SCM", "53", "Suh Wook")}
     assert expected <= heads
+
+    as_json = follow(stored, "a:text-is('json')")
+    rows = shown_json(as_json)["results"]["bindings"]
+    assert len(rows) == len(cells)
+    assert expected <= {
+        (r["series"]["value"], r["ordinal"]["value"], r["name"]["value"]) for r in rows
+    }
+
+
+def table_rows(visit: Visit) -> list[list[str]]:
+    return [
+        [words(cell.text_content()) for cell in row.xpath("./td")]
+        for row in visit.dom.xpath("//table/tbody/tr")
+    ]
+
+
+def test_stored_query_form_binds_a_parameter_in_the_browser(
+    browser: BrowserContext, base: str
+) -> None:
+    page = open_page(browser, base + "/queries/entity-statements")
+    assert page.status == 200 and page.text("//h1") == ["entity-statements"]
+    page.page.fill(
+        "input[name='entity']", "https://w3id.org/scmgraph/id/org/united-nations-command"
+    )
+    with page.page.expect_navigation(wait_until="load") as navigation:
+        page.page.locator("form button").click()
+    assert navigation.value is not None and navigation.value.status == 200
+    assert "entity=https" in page.page.url
+    page = open_page(browser, page.page.url)  # the page the form opened, read afresh
+    columns = page.text("//table/thead//th")
+    rows = [dict(zip(columns, row, strict=True)) for row in table_rows(page)]
+    assert len(rows) >= 5
+    assert {r["surface"] for r in rows} <= {"UNC", "United Nations Command"}
+    assert {r["ordinal"] for r in rows} == {"52", "53"}
 
 
 def test_index_query_form_runs_in_the_browser(index: Visit) -> None:

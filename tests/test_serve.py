@@ -490,6 +490,24 @@ def test_stored_query_with_parameter(base: str, store: Path) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
 
 
+def test_stored_query_is_a_page_for_browsers_and_data_otherwise(base: str) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    entity = urlencode({"entity": "id:agreement/special-measures-agreement"})
+    status, headers, body = get(base, "/queries/entity-statements?" + entity, Accept=browser)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = body.decode("utf-8")
+    assert "<h1>entity-statements</h1>" in page and "Special Measures Agreement" in page
+    assert 'value="id:agreement/special-measures-agreement"' in page  # the form keeps it
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    for accept in ("*/*", "application/sparql-results+json"):
+        status, headers, _ = get(base, "/queries/entity-statements?" + entity, Accept=accept)
+        assert headers["Content-Type"].startswith("application/sparql-results+json")
+    status, headers, _ = get(base, "/queries/heads-of-delegation?format=xml", Accept=browser)
+    assert headers["Content-Type"].startswith("application/sparql-results+xml")
+    status, _, body = get(base, '/queries/heads-of-delegation?x="><script>', Accept=browser)
+    assert status == 400 and b"<script>" not in body.replace(b"&lt;script&gt;", b"")
+
+
 @pytest.mark.parametrize(
     "value",
     [

@@ -15,7 +15,7 @@ import json
 import threading
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape, quoteattr
 
@@ -35,6 +35,9 @@ from scmgraph.serve import (
     WorkerPool,
     inspect_query,
 )
+
+if TYPE_CHECKING:
+    from scmgraph.query import StoredQuery
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_PREFIXES = {
@@ -525,7 +528,28 @@ class App:
         except QueryError as exc:
             raise Refusal(400, str(exc)) from exc
         params = MultiDict([("format", f) for f in request.args.getlist("format")])
+        if not params and wants_html(request):
+            return self.stored_page(stored, values, substitutions)
         return self.answer(request, stored.text, params, substitutions)
+
+    def stored_page(
+        self, stored: StoredQuery, values: dict[str, str], substitutions: dict[Any, Any]
+    ) -> Response:
+        """A stored query's results as an HTML table, for a person in a browser."""
+        from scmgraph.serve_pages import stored_query_page
+
+        if inspect_query(stored.text).form not in (None, "SELECT"):
+            raise Refusal(406, "only SELECT results are shown as HTML; add ?format=")
+        task = Task(stored.text, None, self.settings.max_rows, substitutions=substitutions)
+        reply = self.run(task)
+        return html_response(stored_query_page(stored, values, reply.table, reply.truncated))
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client prefers a page to data: a browser's Accept header, not */*."""
+    accept = request.accept_mimetypes
+    best = accept.best_match([*RESULT_TYPES, "text/html"])
+    return best == "text/html" and accept["text/html"] > accept["application/sparql-results+json"]
 
 
 def content_type(media: str) -> str:

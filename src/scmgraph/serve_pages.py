@@ -31,6 +31,7 @@ from scmgraph.serve_http import (
 )
 
 if TYPE_CHECKING:
+    from scmgraph.query import StoredQuery, Table
     from scmgraph.serve_http import App
 
 ID = "https://w3id.org/scmgraph/id/"
@@ -210,6 +211,8 @@ def service_description(app: App, request: Request) -> list[ox.Triple]:
 
 def void_description(app: App, request: Request) -> list[ox.Triple]:
     """A VoID description: size, named graphs as subsets, class partitions."""
+    from scmgraph.describe import About
+
     stats = app.stats()
     base = base_url(app, request)
     dataset = ox.NamedNode(base + ".well-known/void#dataset")
@@ -218,7 +221,7 @@ def void_description(app: App, request: Request) -> list[ox.Triple]:
         _t(
             dataset,
             DCTERMS + "title",
-            ox.Literal("scmgraph: alliance commitments in the U.S.–ROK SCM joint communiqués"),
+            ox.Literal(About.load().title),
         ),
         _t(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base + "sparql")),
         _t(dataset, VOID + "uriSpace", ox.Literal(ID)),
@@ -411,15 +414,53 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def stored_query_page(
+    stored: StoredQuery, values: dict[str, str], table: Table, truncated: bool
+) -> str:
+    """A stored query: what it answers, a form for its parameters, the result table."""
+    name = html.escape(stored.name)
+    fields = "".join(
+        f'<label>{html.escape(p.name)} <span class="muted">({html.escape(p.type)})</span> '
+        f'<input name="{html.escape(p.name)}" value="{html.escape(values.get(p.name, ""))}" '
+        f'placeholder="{html.escape(p.default or "")}"></label> '
+        for p in stored.parameters
+    )
+    form = f'<form method="get">{fields}<button>Run</button></form>' if fields else ""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_link(term)}</td>" for term in row) + "</tr>" for row in table.rows
+    )
+    formats = " · ".join(
+        f'<a href="?{html.escape(_query_string({**values, "format": f}))}">{f}</a>'
+        for f in ("json", "xml", "csv", "tsv")
+    )
+    note = '<p class="muted">The row limit cut these results.</p>' if truncated else ""
+    return _page(
+        stored.name,
+        f"<h1>{name}</h1><p>{html.escape(stored.summary)}</p>{form}"
+        f'<p class="muted">{len(table.rows)} rows · {formats}</p>{note}'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+    )
+
+
+def _query_string(values: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(sorted(values.items()))
+
+
 def index_page() -> str:
     """The front page: what is served where, and a query box (a plain GET form)."""
+    from scmgraph.describe import About
+
+    about = About.load()
     return _page(
         "SPARQL endpoint",
-        "<h1>scmgraph</h1><p>Alliance commitments from the U.S.–ROK Security Consultative "
-        "Meeting joint communiqués, as a read-only SPARQL endpoint.</p><ul>"
+        f"<h1>scmgraph</h1><p>{html.escape(about.title)}: {html.escape(about.description)} "
+        "Served here as a read-only SPARQL endpoint.</p><ul>"
         '<li><a href="/sparql">/sparql</a>: SPARQL 1.1 Protocol (service description without '
         'a query)</li><li><a href="/queries">/queries</a>: stored queries (JSON); run one '
-        'as /queries/NAME?param=value, e.g. <a href="/queries/heads-of-delegation?format=json">'
+        'as /queries/NAME?param=value, e.g. <a href="/queries/heads-of-delegation">'
         "heads-of-delegation</a></li>"
         '<li><a href="/.well-known/void">VoID</a></li>'
         '<li>Entities: /id/…, e.g. <a href="/id/org/combined-forces-command">'
