@@ -22,12 +22,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/install-servers.sh
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 
 clean:
 	rm -rf $(VENV) data/graph/store data/graph/store-*

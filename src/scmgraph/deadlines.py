@@ -52,9 +52,7 @@ def _patterns(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\bby (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
         (re.compile(r"\b(?:by|within|during|in) next year\b|\bnext year\b"), lambda m: year + 1),
         (
-            re.compile(
-                rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"
-            ),
+            re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             literal,
         ),
         (
