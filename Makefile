@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint audit venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+
+# Known vulnerabilities in the installed packages (needs the PyPI JSON API or OSV).
+audit: $(STAMP)
+	$(BIN)/pip install --quiet 'pip-audit>=2.7,<3'
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 clean:
 	rm -rf $(VENV) data/graph/store data/graph/store-*

@@ -36,7 +36,7 @@ DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it cam
 STORE_LINK = "store"
 JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
 # What ``stage`` and ``switch_store`` leave when killed: ".NAME.RANDOM.tmp", ".store.PID.tmp".
-_STAGED = re.compile(r"\.(?:scmgraph\.[a-z]+|void\.ttl|\.publish|store)\..+\.tmp")
+_STAGED = re.compile(r"\.(?:scmgraph\.(?:trig|nq|ttl|jsonld)|void\.ttl|\.publish|store)\..+\.tmp")
 
 
 class BuildError(Exception):

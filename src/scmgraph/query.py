@@ -50,6 +50,15 @@ DOCUMENTED = re.compile(r"^(?P<name>[a-z][a-z0-9]*) \((?P<type>[a-z]+)\)(?::\s*(
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | None
 
 
+UPDATES_REFUSED = (
+    "SPARQL updates are refused: scmgraph runs only SELECT, ASK, CONSTRUCT and DESCRIBE queries"
+)
+SERVICE_REFUSED = (
+    "SERVICE (federated query) is refused: scmgraph queries the local store only"
+    " (use --endpoint to query a remote server)"
+)
+
+
 class QueryError(Exception):
     """A stored query that is unknown, or a parameter that is missing or ill-typed."""
 
@@ -296,8 +305,19 @@ def run_select(
 ) -> Table:
     """Run a query over the union of all named graphs, as a table.
 
-    Parameter columns (``_name``) are dropped: they only echo the input.
+    Parameter columns (``_name``) are dropped: they only echo the input. Updates,
+    ``SERVICE`` (which the engine would send over the network) and nesting deep
+    enough to overflow the engine's parser are refused before the engine sees them.
     """
+    from scmgraph.serve import MAX_NESTING, inspect_query, nesting_message
+
+    shape = inspect_query(text)
+    if shape.update:
+        raise QueryError(UPDATES_REFUSED)
+    if shape.service:
+        raise QueryError(SERVICE_REFUSED)
+    if shape.depth > MAX_NESTING:
+        raise QueryError(nesting_message(shape.depth))
     try:
         result = store.query(
             text, use_default_graph_as_union=True, substitutions=substitutions or None

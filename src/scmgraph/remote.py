@@ -30,11 +30,22 @@ from urllib.request import parse_http_list, parse_keqv_list
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 
-from scmgraph.query import QueryError, StoredQuery, Table, bind
+from scmgraph.query import UPDATES_REFUSED, QueryError, StoredQuery, Table, bind
 from scmgraph.serve import inspect_query, tokens
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 DEFAULT_TIMEOUT = 60.0
+# The media types asked for (SPARQLWrapper's Accept header for JSON and Turtle) and
+# read; an answer in any other (RDF/XML, say) is refused unread, never parsed.
+ANSWER_TYPES = {
+    JSON: (
+        "application/sparql-results+json",
+        "application/json",
+        "text/javascript",
+        "application/javascript",
+    ),
+    TURTLE: ("text/turtle", "application/turtle", "application/n-triples"),
+}
 
 
 class RemoteError(QueryError):
@@ -340,7 +351,15 @@ class RemoteEndpoint:
     def _run(self, text: str, return_format: str = JSON, update: bool = False) -> tuple[bytes, str]:
         try:
             result = self._wrapper(text, return_format, update).query()
-            return result.response.read(), result.response.headers.get("Content-Type", "")
+            media = result.response.headers.get("Content-Type", "")
+            kind = media.partition(";")[0].strip().lower()
+            if not update and kind not in ANSWER_TYPES[return_format]:
+                result.response.close()
+                raise RemoteError(
+                    f"{self.url}: answered {kind or 'without a Content-Type'}, not one of the"
+                    f" requested types ({', '.join(ANSWER_TYPES[return_format])})"
+                )
+            return result.response.read(), media
         except RemoteError:
             raise
         except urllib.error.URLError as exc:
@@ -356,10 +375,11 @@ class RemoteEndpoint:
         except (ValueError, KeyError) as exc:
             raise RemoteError(f"{self.url}: not SPARQL JSON results ({exc})") from exc
         bound = {v.value for v in substitutions or {}}
-        if not bound & set(table.columns):
+        # As locally (scmgraph.query.run_select): substituted variables and parameter
+        # columns ("_name", bound or not) only echo the input, so they are left out.
+        keep = [i for i, c in enumerate(table.columns) if c not in bound and not c.startswith("_")]
+        if len(keep) == len(table.columns):
             return table
-        # pyoxigraph leaves substituted variables out of the results: so do we
-        keep = [i for i, c in enumerate(table.columns) if c not in bound]
         return Table(
             tuple(table.columns[i] for i in keep),
             tuple(tuple(row[i] for i in keep) for row in table.rows),
@@ -413,6 +433,8 @@ def run_remote(
     graphs, as ``scmgraph query run`` does locally (Virtuoso does by default;
     start Oxigraph server with ``--union-default-graph``).
     """
+    if inspect_query(stored_query.text).update:
+        raise QueryError(UPDATES_REFUSED)
     if isinstance(endpoint, str):
         endpoint = RemoteEndpoint(endpoint)
     return endpoint.select(stored_query.text, bind(stored_query, values))

@@ -105,6 +105,10 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset(
     ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
 )
+# Deepest bracket nesting accepted. The engine's parser recurses once per level and
+# overflows the stack (killing the process) from about 3,000 levels; real queries
+# nest a dozen deep.
+MAX_NESTING = 256
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,11 @@ class QueryShape:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None
     update: bool  # starts like an update operation
     service: bool  # uses SERVICE anywhere
+    depth: int = 0  # deepest nesting of (), [] and {} outside strings, IRIs and comments
 
 
 def inspect_query(text: str) -> QueryShape:
-    """The query form, and whether the text is an update or uses SERVICE.
+    """The query form, whether the text is an update or uses SERVICE, how deep it nests.
 
     The text is read twice, as written and with code point escapes applied,
     since an engine may read ``\\u0053ERVICE`` as ``SERVICE``; either reading
@@ -150,9 +155,16 @@ def inspect_query(text: str) -> QueryShape:
     """
     form: str | None = None
     update = service = False
+    deepest = 0
     for variant in {text, _unescape_codepoints(text)}:
         first: str | None = None
+        depth = 0
         for token in tokens(variant):
+            if token.kind == "other" and token.text in "([{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.kind == "other" and token.text in ")]}":
+                depth -= 1
             if token.kind != "word":
                 continue
             word = token.text.upper()
@@ -163,7 +175,11 @@ def inspect_query(text: str) -> QueryShape:
         if first in QUERY_FORMS and form is None:
             form = first
         update = update or first in UPDATE_KEYWORDS
-    return QueryShape(form=form, update=update, service=service)
+    return QueryShape(form=form, update=update, service=service, depth=deepest)
+
+
+def nesting_message(depth: int) -> str:
+    return f"the query nests brackets {depth} deep; at most {MAX_NESTING} levels are accepted"
 
 
 # --- worker processes -------------------------------------------------------------------

@@ -28,12 +28,14 @@ from werkzeug.serving import make_server as werkzeug_server
 from werkzeug.wrappers import Request, Response
 
 from scmgraph.serve import (
+    MAX_NESTING,
     PoolError,
     Reply,
     Settings,
     Task,
     WorkerPool,
     inspect_query,
+    nesting_message,
 )
 
 if TYPE_CHECKING:
@@ -428,6 +430,8 @@ class App:
             raise Refusal(403, "this endpoint is read-only: SPARQL updates are refused")
         if shape.service:
             raise Refusal(403, "SERVICE (federated query) is disabled on this endpoint")
+        if shape.depth > MAX_NESTING:
+            raise Refusal(400, nesting_message(shape.depth))
         formats = params.getlist("format")
         if len(formats) > 1:
             raise Refusal(400, "more than one format parameter")

@@ -9,7 +9,9 @@ own shapes. Inference is off; the ontology is given as ``ont_graph`` so that
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +78,36 @@ def short(term: Node | None) -> str:
     return text
 
 
+class _Held(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _rdflib_log_held() -> Iterator[_Held]:
+    """Hold what rdflib logs while a file is parsed (a warning per odd IRI, quoting the
+    input), so that a file that cannot be parsed gives one error line and nothing else."""
+    logger = logging.getLogger("rdflib")
+    held, propagate = _Held(), logger.propagate
+    logger.addHandler(held)
+    logger.propagate = False
+    try:
+        yield held
+    finally:
+        logger.removeHandler(held)
+        logger.propagate = propagate
+
+
 def load_dataset(path: Path) -> Dataset:
-    """Read a built graph file (TriG, N-Quads, Turtle, N-Triples) into a Dataset."""
+    """Read a built graph file (TriG, N-Quads, Turtle, N-Triples) into a Dataset.
+
+    Only these syntaxes, chosen by the file's suffix: never RDF/XML (whose DTDs
+    can name external entities) nor JSON-LD (whose contexts can be fetched).
+    """
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -85,13 +115,17 @@ def load_dataset(path: Path) -> Dataset:
     if not path.is_file():
         raise InputError(path, "no such file")
     dataset = Dataset()
-    try:
-        if fmt in ("trig", "nquads"):
-            dataset.parse(path, format=fmt)
-        else:
-            dataset.default_graph.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise InputError(path, f"cannot parse as {fmt} ({str(exc).splitlines()[0]})") from exc
+    with _rdflib_log_held() as held:
+        try:
+            if fmt in ("trig", "nquads"):
+                dataset.parse(path, format=fmt)
+            else:
+                dataset.default_graph.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            problem = f"cannot parse as {fmt} ({str(exc).splitlines()[0]})"
+            raise InputError(path, problem) from exc
+    for record in held.records:  # the file was read: pass its warnings on
+        logging.getLogger(record.name).handle(record)
     return dataset
 
 
