@@ -1088,3 +1088,35 @@ def test_month_deadlines_resolve_against_the_meeting_date(
 
     found = find_deadline(text, dt.date(2023, 11, 13))
     assert (found.text, found.year) == (phrase, year) if found else phrase is None
+
+
+VENUE_TEXTS = {
+    "060_scm_2030.txt": (
+        "1. The 60th Security Consultative Meeting (SCM) was held in Washington, D.C., on "
+        "October 2, 2030. U.S. Secretary of Defense Jane Roe and ROK Minister of National "
+        "Defense Park Min-jun led their respective delegations.\n\n"
+        "2. The Secretary and the Minister reviewed the staff talks held in Washington, D.C., "
+        "during the summer.\n"
+    ),
+    "061_scm_2031.txt": (
+        "1. The 61st Security Consultative Meeting (SCM) was held in Washington, D.C., on "
+        "October 9, 2031. U.S. Secretary of Defense Jane Roe and ROK Minister of National "
+        "Defense Park Min-jun led their respective delegations.\n\n"
+        "2. Both sides welcomed the naval cooperation agreed in Washington, D.C., with partners.\n"
+    ),
+}
+
+
+def test_the_meetings_own_city_is_no_evidence_for_a_thread(
+    tmp_path: Path, registry: Registry
+) -> None:
+    from scmgraph.threads import link_series
+
+    all_facts = []
+    for name, text in VENUE_TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        all_facts.append(extract(read_document(tmp_path / name), registry))
+    for facts in all_facts:
+        assert facts.meeting.city == "Washington, D.C."
+        assert [m.entity for m in facts.mentions if m.paragraph == 2] == ["washington-d-c"]
+    assert link_series(all_facts) == []

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
-from scmgraph.registry import default_data_dir
+from scmgraph.registry import default_data_dir, slugify
 
 LINK_THRESHOLD = 0.30  # combined score a link needs
 WORDING_WEIGHT, ENTITY_WEIGHT, TOPIC_WEIGHT = 0.6, 0.25, 0.15
@@ -124,12 +124,15 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
         return []
     vectors = _vectors([_terms(s.text, lex.stopwords) for s in (*old, *new)])
     old_vectors, new_vectors = vectors[: len(old)], vectors[len(old) :]
+    # Where the meetings were held says nothing of what a statement carries forward.
+    venues = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
     links = []
     for statement, vector in zip(new, new_vectors, strict=True):
         best: tuple[float, float, int] | None = None
+        named = set(statement.mentions) - venues
         for index, (candidate, candidate_vector) in enumerate(zip(old, old_vectors, strict=True)):
             wording = _cosine(vector, candidate_vector)
-            entities = _jaccard(set(statement.mentions), set(candidate.mentions))
+            entities = _jaccard(named, set(candidate.mentions) - venues)
             topics = _jaccard(set(statement.topics), set(candidate.topics))
             score = WORDING_WEIGHT * wording + ENTITY_WEIGHT * entities + TOPIC_WEIGHT * topics
             if best is None or score > best[0]:
