@@ -358,6 +358,26 @@ def test_the_command_line_refuses_deep_nesting_instead_of_crashing(
     assert result.stderr == "error: " + nesting_refusal(5_000).decode()
 
 
+@pytest.mark.parametrize(
+    "condition",
+    ["!" * 100_000 + "true", " || ".join(["true"] * 20_000)],
+    ids=["100k-negations", "20k-disjuncts"],
+)
+def test_the_command_line_survives_long_operator_chains(
+    store: Path, tmp_path: Path, condition: str
+) -> None:
+    # No brackets nest, so the nesting limit lets it through; the engine parses it on
+    # a thread with a large stack instead of overflowing the main thread's (exit -11).
+    path = tmp_path / "chain.rq"
+    path.write_text(f"ASK {{ FILTER({condition}) }}", encoding="utf-8")
+    command = [sys.executable, "-m", "scmgraph.cli", "query", "run", "--file", str(path)]
+    result = subprocess.run(
+        [*command, "--store", str(store), "--format", "csv"], capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == ["result", "true"]
+
+
 # --- huge requests and huge results -------------------------------------------------------
 
 FIVE_MB = 'SELECT * WHERE { ?s ?p "' + "A" * 5_000_000 + '" }'

@@ -21,13 +21,18 @@ import datetime as dt
 import io
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from scmgraph.registry import default_data_dir
+
+T = TypeVar("T")
 
 PARAMETER = re.compile(
     r"\?(?P<optional>__|_)(?P<name>[a-z][a-z0-9]*)(?:_(?P<type>iri|integer|string|date|year|literal))?\b"
@@ -318,6 +323,12 @@ def run_select(
         raise QueryError(SERVICE_REFUSED)
     if shape.depth > MAX_NESTING:
         raise QueryError(nesting_message(shape.depth))
+    return on_a_deep_stack(lambda: _evaluate(store, text, substitutions))
+
+
+def _evaluate(
+    store: ox.Store, text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None
+) -> Table:
     try:
         result = store.query(
             text, use_default_graph_as_union=True, substitutions=substitutions or None
@@ -330,6 +341,36 @@ def run_select(
         return _table(result)
     except RuntimeError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+QUERY_STACK_BYTES = 1 << 30  # reserved, not used: the engine's parser recurses per operator
+
+
+def on_a_deep_stack(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread with a large stack and return what it returns or raises.
+
+    The engine parses a query recursively, on the calling thread's stack: a long
+    operator chain ("!!!…", "a || b || …") that nests no brackets would otherwise
+    overflow the main thread's few megabytes and kill the process.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            outcome["error"] = exc
+
+    previous = threading.stack_size(QUERY_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, name="scmgraph-query")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Table:
