@@ -22,7 +22,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -31,6 +30,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from loopback import call, q, running
 from scmgraph.build import build
 from scmgraph.cli import main
 from scmgraph.query import open_store
@@ -87,15 +87,8 @@ class OutsideHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def outside_server() -> Iterator[Outside]:
-    server = Outside()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(Outside()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -126,28 +119,6 @@ def base(store: Path) -> Iterator[str]:
 def quads(store: Path) -> int:
     """Quads in the store before any hostile request."""
     return len(open_store(store))
-
-
-def call(
-    base: str,
-    method: str,
-    path: str,
-    body: bytes | str | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        connection.request(method, path, body=data, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
-def q(text: str, **extra: str) -> str:
-    return "/sparql?" + urlencode({"query": text, **extra})
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

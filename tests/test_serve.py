@@ -18,12 +18,13 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import pytest
 import rdflib
 from click.testing import CliRunner
 
+from loopback import call, q
 from scmgraph.build import build
 from scmgraph.query import find_query, open_store, run_select
 from scmgraph.registry import default_data_dir
@@ -53,32 +54,8 @@ def base(store: Path) -> Iterator[str]:
         yield url
 
 
-def call(
-    base: str,
-    method: str,
-    path: str,
-    body: bytes | str | None = None,
-    headers: dict[str, str] | None = None,
-    timeout: float = 30,
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    """One raw HTTP request (http.client: paths are sent exactly as given)."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    try:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        connection.request(method, path, body=data, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
 def get(base: str, path: str, **headers: str) -> tuple[int, http.client.HTTPMessage, bytes]:
     return call(base, "GET", path, headers={k.replace("_", "-"): v for k, v in headers.items()})
-
-
-def q(text: str, **extra: str) -> str:
-    return "/sparql?" + urlencode({"query": text, **extra})
 
 
 def form(**fields: str) -> dict[str, str]:

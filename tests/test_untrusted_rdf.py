@@ -15,7 +15,6 @@ import http.server
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from loopback import running
 from scmgraph.cli import main
 from scmgraph.remote import RemoteEndpoint, RemoteError
 
@@ -128,16 +128,9 @@ def remote() -> Iterator[Remote]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}/sparql"
-    try:
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as server:
+        state.url = f"http://127.0.0.1:{server.server_port}/sparql"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def refusal(remote: Remote, media: str, accepted: str) -> str:
