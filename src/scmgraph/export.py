@@ -27,7 +27,6 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from scmgraph.build import write_atomic
 from scmgraph.describe import quads
-from scmgraph.model import InputError
 from scmgraph.network import PROJECTIONS, Corpus, Filters, node_key, project, read_corpus
 from scmgraph.rdf_terms import SCM
 from scmgraph.registry import default_data_dir
@@ -567,11 +566,11 @@ def export_command(
         return
     if fmt is None or out is None:
         raise click.UsageError("give --format and --out (or a subcommand such as 'statements')")
+    from scmgraph.cli import errors_reported
+
     try:
-        written = export(open_graph(graph_path), fmt, out, **options)
-    except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(2)
+        with errors_reported():
+            written = export(open_graph(graph_path), fmt, out, **options)
     except LookupError as exc:
         raise click.BadParameter(str(exc).strip("'\""), param_hint="--topic/--entity") from exc
     for path in written:
@@ -589,13 +588,11 @@ def export_command(
 )
 def export_statements(out: Path, graph: Path) -> None:
     """Write the statements view of every communiqué in a built graph."""
+    from scmgraph.cli import errors_reported
     from scmgraph.validate import load_dataset
     from scmgraph.view import write_views
 
-    try:
+    with errors_reported():
         written = write_views(load_dataset(graph), out)
-    except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from exc
     for path in written:
         click.echo(str(path))

@@ -373,6 +373,11 @@ def on_a_deep_stack(work: Callable[[], T]) -> T:
     return outcome["value"]
 
 
+def is_parameter(column: str) -> bool:
+    """Parameter columns (``_name``, ``__name``) only echo the input: tables leave them out."""
+    return column.startswith("_")
+
+
 def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Table:
     if isinstance(result, ox.QueryBoolean):
         answer = ox.Literal(str(bool(result)).lower(), datatype=ox.NamedNode(XSD + "boolean"))
@@ -380,7 +385,7 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Tab
     if isinstance(result, ox.QueryTriples):
         triples = tuple((t.subject, t.predicate, t.object) for t in result)
         return Table(("subject", "predicate", "object"), triples)  # type: ignore[arg-type]
-    columns = tuple(v.value for v in result.variables if not v.value.startswith("_"))
+    columns = tuple(v.value for v in result.variables if not is_parameter(v.value))
     rows = tuple(tuple(solution[c] for c in columns) for solution in result)
     return Table(columns, rows)
 

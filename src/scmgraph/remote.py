@@ -30,7 +30,7 @@ from urllib.request import parse_http_list, parse_keqv_list
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 
-from scmgraph.query import UPDATES_REFUSED, QueryError, StoredQuery, Table, bind
+from scmgraph.query import UPDATES_REFUSED, QueryError, StoredQuery, Table, bind, is_parameter
 from scmgraph.serve import inspect_query, tokens
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
@@ -374,10 +374,8 @@ class RemoteEndpoint:
             table = table_from_json(json.loads(body))
         except (ValueError, KeyError) as exc:
             raise RemoteError(f"{self.url}: not SPARQL JSON results ({exc})") from exc
-        bound = {v.value for v in substitutions or {}}
-        # As locally (scmgraph.query.run_select): substituted variables and parameter
-        # columns ("_name", bound or not) only echo the input, so they are left out.
-        keep = [i for i, c in enumerate(table.columns) if c not in bound and not c.startswith("_")]
+        # As locally: parameter columns, bound or not, are left out.
+        keep = [i for i, c in enumerate(table.columns) if not is_parameter(c)]
         if len(keep) == len(table.columns):
             return table
         return Table(
