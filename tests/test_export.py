@@ -28,8 +28,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from scmgraph.build import build
 from scmgraph.describe import DATASET, ENDPOINT, describe_dataset
 from scmgraph.docs import docs_command, write_docs
-from scmgraph.export import TABLES, entity_figure, export, export_command
+from scmgraph.export import TABLES, export, export_command
 from scmgraph.network import Filters, project, read_corpus
+from scmgraph.picture import entity_figure
 from scmgraph.rdf_terms import PROVENANCE_GRAPH, default_ontology_path
 from scmgraph.serialize import jsonld_context
 from scmgraph.to_rdf import BuildInfo
