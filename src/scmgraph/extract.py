@@ -43,8 +43,14 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
 def extract(document: Document, registry: Registry) -> Facts:
     """Everything the pipeline knows about one communiqué, before RDF."""
     warnings = list(document.warnings)
-    meeting = read_meeting(document.paragraphs[0], registry) if document.paragraphs else None
     where = f"{document.source.path}: paragraph 1"
+    read_warnings: list[str] = []
+    meeting = (
+        read_meeting(document.paragraphs[0], registry, read_warnings)
+        if document.paragraphs
+        else None
+    )
+    warnings.extend(f"{where} {warning}" for warning in read_warnings)
     if meeting is None:
         warnings.append(f"{where} does not name the meeting (no '... was held in ...' sentence)")
         meeting = _empty_meeting(document)
