@@ -27,10 +27,9 @@ from scmgraph.registry import Registry, name_key
 
 __all__ = ["MONTHS", "parse_date", "read_meeting"]
 
-PLACE = re.compile(
-    r"\bin\s+(?P<place>(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)(?:\s+(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*))*"
-    r"(?:,\s*(?:[A-Z]\.){2,})?)"
-)
+_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"
+CITY = rf"{_WORD}(?:\s+{_WORD})*(?:,\s*(?:[A-Z]\.){{2,}})?"
+PLACE = re.compile(rf"\bin\s+(?P<place>{CITY})")
 
 
 @dataclass(frozen=True)
@@ -165,15 +164,14 @@ def _places(sentence: _Sentence, lex: Lexicon) -> list[Span]:
         if any(begin < s.end and s.begin < end for s in taken):
             continue
         found.append(Span("place", begin, end, m["place"]))
-    spans = sentence.spans
-    for i, span in enumerate(spans[:-1]):
-        after = spans[i + 1]
-        if span.kind == "name" and after.kind == "meet" and after.text == "hosted":
-            before = sentence.text[: span.begin].rstrip()
-            if before in ("", ",") or before.endswith(","):
-                follow = spans[i + 2] if i + 2 < len(spans) else None
-                if follow is not None and follow.kind in ("series", "party"):
-                    found.append(span)
+    verbs = "|".join(re.escape(v) for v in lex.cues.place_verbs)
+    for m in re.finditer(rf"(?:^|,\s+)(?P<place>{CITY})\s+(?:{verbs})\s", sentence.text):
+        begin, end = m.start("place"), m.end("place")
+        follow = next((s for s in sentence.spans if s.begin >= m.end()), None)
+        if any(begin < s.end and s.begin < end for s in taken):
+            continue
+        if follow is not None and follow.kind in ("series", "party"):
+            found.append(Span("place", begin, end, m["place"]))
     return found
 
 
@@ -229,6 +227,18 @@ def _officials(heads: list[Head], date: dt.date | None, lex: Lexicon) -> tuple[O
     return tuple(officials)
 
 
+def _whole(paragraph: Paragraph) -> list[str]:
+    """The sentences of paragraph 1, a piece that ends without a full stop joined
+    to the next (a page break or a line break may cut one in two)."""
+    texts: list[str] = []
+    for sentence in paragraph.sentences:
+        if texts and not re.search(r"[.!?][\"'”’)]*$", texts[-1]):
+            texts[-1] = f"{texts[-1]} {sentence.text}"
+        else:
+            texts.append(sentence.text)
+    return texts
+
+
 def read_meeting(
     paragraph: Paragraph, registry: Registry, warnings: list[str] | None = None
 ) -> MeetingFacts | None:
@@ -238,7 +248,7 @@ def read_meeting(
     """
     lex = Lexicon(registry)
     sentences = [
-        _Sentence(i, s.text, find_spans(s.text, lex)) for i, s in enumerate(paragraph.sentences)
+        _Sentence(i, text, find_spans(text, lex)) for i, text in enumerate(_whole(paragraph))
     ]
     main, anchors = _anchors(sentences, lex)
     if main is None:

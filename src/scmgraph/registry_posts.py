@@ -82,6 +82,7 @@ class MeetingCues:
     """Cue words of paragraph 1, from data/meeting.yaml."""
 
     meeting_verbs: tuple[str, ...]
+    place_verbs: tuple[str, ...]
     lead_verbs: tuple[str, ...]
     delegation_nouns: tuple[str, ...]
     counterparts: tuple[str, ...]
@@ -112,6 +113,7 @@ def post_from(item: dict[str, Any], path: Path) -> Post:
 def cues_from(raw: dict[str, Any]) -> MeetingCues:
     return MeetingCues(
         meeting_verbs=tuple_of(raw.get("meeting_verbs")),
+        place_verbs=tuple_of(raw.get("place_verbs")),
         lead_verbs=tuple_of(raw.get("lead_verbs")),
         delegation_nouns=tuple_of(raw.get("delegation_nouns")),
         counterparts=tuple_of(raw.get("counterparts")),
