@@ -35,7 +35,8 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
         for head in each.heads:
             person = registry.person_by_name(head.name)
             person_key = person.key if person else slugify(head.name)
-            post_key = slugify(f"{head.party} {head.post}")
+            post = registry.post_named(head.party, head.post)
+            post_key = post.key if post else slugify(f"{head.party} {head.post}")
             result.append(Holding(person_key, post_key, head.party, each.date or meeting.date))
     return tuple(result)
 
