@@ -116,3 +116,19 @@ def test_an_mcm_named_only_in_passing_is_no_meeting(tmp_path: Path, registry: Re
     )
     assert facts.meeting.associated == ()
     assert facts.meeting.ordinal == 60
+
+
+def test_an_official_whose_post_heads_no_series_is_no_head(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th SCM was held in Seoul on May 1, 2030. U.S. Secretary of Defense Jane Roe, "
+        "ROK Minister of National Defense Kim Min-su, and U.S. Combined Forces Command "
+        "Commander General John Doe attended the meeting.",
+    )
+    assert heads(facts) == [
+        ("Jane Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]

@@ -178,10 +178,14 @@ def _places(sentence: _Sentence, lex: Lexicon) -> list[Span]:
 def _assign_heads(
     heads: list[Head], anchors: dict[str, list[_Anchor]], main: str, lex: Lexicon
 ) -> dict[str, list[Head]]:
-    """Each head to a meeting: by the series its post heads, else the nearest mention."""
+    """Each head to a meeting: by the series its post heads, else the nearest mention.
+
+    A series whose heads' posts the registry lists takes no one else as a head.
+    """
     by_post = {
         title: x.acronym for x in lex.registry.series if x.acronym in anchors for title in x.heads
     }
+    headed_by = {x.acronym: set(x.heads) for x in lex.registry.series if x.heads}
     result: dict[str, list[Head]] = {series: [] for series in anchors}
     for head in heads:
         series = None
@@ -195,6 +199,9 @@ def _assign_heads(
                 if a.sentence == head.sentence
             ]
             series = min(near)[1] if near else main
+        listed = headed_by.get(series)
+        if listed and head.post is not None and not listed & set(head.post.titles):
+            continue  # a post that never heads this series: a participant, not a head
         if all(name_key(h.name) != name_key(head.name) for h in result[series]):
             result[series].append(head)
     return result
