@@ -132,3 +132,25 @@ def test_an_official_whose_post_heads_no_series_is_no_head(
         ("Jane Roe", "Secretary of Defense", "US"),
         ("Kim Min-su", "Minister of National Defense", "ROK"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [("October 22, 2009", "Secretary of Defense"), ("October 22, 2026", "Secretary of War")],
+)
+def test_a_short_title_takes_the_post_name_in_force_on_the_date(
+    tmp_path: Path, registry: Registry, date: str, title: str
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th Security Consultative Meeting between the Republic of Korea and the United "
+        f"States took place in Seoul on {date}. Minister Kim Min-su of the Ministry of "
+        "National Defense and Secretary Jane Roe of the Department of Defense headed their "
+        "delegations.",
+    )
+    assert heads(facts) == [
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+        ("Jane Roe", title, "US"),
+    ]
+    assert facts.warnings == ()

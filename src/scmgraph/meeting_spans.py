@@ -62,6 +62,7 @@ class Span:
     post: Post | None = None
     plural: bool = False
     typo: bool = False
+    short: bool = False  # a short form ("Secretary"): pairs only with a name right after it
     series: str | None = None
     ordinal: int | None = None
     date: dt.date | None = None
@@ -141,6 +142,24 @@ class Lexicon:
         return sorted(found, key=lambda item: -len(item[2]))
 
     @cached_property
+    def known_names(self) -> frozenset[str]:
+        """Names the registry gives other things: never a misspelt post."""
+        return frozenset(n for e in self.registry.entities for n in (e.name, *e.aliases))
+
+    @cached_property
+    def short_posts(self) -> list[tuple[re.Pattern[str], Post]]:
+        """ "Secretary Robert M. Gates": a short form that belongs to one post only."""
+        owners: dict[str, list[Post]] = {}
+        for post in self.registry.posts:
+            for short in post.short:
+                owners.setdefault(short, []).append(post)
+        return [
+            (re.compile(rf"(?<![\w]){re.escape(short)}(?=\s+[A-Z])"), posts[0])
+            for short, posts in sorted(owners.items(), key=lambda item: -len(item[0]))
+            if len(posts) == 1
+        ]
+
+    @cached_property
     def rank_pattern(self) -> re.Pattern[str]:
         ranks = _alternation(list(self.registry.ranks))
         return re.compile(rf"(?<![\w.])(?:{ranks})(?=\s+[A-Z])")
@@ -181,7 +200,7 @@ def _fuzzy_posts(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
             for i in range(len(tokens) - width + 1):
                 begin, end = tokens[i][0], tokens[i + width - 1][1]
                 window = text[begin:end]
-                if not window[0].isupper() or window == title:
+                if not window[0].isupper() or window == title or window in lex.known_names:
                     continue
                 if not _free([*taken, *found], begin, end):
                     continue
@@ -225,6 +244,10 @@ def find_spans(text: str, lex: Lexicon) -> list[Span]:
                     Span("post", m.start(), m.end(), m[0], party=party, post=post, plural=plural)
                 )
     spans.extend(_fuzzy_posts(text, lex, spans))
+    for pattern, post in lex.short_posts:
+        for m in pattern.finditer(text):
+            if _free(spans, m.start(), m.end()):
+                spans.append(Span("post", m.start(), m.end(), m[0], post=post, short=True))
     for m in lex.party_pattern.finditer(text):
         if _free(spans, m.start(), m.end()):
             code = lex.party_of[m["form"]].code
