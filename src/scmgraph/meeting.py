@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scmgraph.meeting_officials import Head, find_heads
@@ -52,22 +52,22 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _best_match(
-    left: Sequence[object], right: Sequence[object], cost: Callable[[object, object], int]
+    left: Sequence[Span], right: Sequence[Span], most: int = 6
 ) -> list[tuple[int, int]]:
-    """Pair items of two short lists one to one at the least total cost."""
-    if not left or not right:
-        return []
+    """Pair two short lists of spans one to one, nearest in the text overall.
+
+    Only the first ``most`` of each list are paired, which bounds the search.
+    """
+    left, right = left[:most], right[:most]
+    if len(left) > len(right):
+        return [(i, j) for j, i in _best_match(right, left, most)]
     best: list[tuple[int, int]] = []
-    best_cost = None
-    if len(left) <= len(right):
-        for chosen in itertools.permutations(range(len(right)), len(left)):
-            pairs = list(enumerate(chosen))
-            total = sum(cost(left[i], right[j]) for i, j in pairs)
-            if best_cost is None or total < best_cost:
-                best, best_cost = pairs, total
-    else:
-        flipped = _best_match(right, left, lambda r, x: cost(x, r))
-        best = [(i, j) for j, i in flipped]
+    best_cost: int | None = None
+    for chosen in itertools.permutations(range(len(right)), len(left)):
+        pairs = list(enumerate(chosen))
+        total = sum(_distance(left[i], right[j]) for i, j in pairs)
+        if best_cost is None or total < best_cost:
+            best, best_cost = pairs, total
     return best
 
 
@@ -113,21 +113,18 @@ def _dates(
     loose: list[dt.date] = []
     for s in sentences:
         dates = [span for span in s.spans if span.kind == "date"]
-        here = [
-            (series, a.span)
+        here = {
+            series: next(a.span for a in found if a.sentence == s.index)
             for series, found in anchors.items()
-            for a in found
-            if a.sentence == s.index
-        ]
-        here = [(series, span) for series, span in here if series not in dated]
+            if series not in dated and any(a.sentence == s.index for a in found)
+        }
         if not here:
             loose.extend(d.date for d in dates if d.date)
             continue
-        pairs = _best_match(here, dates, lambda a, d: _distance(a[1], d))  # type: ignore[index]
-        for i, j in pairs:
-            series = here[i][0]
-            if series not in dated and dates[j].date:
-                dated[series] = dates[j].date
+        names = list(here)
+        for i, j in _best_match([here[n] for n in names], dates):
+            if dates[j].date:
+                dated[names[i]] = dates[j].date
     if main not in dated and loose:
         dated[main] = loose[0]
     return dated
