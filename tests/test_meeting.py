@@ -154,3 +154,20 @@ def test_a_short_title_takes_the_post_name_in_force_on_the_date(
         ("Jane Roe", title, "US"),
     ]
     assert facts.warnings == ()
+
+
+def test_a_head_named_again_by_short_title_stays_one_head(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th SCM was held in Seoul on November 4th, 2030. U.S. Secretary of Defense "
+        "Jane Q. Roe and ROK Minister of National Defense Kim Min-su led their respective "
+        "delegations. Secretary Roe and Minister Kim opened the meeting.",
+    )
+    assert facts.meeting.date == dt.date(2030, 11, 4)
+    assert heads(facts) == [
+        ("Jane Q. Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]

@@ -172,6 +172,18 @@ def _places(sentence: _Sentence, lex: Lexicon) -> list[Span]:
     return found
 
 
+def _same_person(new: Head, known: Head) -> bool:
+    """ "Secretary Austin" after "Secretary of Defense Lloyd J. Austin III"."""
+    if name_key(new.name) == name_key(known.name):
+        return True
+    same_post = (
+        new.post is None
+        or known.post is None
+        or bool(set(new.post.titles) & set(known.post.titles))
+    )
+    return same_post and set(new.name.split()) <= set(known.name.split())
+
+
 def _assign_heads(
     heads: list[Head], anchors: dict[str, list[_Anchor]], main: str, lex: Lexicon
 ) -> dict[str, list[Head]]:
@@ -199,7 +211,7 @@ def _assign_heads(
         listed = headed_by.get(series)
         if listed and head.post is not None and not listed & set(head.post.titles):
             continue  # a post that never heads this series: a participant, not a head
-        if all(name_key(h.name) != name_key(head.name) for h in result[series]):
+        if not any(_same_person(head, h) for h in result[series]):
             result[series].append(head)
     return result
 

@@ -41,9 +41,10 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 DATE_PATTERNS = (
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"),
-    re.compile(r"(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>\d{4})"),
+    re.compile(_MONTH + r"\s+" + _DAY + r",?\s+(?P<year>\d{4})"),
+    re.compile(_DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
 )
 ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d{1,3})\s*(?:st|nd|rd|th)\b")
 NAME_TOKEN = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
