@@ -171,3 +171,19 @@ def test_a_head_named_again_by_short_title_stays_one_head(
         ("Jane Q. Roe", "Secretary of Defense", "US"),
         ("Kim Min-su", "Minister of National Defense", "ROK"),
     ]
+
+
+def test_an_unnumbered_mcm_that_took_place_is_a_meeting(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th SCM was held on May 2, 2030 in Seoul, following the Military Committee "
+        "Meeting. U.S. Secretary of Defense Jane Roe and ROK Minister of National Defense Kim "
+        "Min-su led their delegations. The ROK-U.S. Military Committee Meeting (MCM) was held "
+        "on May 1, 2030 with ROK Chairman of the Joint Chiefs of Staff General Lee Ho-jin and "
+        "U.S. Chairman of the Joint Chiefs of Staff Admiral John Doe.",
+    )
+    (mcm,) = facts.meeting.associated
+    assert (mcm.series, mcm.ordinal, mcm.date) == ("MCM", None, dt.date(2030, 5, 1))
+    assert [(h.name, h.party) for h in mcm.heads] == [("Lee Ho-jin", "ROK"), ("John Doe", "US")]
+    assert facts.meeting.date == dt.date(2030, 5, 2)

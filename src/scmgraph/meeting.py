@@ -99,10 +99,21 @@ def _anchors(
         own = [(i, span) for i, span in mentions if span.series == series]
         numbered = [(i, span) for i, span in own if span.ordinal is not None]
         if series != main and not numbered:
-            continue
+            own = [(i, span) for i, span in own if _reports_a_meeting(sentences[i], main)]
+            if not own:
+                continue
         chosen = numbered or own
         anchors[str(series)] = [_Anchor(i, span) for i, span in chosen]
     return main, anchors
+
+
+def _reports_a_meeting(sentence: _Sentence, main: str) -> bool:
+    """An unnumbered meeting held alongside ("The ROK-U.S. MCM was held on DATE
+    with ..."): its sentence says it took place, when, and leaves the reported
+    meeting out, so a passing reference ("following the MCM") is no meeting."""
+    kinds = {span.kind for span in sentence.spans}
+    names_main = any(span.kind == "series" and span.series == main for span in sentence.spans)
+    return "date" in kinds and bool(kinds & {"meet", "lead"}) and not names_main
 
 
 def _dates(
