@@ -187,3 +187,24 @@ def test_an_unnumbered_mcm_that_took_place_is_a_meeting(tmp_path: Path, registry
     assert (mcm.series, mcm.ordinal, mcm.date) == ("MCM", None, dt.date(2030, 5, 1))
     assert [(h.name, h.party) for h in mcm.heads] == [("Lee Ho-jin", "ROK"), ("John Doe", "US")]
     assert facts.meeting.date == dt.date(2030, 5, 2)
+
+
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [("October 22, 2019", "Secretary of Defense"), ("October 22, 2026", "Secretary of War")],
+)
+def test_an_alias_of_a_post_takes_the_name_in_force(
+    tmp_path: Path, registry: Registry, date: str, title: str
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        f"The 60th SCM was held in Seoul on {date}. South Korean Defense Minister Kim Min-su "
+        "and U.S. Defense Secretary Jane Roe led their delegations, as the Defense Ministry "
+        "said.",
+    )
+    assert heads(facts) == [
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+        ("Jane Roe", title, "US"),
+    ]
+    assert facts.warnings == ()

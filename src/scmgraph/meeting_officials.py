@@ -223,6 +223,7 @@ def _head(
 def _matched_title(post: Span) -> str | None:
     """The registry name of the post a span matched (its singular, typo mended)."""
     if post.post is None or post.short:
-        return None  # a short form names no title: the one in force on the date
+        return None  # a short form or an alias names no title: the one in force on the date
     written = re.sub(r"\s+", " ", post.text)
-    return max(post.post.titles, key=lambda t: fuzz.ratio(written, t))
+    title = max(post.post.titles, key=lambda t: fuzz.ratio(written, t))
+    return None if title in post.post.aliases else title

@@ -198,6 +198,8 @@ def _fuzzy_posts(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
     for post in lex.registry.posts:
         for title in post.titles:
             width = len(title.split())
+            if width < lex.cues.typo_min_words:
+                continue
             for i in range(len(tokens) - width + 1):
                 begin, end = tokens[i][0], tokens[i + width - 1][1]
                 window = text[begin:end]
