@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from scmgraph.model import InputError
+from scmgraph.resources import shipped
 
 ENTITY_TYPES = (
     "Person",
@@ -35,8 +36,8 @@ ENTITY_TYPES = (
 
 
 def default_data_dir() -> Path:
-    """The ``data/`` folder of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "data"
+    """The shipped ``data/`` folder: registry, reader cues, context, dataset description."""
+    return shipped("data")
 
 
 def slugify(text: str) -> str:
@@ -222,7 +223,11 @@ def _event_code(value: Any) -> EventCode | None:
 
 
 def load_registry(data_dir: Path | None = None) -> Registry:
-    """Read every registry file under ``data_dir`` (default: the checkout's data/)."""
+    """Read every registry file under ``data_dir`` (default: the shipped data/).
+
+    ``data_dir`` is laid out like the shipped folder: ``registry/*.yaml`` and
+    ``discovery.yaml``.
+    """
     data_dir = data_dir or default_data_dir()
     reg = data_dir / "registry"
     paths = {
