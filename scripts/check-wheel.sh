@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the wheel, install it into a fresh virtualenv and use it as a new user would,
 # from a folder outside the checkout: statements, build --corpus/--out, query list and
-# run. Fails when the wheel lacks a module or a shipped file, or finds data by walking
-# up from the source tree. Prints "wheel check passed" last.
+# run, and the Python API. Fails when the wheel lacks a module or a shipped file, or
+# finds data by walking up from the source tree. Prints "wheel check passed" last.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
@@ -10,12 +10,24 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "check-wheel: $*" >&2; exit 1; }
 
-"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$repo" 2>"$work/pip.log" \
+# Build from a copy of the checkout's files (tracked or not ignored): a build/ folder
+# left by an earlier build would bring back modules that have since moved.
+"$python" - "$repo" "$work/source" <<'EOF'
+import shutil, subprocess, sys
+from pathlib import Path
+repo, copy = Path(sys.argv[1]), Path(sys.argv[2])
+listing = ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+for name in subprocess.run(listing, capture_output=True, check=True).stdout.decode().split("\0"):
+    if name and (repo / name).is_file():
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, copy / name)
+EOF
+"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$work/source" 2>"$work/pip.log" \
     || { cat "$work/pip.log" >&2; fail "building the wheel failed"; }
 wheel="$(ls "$work"/dist/scmgraph-*.whl)"
 
 # Every module of src/scmgraph is in the wheel, with the shipped files, and no corpus or graph.
-"$python" - "$wheel" "$repo" <<'EOF'
+"$python" - "$wheel" "$work/source" <<'EOF'
 import sys, zipfile
 from pathlib import Path
 wheel, repo = sys.argv[1], Path(sys.argv[2])
@@ -61,6 +73,15 @@ stored="$(ls "$repo"/queries/*.rq | wc -l)"
 [[ "$listed" == "$stored" ]] || fail "query list shows $listed queries; $stored are stored"
 heads="$("$bin/scmgraph" query run heads-of-delegation --store graph/store --format csv | wc -l)"
 ((heads > 1)) || fail "heads-of-delegation answered no rows"
+
+# The Python API, from the installed package.
+"$bin/python" - <<'PY'
+import scmgraph
+kg = scmgraph.load("graph")
+heads = [(h["name"], h["party"]) for h in kg.query("heads-of-delegation") if h["ordinal"] == 52]
+assert heads == [("Mark Esper", "US"), ("Suh Wook", "ROK")], heads
+assert len(kg.statements()) > 0 and kg.network("entities").number_of_nodes() > 0
+PY
 
 # Another registry is chosen by the environment variable: a missing one is a one-line error.
 if SCMGRAPH_REGISTRY="$work/nowhere" "$bin/scmgraph" statements corpus --out other 2>err.txt; then
