@@ -47,6 +47,11 @@ class Sentence:
     begin: int  # offset of the first character in SourceFile.text
     end: int  # offset after the last character
     text: str  # the sentence with whitespace collapsed to single spaces
+    # Source offset of each character of ``text``, as the reader mapped it: a word
+    # de-hyphenated across a line break or a page header dropped from inside the
+    # sentence leaves ``text`` shorter than the span, and only this map knows where
+    # each character sits. Empty when a sentence is made by hand.
+    offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ import hashlib
 import html
 import itertools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 import pysbd
 import yaml
 
+from scmgraph.layout import View, load_layout_rules, normalise, unread_language
 from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
 from scmgraph.registry import default_data_dir
 
@@ -81,15 +81,6 @@ def _load_rules(path: Path | None = None) -> _Rules:
 
 
 @dataclass(frozen=True)
-class _View:
-    """Plain text of a file, with the source span each character came from."""
-
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
-
-
-@dataclass(frozen=True)
 class _Line:
     """A line of the view without its surrounding whitespace (start == end: blank)."""
 
@@ -137,6 +128,11 @@ def read_document(path: Path) -> Document:
     path = Path(path)
     source = _read_source(path)
     view = _html_view(source.text) if source.media_type == "text/html" else _plain_view(source.text)
+    layout = load_layout_rules()
+    language = unread_language(view.text, layout)
+    if language:
+        raise InputError(path, f"{language}: not read yet")
+    view = normalise(view, layout)
     rules = _load_rules()
     lines = _lines(view.text)
     problems: list[str] = []
@@ -209,9 +205,9 @@ def _read_source(path: Path) -> SourceFile:
 # --- view builders -------------------------------------------------------------
 
 
-def _plain_view(text: str) -> _View:
+def _plain_view(text: str) -> View:
     """Plain text is its own view: character i comes from offset i."""
-    return _View(text, range(len(text)), range(1, len(text) + 1))
+    return View(text, range(len(text)), range(1, len(text) + 1))
 
 
 class _HtmlViewBuilder(HTMLParser):
@@ -275,12 +271,12 @@ class _HtmlViewBuilder(HTMLParser):
         self._emit(html.unescape(raw), start, start + len(raw))
 
 
-def _html_view(text: str) -> _View:
+def _html_view(text: str) -> View:
     """The visible text of an HTML file, one line per block element."""
     builder = _HtmlViewBuilder(text)
     builder.feed(text)
     builder.close()
-    return _View("".join(builder.chars), builder.starts, builder.ends)
+    return View("".join(builder.chars), builder.starts, builder.ends)
 
 
 # --- paragraphs ----------------------------------------------------------------
@@ -408,7 +404,7 @@ def _title(lines: list[_Line]) -> str | None:
 
 def _paragraph(
     number: int,
-    view: _View,
+    view: View,
     blocks: list[list[_Line]],
     rules: _Rules,
     segmenter: pysbd.Segmenter,
@@ -445,8 +441,17 @@ def _paragraph(
             pieces[-1] = (pieces[-1][0], b)
         else:
             pieces.append((a, b))
+    # A joining space sits where the whitespace after the word before it begins.
+    offsets = [view.starts[w] if w >= 0 else view.ends[where[k - 1]] for k, w in enumerate(where)]
     sentences = tuple(
-        Sentence(number, i, view.starts[where[a]], view.ends[where[b - 1]], flat[a:b])
+        Sentence(
+            number,
+            i,
+            view.starts[where[a]],
+            view.ends[where[b - 1]],
+            flat[a:b],
+            tuple(offsets[a:b]),
+        )
         for i, (a, b) in enumerate(pieces, start=1)
     )
     begin = view.starts[blocks[0][0].start]
