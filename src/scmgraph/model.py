@@ -27,6 +27,16 @@ class InputError(Exception):
         super().__init__(f"{path}: {problem}")
 
 
+class InputErrors(InputError):
+    """Several files that cannot be read, reported together: one line each."""
+
+    def __init__(self, errors: tuple[InputError, ...]) -> None:
+        self.errors = errors
+        self.path = errors[0].path
+        self.problem = errors[0].problem
+        Exception.__init__(self, "\n".join(str(e) for e in errors))
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A communiqué file as read from disk."""
