@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.model import Document
+from scmgraph.model import Document, InputError
 from scmgraph.reader import read_document
 
 DEVSET = Path(__file__).parent / "fixtures" / "devset"
@@ -253,3 +253,61 @@ def test_devset_sentences_are_cut_as_the_gold_cuts_them(name: str, paragraphs: i
         if (st["paragraph"], st["text"]) not in read_texts
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("number", ["1. ", ""])
+def test_paragraph_1_after_the_dateline(tmp_path: Path, number: str) -> None:
+    text = (
+        "S. Korea, U.S. hold 60th defense talks\n\n"
+        f"WASHINGTON, Oct. 2 (Example News) -- {number}The 60th Security Consultative Meeting "
+        "(SCM) was held in Washington, D.C., on October 2, 2028.\n\n"
+        "2. The two sides reaffirmed the Alliance.\n\n(END)\n"
+    )
+    doc = read(tmp_path, "wire.txt", text)
+    assert [p.number for p in doc.paragraphs] == [1, 2]
+    assert texts(doc, 1) == [
+        "The 60th Security Consultative Meeting (SCM) was held in Washington, D.C., "
+        "on October 2, 2028."
+    ]
+    assert text[doc.paragraphs[0].begin :].startswith("The 60th Security")
+    assert_exact_map(doc)
+
+
+def test_a_dateline_without_paragraph_2_is_not_a_paragraph(tmp_path: Path) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text("SEOUL, Nov. 2 (Example News) -- The talks ended.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no numbered paragraphs found"):
+        read_document(path)
+
+
+def test_one_page_break_inside_paragraph_1(tmp_path: Path) -> None:
+    # A two-page copy: the header shows once, inside the meeting sentence, and the
+    # title above paragraph 1 sits beside the first page number but is kept.
+    text = (
+        "Joint Communiqué of the 58th SCM\n12\n\n"
+        "1. The 58th U.S.-ROK Security Consultative Meeting (SCM) was held in Washing-\n\n"
+        "2026 Defense White Paper\n13\n\n"
+        "ton, D.C., on November 4, 2026. The two delegations met.\n"
+        "2. The Secretary thanked the Minister.\n"
+        "White Paper | 14\n"
+    )
+    doc = read(tmp_path, "two_pages.txt", text)
+    assert doc.title == "Joint Communiqué of the 58th SCM"
+    assert texts(doc, 1) == [
+        "The 58th U.S.-ROK Security Consultative Meeting (SCM) was held in Washington, D.C., "
+        "on November 4, 2026.",
+        "The two delegations met.",
+    ]
+    assert texts(doc, 2) == ["The Secretary thanked the Minister."]
+    assert_exact_map(doc)
+
+
+def test_page_numbers_counting_up_without_blank_lines(tmp_path: Path) -> None:
+    text = (
+        "1. The sides met in\n7\nSeoul on May 1, 2030.\n2. They agreed to meet\n8\n"
+        "again. They parted.\n"
+    )
+    doc = read(tmp_path, "count.txt", text)
+    assert texts(doc, 1) == ["The sides met in Seoul on May 1, 2030."]
+    assert texts(doc, 2) == ["They agreed to meet again.", "They parted."]
+    assert_exact_map(doc)

@@ -31,6 +31,7 @@ _COMPOUND = re.compile(r"[A-Za-z0-9]-$")  # "ROK-" / "Hwasong-" at a line end
 _NUMBER_AT_END = re.compile(r"(?<![\S])(\d{1,4})$")
 _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
+_FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class View:
     text: str
     starts: Sequence[int]
     ends: Sequence[int]
+
+    @classmethod
+    def plain(cls, text: str) -> View:
+        """Plain text is its own view: character i comes from offset i."""
+        return cls(text, range(len(text)), range(1, len(text) + 1))
 
     def without(self, spans: list[tuple[int, int]]) -> View:
         """The view with the characters of ``spans`` dropped; the rest keep their spans."""
@@ -85,10 +91,13 @@ class LayoutRules:
     """Curated layout cues (data/reader/layout.yaml)."""
 
     page_numbers: tuple[re.Pattern[str], ...]
+    page_headers: tuple[re.Pattern[str], ...]
     header_max_words: int
+    header_max_chars: int
     header_min_repeats: int
     suffixes: dict[str, str]
     unread_scripts: tuple[Script, ...]
+    datelines: tuple[re.Pattern[str], ...]
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -109,7 +118,11 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
         page_numbers=tuple(
             re.compile(str(p), re.IGNORECASE) for p in data.get("page_number_patterns") or ()
         ),
+        page_headers=tuple(
+            re.compile(str(p), re.IGNORECASE) for p in data.get("page_header_patterns") or ()
+        ),
         header_max_words=int(header.get("max_words", 12)),
+        header_max_chars=int(header.get("max_chars", 160)),
         header_min_repeats=int(header.get("min_repeats", 2)),
         suffixes={str(k): str(v) for k, v in (data.get("ordinal_suffixes") or {}).items()},
         unread_scripts=tuple(
@@ -120,6 +133,7 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
             )
             for s in data.get("unread_scripts") or ()
         ),
+        datelines=tuple(re.compile(str(p)) for p in data.get("dateline_patterns") or ()),
     )
 
 
@@ -173,7 +187,11 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
-    """Which lines are page numbers or running headers and footers."""
+    """Which lines are page numbers or running headers and footers.
+
+    Above paragraph 1 a short line beside a page number may be the document's own
+    heading, so there it must come back on other pages to count as a header.
+    """
     page = _page_numbers(lines, rules)
 
     def candidate(i: int) -> bool:
@@ -182,6 +200,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             bool(text)
             and not page[i]
             and any(c.isalpha() for c in text)
+            and len(text) <= rules.header_max_chars
             and len(text.split()) <= rules.header_max_words
             and not _SENTENCE_END.search(text)
             and not _MARKER.match(text)
@@ -204,13 +223,18 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
                 return True
         return False
 
+    opening = next((i for i, line in enumerate(lines) if _FIRST.match(line.text)), len(lines))
     furniture = list(page)
     for i, line in enumerate(lines):
         if not candidate(i):
             continue
         key = _DIGITS.sub("#", line.text.casefold())
-        if keys[key] >= rules.header_min_repeats and (len(forms[key]) > 1 or beside_page_number(i)):
-            furniture[i] = True
+        repeated = keys[key] >= rules.header_min_repeats
+        furniture[i] = (
+            (repeated and len(forms[key]) > 1)  # the same line, page after page
+            or (beside_page_number(i) and (repeated or i > opening))  # a header on its page
+            or any(p.fullmatch(line.text) for p in rules.page_headers)  # "Title | 213"
+        )
     return furniture
 
 
