@@ -30,7 +30,8 @@ def errors_reported() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for line in str(exc).splitlines():  # several bad files: one line each
+            click.echo(f"error: {line}", err=True)
         sys.exit(2)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -110,13 +111,22 @@ def validate(path: Path | None) -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
 def statements(inputs: tuple[Path, ...], out: Path) -> None:
-    """Run the whole pipeline on communiqué files or folders; write one JSON each."""
+    """Run the whole pipeline on communiqué files or folders; write one JSON each.
+
+    A file that cannot be read is named on stderr and makes the exit status 2; every
+    other file still gets its JSON.
+    """
     from scmgraph.pipeline import statements_for_files
 
+    failures: list[InputError] = []
     with errors_reported():
-        written = statements_for_files(list(inputs), out, warn=warn)
+        written = statements_for_files(list(inputs), out, warn=warn, failed=failures.append)
     for path in written:
         click.echo(str(path))
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures:
+        sys.exit(2)
 
 
 @main.command()
