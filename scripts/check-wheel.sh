@@ -34,9 +34,9 @@ wheel, repo = sys.argv[1], Path(sys.argv[2])
 names = set(zipfile.ZipFile(wheel).namelist())
 src = repo / "src"
 wanted = {p.relative_to(src).as_posix() for p in src.rglob("*.py")}
-wanted |= {f"scmgraph/queries/{p.name}" for p in (repo / "queries").glob("*.rq")}
-wanted |= {f"scmgraph/data/registry/{p.name}" for p in (repo / "data" / "registry").glob("*.yaml")}
-wanted |= {"scmgraph/data/context.jsonld", "scmgraph/ontology/scmgraph.ttl"}
+for pattern in ("queries/*.rq", "ontology/*.ttl", "shapes/*.ttl", "data/context.jsonld",
+                "data/*.yaml", "data/reader/*.yaml", "data/registry/*.yaml"):
+    wanted |= {f"scmgraph/{p.relative_to(repo).as_posix()}" for p in repo.glob(pattern)}
 missing = sorted(wanted - names)
 stray = sorted(n for n in names if n.startswith(("scmgraph/data/communiques", "scmgraph/data/graph")))
 if missing or stray:

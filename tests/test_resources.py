@@ -37,7 +37,8 @@ def japan_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped data/ with the parties and posts of the U.S.-Japan alliance."""
     folder = tmp_path_factory.mktemp("japan") / "data"
     shutil.copytree(default_data_dir() / "registry", folder / "registry")
-    shutil.copyfile(default_data_dir() / "discovery.yaml", folder / "discovery.yaml")
+    for name in ("discovery.yaml", "meeting.yaml"):
+        shutil.copyfile(default_data_dir() / name, folder / name)
     for name in ("parties.yaml", "posts.yaml"):
         shutil.copyfile(JAPAN_REGISTRY / name, folder / "registry" / name)
     return folder

@@ -28,7 +28,8 @@ def errors_reported() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for line in str(exc).splitlines():  # several bad files: one line each
+            click.echo(f"error: {line}", err=True)
         sys.exit(2)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -60,7 +61,7 @@ registry_option = click.option(
     envvar=REGISTRY_VARIABLE,
     show_envvar=True,
     help="Another registry: a folder laid out like the shipped data/ "
-    "(registry/*.yaml, discovery.yaml). Default: the shipped registry.",
+    "(registry/*.yaml, discovery.yaml, meeting.yaml). Default: the shipped registry.",
 )
 
 
@@ -133,15 +134,28 @@ def validate(path: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
 @registry_option
 def statements(inputs: tuple[Path, ...], out: Path, registry: Path | None) -> None:
-    """Run the whole pipeline on communiqué files or folders; write one JSON each."""
+    """Run the whole pipeline on communiqué files or folders; write one JSON each.
+
+    A file that cannot be read is named on stderr and makes the exit status 2; every
+    other file still gets its JSON.
+    """
     from scmgraph.pipeline import statements_for_files
 
+    failures: list[InputError] = []
     with errors_reported():
         written = statements_for_files(
-            list(inputs), out, registry=load_registry_from(registry), warn=warn
+            list(inputs),
+            out,
+            registry=load_registry_from(registry),
+            warn=warn,
+            failed=failures.append,
         )
     for path in written:
         click.echo(str(path))
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures:
+        sys.exit(2)
 
 
 @main.command()
