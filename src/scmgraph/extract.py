@@ -67,6 +67,9 @@ def extract(document: Document, registry: Registry) -> Facts:
     held = holdings(meeting, registry)
     person_of_post = {h.post: h.person for h in held if h.date == meeting.date}
     finder = ClauseFinder(registry, meeting)
+    ordinals = {
+        m.series: m.ordinal for m in (meeting, *meeting.associated) if m.ordinal is not None
+    }
     scorer = TopicScorer.from_registry(registry)
 
     all_mentions: list[Mention] = []
@@ -106,7 +109,7 @@ def extract(document: Document, registry: Registry) -> Facts:
                     if offsets[begin] <= m.begin < (offsets[end - 1] + 1 if end else 0)
                 ]
                 topics = scorer.choose(scorer.score(span_text, span_names), paragraph_scores)
-                found = find_deadline(span_text, meeting.date)
+                found = find_deadline(span_text, meeting.date, ordinals)
                 deadline = None
                 if found is not None:
                     deadline = Deadline(

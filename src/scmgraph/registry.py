@@ -17,6 +17,7 @@ import yaml
 
 from scmgraph.model import InputError
 from scmgraph.registry_posts import MeetingCues, Post, Series, cues_from, post_from, slugify
+from scmgraph.resources import shipped
 
 ENTITY_TYPES = (
     "Person",
@@ -36,8 +37,8 @@ ENTITY_TYPES = (
 
 
 def default_data_dir() -> Path:
-    """The ``data/`` folder of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "data"
+    """The shipped ``data/`` folder: registry, reader cues, context, dataset description."""
+    return shipped("data")
 
 
 def name_key(name: str) -> str:
@@ -214,7 +215,11 @@ def _event_code(value: Any) -> EventCode | None:
 
 
 def load_registry(data_dir: Path | None = None) -> Registry:
-    """Read every registry file under ``data_dir`` (default: the checkout's data/)."""
+    """Read every registry file under ``data_dir`` (default: the shipped data/).
+
+    ``data_dir`` is laid out like the shipped folder: ``registry/*.yaml``,
+    ``discovery.yaml`` and ``meeting.yaml``.
+    """
     data_dir = data_dir or default_data_dir()
     reg = data_dir / "registry"
     paths = {
