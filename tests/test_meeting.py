@@ -15,6 +15,7 @@ from scmgraph.rdf_terms import SCM, post_iri
 from scmgraph.reader import read_document
 from scmgraph.registry import Registry, load_registry
 from scmgraph.to_rdf import BuildInfo, communique_graph
+from scmgraph.view import statements_view
 
 DEVSET = Path(__file__).resolve().parent / "fixtures" / "devset"
 
@@ -56,6 +57,12 @@ def test_a_renamed_post_keeps_its_iri(registry: Registry) -> None:
     head = next(h for h in graph.subjects(SCM.postAsWritten, Literal("Secretary of War")))
     assert graph.value(head, SCM.post) == post_iri("us-secretary-of-defense")
     assert not list(graph.triples((URIRef(post_iri("us-secretary-of-war")), None, None)))
+    # the statements view, read back from the graph, gives the post as written
+    view = statements_view(graph, "057_scm_2025")
+    assert [(h["name"], h["post"]) for h in view["meeting"]["heads"]] == [
+        ("Ahn Gyu-back", "Minister of National Defense"),
+        ("Pete B. Hegseth", "Secretary of War"),
+    ]
 
 
 def test_a_typo_in_a_post_is_read_with_a_warning(tmp_path: Path, registry: Registry) -> None:
