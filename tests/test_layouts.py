@@ -4,11 +4,13 @@ point at the characters of the file."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
+from scmgraph.entities import char_offsets
 from scmgraph.model import Document, InputError
 from scmgraph.reader import read_document
 
@@ -113,6 +115,12 @@ def test_pdf_offsets_map_every_character_back(pdf: Document) -> None:
     assert PDF[welcomed.begin : welcomed.end] == (
         "The Minister wel-\n\nAppendix 4 | 2030 Annual Report\n91\n\ncomed the plan."
     )
+
+
+def test_pdf_with_windows_line_ends_reads_the_same(tmp_path: Path, pdf: Document) -> None:
+    crlf = read(tmp_path, "crlf.txt", PDF.replace("\n", "\r\n"))
+    assert [s.text for s in crlf.sentences()] == [s.text for s in pdf.sentences()]
+    assert_exact_map(crlf)
 
 
 def test_a_hyphen_before_a_capital_is_kept(pdf: Document) -> None:
@@ -311,3 +319,21 @@ def test_page_numbers_counting_up_without_blank_lines(tmp_path: Path) -> None:
     assert texts(doc, 1) == ["The sides met in Seoul on May 1, 2030."]
     assert texts(doc, 2) == ["They agreed to meet again.", "They parted."]
     assert_exact_map(doc)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        Path(__file__).parent / ".." / "data" / "communiques" / "052_scm_2020.txt",
+        Path(__file__).parent / "fixtures" / "annotated" / "055_scm_2023.html",
+        DEVSET / "056_scm_2024.html",
+        DEVSET / "057_scm_2025.txt",
+    ],
+)
+def test_the_map_agrees_with_a_walk_through_the_file(path: Path) -> None:
+    # Where nothing was dropped but whitespace, tags and references, walking the file
+    # and the sentence in step gives each character's offset independently.
+    doc = read_document(path)
+    for sentence in doc.sentences():
+        walked = char_offsets(doc.source, dataclasses.replace(sentence, offsets=()))
+        assert list(sentence.offsets) == walked
