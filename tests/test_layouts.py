@@ -173,6 +173,16 @@ def test_syndication_copy(tmp_path: Path) -> None:
     assert_exact_map(doc)
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_end_mark_ends_the_text_even_glued_to_the_last_sentence(
+    tmp_path: Path, newline: str
+) -> None:
+    text = SYNDICATION.replace("Secretary.\n\n(END)", "Secretary. (END)").replace("\n", newline)
+    doc = read(tmp_path, "wire.txt", text)
+    assert texts(doc, 3) == ["The Minister thanked the Secretary."]
+    assert not doc.warnings
+
+
 # --- saved HTML ----------------------------------------------------------------------------
 
 HTML = """<html><head><title>Release</title><style>p{}</style></head><body>

@@ -98,6 +98,7 @@ class LayoutRules:
     suffixes: dict[str, str]
     unread_scripts: tuple[Script, ...]
     datelines: tuple[re.Pattern[str], ...]
+    end_marks: tuple[re.Pattern[str], ...]
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -134,6 +135,9 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
             for s in data.get("unread_scripts") or ()
         ),
         datelines=tuple(re.compile(str(p)) for p in data.get("dateline_patterns") or ()),
+        end_marks=tuple(
+            re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
+        ),
     )
 
 
@@ -153,7 +157,23 @@ def unread_language(text: str, rules: LayoutRules) -> str | None:
 
 def normalise(view: View, rules: LayoutRules) -> View:
     """Drop page furniture, then join the words and numbers a line break split."""
-    return _join_split_lines(_drop_furniture(view, rules), rules)
+    return _join_split_lines(_drop_furniture(_cut_at_end_mark(view, rules), rules), rules)
+
+
+def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
+    """Drop an agency copy's end mark ("(END)") and everything after it.
+
+    The mark counts at the end of a line after paragraph 1 has opened, also when it
+    is glued to the last sentence.
+    """
+    opening = re.search(r"^\s*[『「]?1\.\s", view.text, re.MULTILINE)
+    if opening is None:
+        return view
+    for mark in rules.end_marks:
+        found = mark.search(view.text, opening.end())
+        if found:
+            return view.without([(found.start(), len(view.text))])
+    return view
 
 
 # --- lines ---------------------------------------------------------------------
