@@ -347,3 +347,10 @@ def test_the_map_agrees_with_a_walk_through_the_file(path: Path) -> None:
     for sentence in doc.sentences():
         walked = char_offsets(doc.source, dataclasses.replace(sentence, offsets=()))
         assert list(sentence.offsets) == walked
+
+
+def test_a_raised_suffix_set_apart_on_its_line_is_joined(tmp_path: Path) -> None:
+    text = "1. The 61 st SCM and the 54 th MCM met; 3 rd parties and 12 nd were not.\n"
+    doc = read(tmp_path, "suffix.txt", text)
+    assert texts(doc, 1) == ["The 61st SCM and the 54th MCM met; 3rd parties and 12 nd were not."]
+    assert_exact_map(doc)

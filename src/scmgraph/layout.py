@@ -31,6 +31,7 @@ _COMPOUND = re.compile(r"[A-Za-z0-9]-$")  # "ROK-" / "Hwasong-" at a line end
 _NUMBER_AT_END = re.compile(r"(?<![\S])(\d{1,4})$")
 _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
+_SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
 _FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
@@ -323,7 +324,8 @@ def _join_split_lines(view: View, rules: LayoutRules) -> View:
 
     "Secre-" + "tary" → "Secretary" when the next line starts in lower case, unless
     the document writes the hyphenated compound elsewhere ("cost-" + "sharing");
-    "ROK-" + "U.S." keeps its hyphen and loses only the line break; "52" + "nd" → "52nd".
+    "ROK-" + "U.S." keeps its hyphen and loses only the line break; "52" + "nd" → "52nd",
+    on the next line or after a space.
     """
     lines = _lines(view.text)
     compounds = {m.group().casefold() for m in _HYPHENATED.finditer(view.text)}
@@ -345,4 +347,7 @@ def _join_split_lines(view: View, rules: LayoutRules) -> View:
             number = _NUMBER_AT_END.search(line.text)
             if number and re.match(rf"{rules.suffix_of(number.group(1))}\b", following.text):
                 spans.append(gap)
+    for found in _SPACED_SUFFIX.finditer(view.text):  # "52 nd": a raised suffix set apart
+        if found.group(3) == rules.suffix_of(found.group(1)):
+            spans.append(found.span(2))
     return view.without(spans)
