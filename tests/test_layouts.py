@@ -354,3 +354,45 @@ def test_a_raised_suffix_set_apart_on_its_line_is_joined(tmp_path: Path) -> None
     doc = read(tmp_path, "suffix.txt", text)
     assert texts(doc, 1) == ["The 61st SCM and the 54th MCM met; 3rd parties and 12 nd were not."]
     assert_exact_map(doc)
+
+
+def test_a_page_break_after_an_initial_or_abbreviation_runs_on(tmp_path: Path) -> None:
+    text = (
+        "1. The 62nd Republic of Korea (ROK) and United States (U.S.)\n\n"
+        "Appendix 4 | 2030 Annual Report\n90\n\n"
+        "Security Consultative Meeting (SCM) was held in Seoul. Secretary of Defense Lloyd J.\n\n"
+        "Appendix 4 | 2030 Annual Report\n91\n\n"
+        "Roe led the U.S. delegation with Gen.\n\n"
+        "Appendix 4 | 2030 Annual Report\n92\n\n"
+        "John Doe, Chairman of the Joint Chiefs of Staff. They met.\n\n"
+        "Appendix 4 | 2030 Annual Report\n93\n\n"
+        "The two sides agreed.\n\n"
+        "2. Both sides met again.\n"
+    )
+    doc = read(tmp_path, "initials.txt", text)
+    assert texts(doc, 1) == [
+        "The 62nd Republic of Korea (ROK) and United States (U.S.) Security Consultative "
+        "Meeting (SCM) was held in Seoul.",
+        "Secretary of Defense Lloyd J. Roe led the U.S. delegation with Gen. John Doe, "
+        "Chairman of the Joint Chiefs of Staff.",
+        "They met.",
+        "The two sides agreed.",
+    ]
+    assert texts(doc, 2) == ["Both sides met again."]
+    assert_exact_map(doc)
+
+
+def test_a_short_first_line_after_a_page_break_is_text(tmp_path: Path) -> None:
+    text = (
+        "1. The two Chairmen presided over the 40th\n\n"
+        "Appendix 9 | 2015 Annual Report\n212\n\n"
+        "Military Committee Meeting (MCM). The 47\nth\n"
+        "Security Consultative Meeting (SCM) was held in Seoul.\n\n"
+        "2. They met.\n"
+    )
+    doc = read(tmp_path, "short.txt", text)
+    assert texts(doc, 1) == [
+        "The two Chairmen presided over the 40th Military Committee Meeting (MCM).",
+        "The 47th Security Consultative Meeting (SCM) was held in Seoul.",
+    ]
+    assert_exact_map(doc)

@@ -32,6 +32,7 @@ _NUMBER_AT_END = re.compile(r"(?<![\S])(\d{1,4})$")
 _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
 _SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
+_PROSE = re.compile(r"[.!?;:,]\s")  # a sentence or clause going on within the line
 _FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
@@ -156,9 +157,13 @@ def unread_language(text: str, rules: LayoutRules) -> str | None:
     return None
 
 
-def normalise(view: View, rules: LayoutRules) -> View:
-    """Drop page furniture, then join the words and numbers a line break split."""
-    return _join_split_lines(_drop_furniture(_cut_at_end_mark(view, rules), rules), rules)
+def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = ()) -> View:
+    """Drop page furniture, then join the words and numbers a line break split.
+
+    ``abbreviations`` ("U.S.", "Jr.") end a line without ending its sentence.
+    """
+    view = _drop_furniture(_cut_at_end_mark(view, rules), rules, abbreviations)
+    return _join_split_lines(view, rules)
 
 
 def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
@@ -210,8 +215,10 @@ def _lines(text: str) -> list[_Line]:
 def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     """Which lines are page numbers or running headers and footers.
 
-    Above paragraph 1 a short line beside a page number may be the document's own
-    heading, so there it must come back on other pages to count as a header.
+    A header shown only once must sit right against its page number (no blank line
+    between) without punctuation that runs a sentence on, below paragraph 1's
+    opening: above it, such a line may be the document's own heading, and after a
+    page break the first line of text may be short ("... (MCM). The 47").
     """
     page = _page_numbers(lines, rules)
 
@@ -235,10 +242,10 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             keys[key] += 1
             forms[key].add(line.text)
 
-    def beside_page_number(i: int) -> bool:
+    def beside_page_number(i: int, across_blanks: bool = True) -> bool:
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(lines) and not lines[j].text:
+            while across_blanks and 0 <= j < len(lines) and not lines[j].text:
                 j += step
             if 0 <= j < len(lines) and page[j]:
                 return True
@@ -251,9 +258,15 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             continue
         key = _DIGITS.sub("#", line.text.casefold())
         repeated = keys[key] >= rules.header_min_repeats
+        once = (  # a header shown once: against its page number, no prose in it
+            i > opening
+            and beside_page_number(i, across_blanks=False)
+            and not _PROSE.search(line.text)
+        )
         furniture[i] = (
             (repeated and len(forms[key]) > 1)  # the same line, page after page
-            or (beside_page_number(i) and (repeated or i > opening))  # a header on its page
+            or (repeated and beside_page_number(i))  # the same title by each page number
+            or once
             or any(p.fullmatch(line.text) for p in rules.page_headers)  # "Title | 213"
         )
     return furniture
@@ -278,7 +291,7 @@ def _page_numbers(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     return page
 
 
-def _drop_furniture(view: View, rules: LayoutRules) -> View:
+def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ...]) -> View:
     """Remove page numbers and running headers.
 
     Where a paragraph runs on across the page break (the line before does not end
@@ -301,7 +314,7 @@ def _drop_furniture(view: View, rules: LayoutRules) -> View:
             last += 1
         before = lines[first - 1] if first > 0 else None
         after = lines[last + 1] if last + 1 < len(lines) else None
-        if before and after and _runs_on(before.text, after.text):
+        if before and after and _runs_on(before.text, after.text, abbreviations):
             spans.append((before.next, lines[last].next))
         else:
             spans.extend((lines[k].begin, lines[k].end) for k in range(i, last + 1) if furniture[k])
@@ -309,11 +322,19 @@ def _drop_furniture(view: View, rules: LayoutRules) -> View:
     return view.without(spans)
 
 
-def _runs_on(before: str, after: str) -> bool:
-    """Whether the text after a page break continues the sentence before it."""
+def _runs_on(before: str, after: str, abbreviations: tuple[str, ...]) -> bool:
+    """Whether the text after a page break continues the sentence before it.
+
+    It does unless the line before ends a sentence: a full stop after an initial
+    ("Lloyd J."), an abbreviation ("(U.S.)", "Korea-U.S.", "Jr.") ends no sentence.
+    """
     if _MARKER.match(after):
         return False
-    return not _SENTENCE_END.search(before) or after[:1].islower()
+    if after[:1].islower() or not _SENTENCE_END.search(before):
+        return True
+    word = before.rsplit(maxsplit=1)[-1].rstrip("\"'”’)]")
+    initial = re.search(r"(?:^|[^A-Za-z])[A-Z]\.$", word) is not None
+    return initial or "." in word[:-1] or any(word.endswith(a) for a in abbreviations)
 
 
 # --- split words and numbers -------------------------------------------------------

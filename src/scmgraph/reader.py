@@ -129,8 +129,8 @@ def read_document(path: Path) -> Document:
     language = unread_language(view.text, layout)
     if language:
         raise InputError(path, f"{language}: not read yet")
-    view = normalise(view, layout)
     rules = _load_rules()
+    view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
     problems: list[str] = []
     markers = _find_markers(lines, problems, layout.datelines)
