@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from scmgraph.model import Entity, MeetingFacts, Mention, Sentence, SourceFile
 from scmgraph.namerules import (
     NameRules,
+    appositive_people,
     cue_names,
     form_names,
     load_rules,
@@ -243,6 +244,8 @@ def _split_coordination(words: list[str], registry: Registry) -> list[list[str]]
         if word != "and" or not 0 < i < len(words) - 1:
             continue
         rest = words[i + 1 :]
+        if all(_is_qualifier(w, _qualifier_words(registry)) for w in rest):
+            return [words[:i]]  # "US Space Forces Korea and ROK space units"
         determined = rest[0] == "the"
         while rest and rest[0] == "the":
             rest = rest[1:]
@@ -313,8 +316,10 @@ def _spelled(words: list[str], letters: list[str]) -> int:
 
 
 def _person_names(text: str, registry: Registry) -> Iterable[str]:
-    """People introduced by a rank or title: "President Donald J. Trump"."""
-    leads = sorted({*registry.ranks, *registry.titles}, key=len, reverse=True)
+    """People introduced by a rank, a title or a post: "President Donald J. Trump",
+    "U.S. Secretary of Defense Ashton Carter"."""
+    posts = {p.title for p in registry.posts}
+    leads = sorted({*registry.ranks, *registry.titles, *posts}, key=len, reverse=True)
     pattern = re.compile(
         r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
         r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
@@ -402,10 +407,15 @@ def build_catalogue(
                         if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
                             surfaces.append(Surface(f"{short} {token}", key, True))
 
+    party_names = {n for p in registry.parties for n in p.names if " " not in n}
+
     def discovered(words: list[str], acronym: str | None, after: str = "") -> None:
-        words = _clean_name(
-            _trim(_without_date(words, disc.connectors), disc.connectors), registry, qualifiers
-        )
+        raw = _trim(_without_date(words, disc.connectors), disc.connectors)
+        words = _clean_name(raw, registry, qualifiers)
+        if words and words[-1] in party_names and len(raw) > len(words):
+            before = raw[-len(words) - 1]
+            if _is_qualifier(before, qualifiers):  # "US Space Forces Korea" keeps its "US"
+                words = [before, *words]
         name = " ".join(words)
         if acronym in disc.concept_acronyms or acronym in series:
             return
@@ -443,7 +453,7 @@ def build_catalogue(
                 for words in _split_coordination(part, registry):
                     if " ".join(words) not in series_names:
                         discovered(words, None)
-        for name in _person_names(text, registry):
+        for name in (*_person_names(text, registry), *_appositions(text, registry, rules)):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
             add(
@@ -461,7 +471,7 @@ def build_catalogue(
     _add_unheaded(sentences, registry, rules, qualifiers, lookup, add, surfaces)
     _merge_surnames(entities, surfaces, registry)
 
-    masks = tuple(p.title for p in registry.posts if " of " in p.title)
+    masks = _post_masks(registry)
     masks += tuple(series) + tuple(sorted(series_names))
     surfaces.sort(key=lambda s: (-len(s.text), s.text, s.entity))
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
@@ -523,6 +533,41 @@ def _add_unheaded(
                     if kind and acceptable(chunk):
                         name = " ".join(chunk)
                         add(Entity(slugify(name), name, kind), (name,), None)
+
+
+def _appositions(text: str, registry: Registry, rules: NameRules) -> list[str]:
+    """People named before a comma and their post, without rank or title."""
+    leads = {*registry.ranks, *registry.titles}
+    found = []
+    for name in appositive_people(text, rules):
+        words = name.split()
+        while words and words[0] in leads:
+            words.pop(0)
+        plain = [w for w in words if not re.fullmatch(r"[A-Z]\.|Jr\.|II|III|IV", w)]
+        if len(plain) < 2 or any(w in registry.discovery.not_entities for w in words):
+            continue
+        if place_type(words, rules) or _head_type(words, registry):
+            continue
+        found.append(" ".join(words))
+    return found
+
+
+def _post_masks(registry: Registry) -> tuple[str, ...]:
+    """Post titles that hide the names inside them, with a party qualifier after
+    "of the" and in the plural: "Chairman of the U.S. Joint Chiefs of Staff", "the
+    ROK and US Chairmen of the Joint Chiefs of Staff"."""
+    adjectives = sorted({a for p in registry.parties for a in p.adjectives})
+    masks: list[str] = []
+    for title in dict.fromkeys(p.title for p in registry.posts if " of " in p.title):
+        head, rest = title.split(" ", 1)
+        plural = head[:-3] + "men" if head.endswith("man") else head + "s"
+        for first in (head, plural):
+            masks.append(f"{first} {rest}")
+            if " of the " in title:
+                masks += [
+                    f"{first} {rest.replace('of the ', f'of the {a} ', 1)}" for a in adjectives
+                ]
+    return tuple(masks)
 
 
 def _split_at_connectors(words: list[str], connectors: frozenset[str]) -> list[list[str]]:
