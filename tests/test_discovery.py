@@ -125,6 +125,11 @@ def test_new_head_nouns_and_versions(tmp_path: Path, registry: Registry) -> None
     }
 
 
+def test_a_name_with_a_version_number_is_a_plan(tmp_path: Path, registry: Registry) -> None:
+    facts = read(tmp_path, registry, "The Minister explained the goals of Defense Innovation 4.0.")
+    assert named(facts, 2) == {"Defense Innovation 4.0": "Plan"}
+
+
 def test_a_qualifier_stays_before_a_lone_unit_noun(tmp_path: Path, registry: Registry) -> None:
     facts = read(tmp_path, registry, "They lauded the activation of the ROK-U.S. Combined Brigade.")
     assert named(facts, 2) == {"Combined Brigade": "MilitaryCommand"}

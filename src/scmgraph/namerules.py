@@ -35,6 +35,7 @@ class NameRules:
     compass: frozenset[str]  # "West Africa": a compass word before a place is part of it
     keep_prefix_heads: frozenset[str]  # "Combined Division": the prefix stays
     post_words: tuple[str, ...]  # "Paul J. Smith, Commander of ...": a person before a post
+    versioned: str | None  # type of a title-case name ending in a version ("... 4.0")
     places: dict[str, str]  # gazetteer name -> type (Place, State)
 
 
@@ -78,6 +79,7 @@ def load_rules(data_dir: Path) -> NameRules:
         compass=frozenset(str(w) for w in gazetteer.get("compass") or ()),
         keep_prefix_heads=frozenset(str(w) for w in raw.get("keep_prefix_heads") or ()),
         post_words=tuple(str(w) for w in raw.get("post_words") or ()),
+        versioned=str(raw["versioned"]) if raw.get("versioned") else None,
         places=places,
     )
 

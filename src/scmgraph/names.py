@@ -111,6 +111,9 @@ def head_type(words: list[str], registry: Registry) -> str | None:
             return kind
     if words[0] in disc.prefix_nouns and len(words) >= 2:
         return disc.prefix_nouns[words[0]]
+    versioned = load_rules(registry.data_dir).versioned
+    if versioned and len(words) >= 3 and VERSION.match(words[-1]):
+        return versioned  # "Defense Innovation 4.0": a named programme in its version
     return None
 
 
