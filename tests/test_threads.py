@@ -73,6 +73,6 @@ def test_a_split_statement_links_each_part_to_its_predecessor(links) -> None:
 def test_weights_and_thresholds_come_from_the_data() -> None:
     lex = load_lexicons()
     assert lex.weights == Weights(
-        wording=0.5, entities=0.2, topics=0.1, verb_class=0.05, context=0.15
+        wording=0.5, entities=0.25, topics=0.1, verb_class=0.0, context=0.15
     )
-    assert (lex.link_threshold, lex.repeated_similarity) == (0.30, 0.6)
+    assert (lex.link_threshold, lex.repeated_similarity) == (0.25, 0.6)
