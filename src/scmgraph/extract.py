@@ -35,7 +35,8 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
         for head in each.heads:
             person = registry.person_by_name(head.name)
             person_key = person.key if person else slugify(head.name)
-            post_key = slugify(f"{head.party} {head.post}")
+            post = registry.post_named(head.party, head.post)
+            post_key = post.key if post else slugify(f"{head.party} {head.post}")
             result.append(Holding(person_key, post_key, head.party, each.date or meeting.date))
     return tuple(result)
 
@@ -43,8 +44,14 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
 def extract(document: Document, registry: Registry) -> Facts:
     """Everything the pipeline knows about one communiqué, before RDF."""
     warnings = list(document.warnings)
-    meeting = read_meeting(document.paragraphs[0], registry) if document.paragraphs else None
     where = f"{document.source.path}: paragraph 1"
+    read_warnings: list[str] = []
+    meeting = (
+        read_meeting(document.paragraphs[0], registry, read_warnings)
+        if document.paragraphs
+        else None
+    )
+    warnings.extend(f"{where} {warning}" for warning in read_warnings)
     if meeting is None:
         warnings.append(f"{where} does not name the meeting (no '... was held in ...' sentence)")
         meeting = _empty_meeting(document)
