@@ -227,7 +227,7 @@ def worker_main(fd: int, store_path: str) -> None:
 
     conn = Connection(fd)
 
-    from scmgraph.serve_http import execute  # the serialisers live with the protocol
+    from scmgraph.serve_results import execute
 
     store: ox.Store | None = None
     opened = ""
