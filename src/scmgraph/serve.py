@@ -371,14 +371,17 @@ def serving(settings: Settings) -> Iterator[str]:
     from scmgraph.serve_http import make_app, make_server
 
     app = make_app(settings)
-    server = make_server(settings, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        server = make_server(settings, app)
+    except BaseException:
+        app.close()
+        raise
+    thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield f"http://{settings.host}:{server.server_port}"
+        yield f"http://{settings.host}:{server.bind_addr[1]}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         app.close()
         thread.join(timeout=5)
 
@@ -388,14 +391,15 @@ def serve_forever(settings: Settings, announce: Callable[[str], None] = print) -
     from scmgraph.serve_http import make_app, make_server
 
     app = make_app(settings)
-    server = make_server(settings, app)
-    announce(f"SPARQL endpoint at http://{settings.host}:{server.server_port}/sparql")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server = make_server(settings, app)
+        announce(f"SPARQL endpoint at http://{settings.host}:{server.bind_addr[1]}/sparql")
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve()
+        finally:
+            server.stop()
     finally:
-        server.server_close()
         app.close()
 
 

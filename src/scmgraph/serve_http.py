@@ -1,7 +1,8 @@
 """The HTTP side of ``scmgraph serve``: SPARQL 1.1 Protocol, routes, negotiation.
 
-Built on werkzeug (request parsing, Accept headers, routing, the threaded
-server), so no HTTP is written by hand here. Queries never run in the request
+Built on werkzeug (request parsing, Accept headers, routing) and cheroot (a
+threaded HTTP/1.1 server that keeps connections alive), so no HTTP is written by
+hand here. Queries never run in the request
 thread: each goes to the worker pool of ``serve``, which enforces the time
 limit; what a worker answers, and the media types it writes, are in
 ``serve_results``.
@@ -9,6 +10,7 @@ limit; what a worker answers, and the media types it writes, are in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from dataclasses import dataclass
@@ -16,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from cheroot import wsgi
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
-from werkzeug.serving import make_server as werkzeug_server
 from werkzeug.wrappers import Request, Response
 
 from scmgraph.serve import (
@@ -220,6 +221,7 @@ class App:
         except HTTPException as exc:
             if exc.code == 413:
                 message = f"request body larger than {self.settings.max_body} bytes"
+                discard_body(environ)
             else:
                 message = exc.description or exc.name
             response = error_response(exc.code or 500, message)
@@ -380,6 +382,16 @@ class App:
         return html_response(stored_query_page(stored, values, reply.table, reply.truncated))
 
 
+def discard_body(environ: dict[str, Any]) -> None:
+    """Read and drop the rest of a refused body (up to ``MAX_DISCARD``), so that the
+    client, still sending it, reads the refusal instead of a reset connection."""
+    stream = environ["wsgi.input"]
+    left = MAX_DISCARD
+    with contextlib.suppress(OSError, ValueError):
+        while left > 0 and (chunk := stream.read(min(left, 1 << 20))):
+            left -= len(chunk)
+
+
 def wants_html(request: Request) -> bool:
     """Whether the client prefers a page to data: a browser's Accept header, not */*."""
     accept = request.accept_mimetypes
@@ -412,12 +424,14 @@ def rdf_response(request: Request, triples: list[ox.Triple]) -> Response:
     return response
 
 
-class _Handler(WSGIRequestHandler):
-    """werkzeug's handler, with a socket timeout so a slow client cannot hold a thread."""
-
-    timeout = 30
-    server_version = "scmgraph"
-    sys_version = ""
+# The longest request head (request line and headers) read; longer gets 414. It lets
+# a GET carry a query of some 60 kB, as the SPARQL protocol's GET form needs.
+MAX_REQUEST_HEAD = 65_536
+# Most bytes of a refused body read and dropped before the connection is closed.
+MAX_DISCARD = 64_000_000
+# Threads answering requests at once; kept-alive connections that wait for their
+# next request hold none.
+HTTP_THREADS = 32
 
 
 def make_app(settings: Settings) -> App:
@@ -426,8 +440,19 @@ def make_app(settings: Settings) -> App:
     return App(settings, pool)
 
 
-def make_server(settings: Settings, app: App) -> BaseWSGIServer:
-    """A threaded werkzeug server for ``app`` on the configured address."""
-    return werkzeug_server(
-        settings.host, settings.port, app, threaded=True, request_handler=_Handler
+def make_server(settings: Settings, app: App) -> wsgi.Server:
+    """cheroot's threaded HTTP/1.1 server for ``app``, bound to the configured address.
+
+    Connections are kept alive between requests; a client silent for 30 s is
+    dropped so that it cannot hold a thread. ``bind_addr`` holds the port bound.
+    """
+    server = wsgi.Server(
+        (settings.host, settings.port),
+        app,
+        numthreads=HTTP_THREADS,
+        server_name="scmgraph",
+        timeout=30,
     )
+    server.max_request_header_size = MAX_REQUEST_HEAD
+    server.prepare()
+    return server
