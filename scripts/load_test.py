@@ -225,7 +225,7 @@ def run_phase(
 
 
 def row_counts(endpoint: str, requests: list[Request]) -> dict[str, int]:
-    """Rows each stored query gives, to check that both servers answer alike."""
+    """Rows each query gives (SELECT and ASK), to check that both servers answer alike."""
     parts = urlsplit(endpoint)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     counts = {}
@@ -234,7 +234,12 @@ def row_counts(endpoint: str, requests: list[Request]) -> dict[str, int]:
             status, body = post(connection, parts.path, request.body)
             if status != 200:
                 raise SystemExit(f"{request.name}: {endpoint} answered {status}: {body[:200]!r}")
-            counts[request.name] = len(json.loads(body)["results"]["bindings"])
+            answer = json.loads(body)  # SELECT rows, or ASK's boolean as 0 or 1
+            counts[request.name] = (
+                int(answer["boolean"])
+                if "boolean" in answer
+                else len(answer["results"]["bindings"])
+            )
     finally:
         connection.close()
     return counts
@@ -289,6 +294,8 @@ def main() -> None:
     args = parser.parse_args()
 
     requests = stored_requests(args.queries)
+    if not requests:
+        raise SystemExit(f"no stored queries in {args.queries or 'queries/'}")
     processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory(prefix="scmgraph-load-") as scratch:
         try:

@@ -159,19 +159,21 @@ def inspect_query(text: str) -> QueryShape:
     for variant in {text, _unescape_codepoints(text)}:
         first: str | None = None
         depth = 0
-        for token in tokens(variant):
-            if token.kind == "other" and token.text in "([{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif token.kind == "other" and token.text in ")]}":
-                depth -= 1
-            if token.kind != "word":
-                continue
-            word = token.text.upper()
-            if first is None and word not in ("BASE", "PREFIX"):
-                first = word
-            if word == "SERVICE":
-                service = True
+        for match in _TOKEN.finditer(variant):  # every request: no Token objects made
+            kind = match.lastgroup
+            if kind == "other":
+                char = match.group()
+                if char in "([{":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif char in ")]}":
+                    depth -= 1
+            elif kind == "word":
+                word = match.group().upper()
+                if first is None and word not in ("BASE", "PREFIX"):
+                    first = word
+                if word == "SERVICE":
+                    service = True
         if first in QUERY_FORMS and form is None:
             form = first
         update = update or first in UPDATE_KEYWORDS
