@@ -12,7 +12,8 @@ the other workers go on answering. Each worker opens the store read-only and
 reopens it when ``build`` has switched the store link to a new build.
 
 The HTTP side is in ``serve_http`` (routes, protocol, content negotiation) and
-``serve_pages`` (entity pages, service description, VoID).
+``serve_pages`` (entity pages, service description, VoID); what a worker answers,
+written by pyoxigraph's serialisers within the row limit, is in ``serve_results``.
 """
 
 from __future__ import annotations

@@ -2,15 +2,15 @@
 
 Built on werkzeug (request parsing, Accept headers, routing) and cheroot (a
 threaded HTTP/1.1 server that keeps connections alive), so no HTTP is written by
-hand here. Queries never run in the request
-thread: each goes to the worker pool of ``serve``, which enforces the time
-limit; what a worker answers, and the media types it writes, are in
-``serve_results``.
+hand here. Queries never run in the request thread: each goes to the worker pool
+of ``serve``, which enforces the time limit; what a worker answers, and the media
+types it writes, are in ``serve_results``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from cheroot import wsgi
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -133,7 +134,7 @@ def read_protocol(request: Request) -> ProtocolRequest:
     return ProtocolRequest(query=queries[0] if queries else None, params=params)
 
 
-def choose_media(accept: MIMEAccept, format_param: str | None, kind: str) -> str:
+def choose_media(accept: str | None, format_param: str | None, kind: str) -> str:
     """The media type to answer with, from ``format`` or else the Accept header.
 
     ``kind`` is "results" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE).
@@ -149,12 +150,26 @@ def choose_media(accept: MIMEAccept, format_param: str | None, kind: str) -> str
                 f"unknown format {format_param!r} for this query: use one of {', '.join(offered)}",
             )
         return wanted
+    best = best_accepted(accept or "", kind)
+    if best is None:
+        raise Refusal(406, f"cannot answer in any accepted type; offered: {', '.join(offered)}")
+    return best
+
+
+@functools.lru_cache(maxsize=256)
+def best_accepted(header: str, kind: str) -> str | None:
+    """The offered type an Accept header prefers, None if it accepts none of them.
+
+    Remembered by header text: clients send few distinct headers, and matching
+    one costs more than the rest of reading a request.
+    """
+    offered = RESULT_TYPES if kind == "results" else GRAPH_TYPES
+    aliases = RESULT_ALIASES if kind == "results" else GRAPH_ALIASES
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept:
         return offered[0]
     best = accept.best_match(list(offered) + list(aliases))
-    if best is None:
-        raise Refusal(406, f"cannot answer in any accepted type; offered: {', '.join(offered)}")
-    return aliases.get(best, best)
+    return None if best is None else aliases.get(best, best)
 
 
 def graph_list(params: MultiDict[str, str], name: str) -> tuple[str, ...] | None:
@@ -269,7 +284,7 @@ class App:
         if len(formats) > 1:
             raise Refusal(400, "more than one format parameter")
         kind = "graph" if shape.form in ("CONSTRUCT", "DESCRIBE") else "results"
-        media = choose_media(request.accept_mimetypes, formats[0] if formats else None, kind)
+        media = choose_media(request.headers.get("Accept"), formats[0] if formats else None, kind)
         task = Task(
             text,
             media_type=media,
@@ -417,7 +432,8 @@ def html_response(html: str, status: int = 200) -> Response:
 def rdf_response(request: Request, triples: list[ox.Triple]) -> Response:
     """Triples in the negotiated RDF syntax (Turtle unless asked otherwise)."""
     formats = request.args.getlist("format")
-    media = choose_media(request.accept_mimetypes, formats[0] if formats else None, "graph")
+    accept = request.headers.get("Accept")
+    media = choose_media(accept, formats[0] if formats else None, "graph")
     body = ox.serialize(triples, format=RDF_FORMATS[media], prefixes=RDF_PREFIXES) or b""
     response = Response(body, content_type=content_type(media))
     response.headers["Vary"] = "Accept"
