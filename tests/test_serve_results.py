@@ -110,3 +110,19 @@ def test_ask_in_every_result_syntax(store: ox.Store) -> None:
     }
     assert json.loads(answers[RESULT_TYPES[0]])["boolean"] is True
     assert answers[RESULT_TYPES[2]].strip() == b"true"
+
+
+def test_graph_results_give_each_triple_once_and_count_distinct_triples() -> None:
+    # the same three facts in three named graphs: DESCRIBE over their union
+    store = ox.Store()
+    subject, predicate = ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p")
+    for graph in ("g1", "g2", "g3"):
+        for n in range(3):
+            store.add(ox.Quad(subject, predicate, ox.Literal(str(n)), ox.NamedNode(EX + graph)))
+    describe = f"DESCRIBE <{EX}s>"
+    assert len(list(store.query(describe, use_default_graph_as_union=True))) == 9
+    reply = execute(store, Task(describe, media_type=GRAPH_TYPES[1], max_rows=3))
+    lines = reply.body.decode("utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == 3 and not reply.truncated
+    reply = execute(store, Task(describe, media_type=GRAPH_TYPES[1], max_rows=2))
+    assert len(reply.body.decode("utf-8").splitlines()) == 2 and reply.truncated

@@ -95,11 +95,45 @@ class _Lines:
         return b"\n".join(data.split(b"\n", self.keep)[: self.keep]) + b"\n", True
 
 
+class _DistinctLines:
+    """Like ``_Lines`` for N-Triples, but keeping each distinct line (triple) once.
+
+    A graph is a set, while the engine's DESCRIBE over the union of named graphs
+    repeats a triple once per graph holding it; the limit counts distinct triples,
+    kept in first-seen order.
+    """
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.seen: dict[bytes, None] = {}
+        self.partial = b""  # a line begun but not ended
+        self.cut = False
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        lines = (self.partial + chunk).split(b"\n")
+        self.partial = lines.pop()
+        for line in lines:
+            if line not in self.seen:
+                if len(self.seen) == self.keep:
+                    self.cut = True
+                    raise _RowLimit
+                self.seen[line] = None
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the lines stay in memory."""
+
+    def kept(self) -> tuple[bytes, bool]:
+        return b"".join(line + b"\n" for line in self.seen), self.cut
+
+
 def _limited(
     result: ox.QuerySolutions | ox.QueryTriples, fmt: Any, keep: int
 ) -> tuple[bytes, bool]:
-    """``result`` written in line-per-row ``fmt``, cut after ``keep`` lines."""
-    sink = _Lines(keep)
+    """``result`` written in line-per-row ``fmt``, cut after ``keep`` lines (for
+    N-Triples, ``keep`` distinct lines)."""
+    sink = _DistinctLines(keep) if fmt == ox.RdfFormat.N_TRIPLES else _Lines(keep)
     with contextlib.suppress(_RowLimit):
         result.serialize(sink, format=fmt)
     return sink.kept()
