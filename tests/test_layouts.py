@@ -4,11 +4,13 @@ point at the characters of the file."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
+from scmgraph.entities import char_offsets
 from scmgraph.model import Document, InputError
 from scmgraph.reader import read_document
 
@@ -115,6 +117,12 @@ def test_pdf_offsets_map_every_character_back(pdf: Document) -> None:
     )
 
 
+def test_pdf_with_windows_line_ends_reads_the_same(tmp_path: Path, pdf: Document) -> None:
+    crlf = read(tmp_path, "crlf.txt", PDF.replace("\n", "\r\n"))
+    assert [s.text for s in crlf.sentences()] == [s.text for s in pdf.sentences()]
+    assert_exact_map(crlf)
+
+
 def test_a_hyphen_before_a_capital_is_kept(pdf: Document) -> None:
     sentence = pdf.paragraphs[1].sentences[0]
     at = sentence.text.index("ROK-U.S.")
@@ -163,6 +171,16 @@ def test_syndication_copy(tmp_path: Path) -> None:
     assert texts(doc, 3) == ["The Minister thanked the Secretary."]
     assert SYNDICATION[doc.paragraphs[0].begin :].startswith("The 60th Security")
     assert_exact_map(doc)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_the_end_mark_ends_the_text_even_glued_to_the_last_sentence(
+    tmp_path: Path, newline: str
+) -> None:
+    text = SYNDICATION.replace("Secretary.\n\n(END)", "Secretary. (END)").replace("\n", newline)
+    doc = read(tmp_path, "wire.txt", text)
+    assert texts(doc, 3) == ["The Minister thanked the Secretary."]
+    assert not doc.warnings
 
 
 # --- saved HTML ----------------------------------------------------------------------------
@@ -310,4 +328,71 @@ def test_page_numbers_counting_up_without_blank_lines(tmp_path: Path) -> None:
     doc = read(tmp_path, "count.txt", text)
     assert texts(doc, 1) == ["The sides met in Seoul on May 1, 2030."]
     assert texts(doc, 2) == ["They agreed to meet again.", "They parted."]
+    assert_exact_map(doc)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        Path(__file__).parent / ".." / "data" / "communiques" / "052_scm_2020.txt",
+        Path(__file__).parent / "fixtures" / "annotated" / "055_scm_2023.html",
+        DEVSET / "056_scm_2024.html",
+        DEVSET / "057_scm_2025.txt",
+    ],
+)
+def test_the_map_agrees_with_a_walk_through_the_file(path: Path) -> None:
+    # Where nothing was dropped but whitespace, tags and references, walking the file
+    # and the sentence in step gives each character's offset independently.
+    doc = read_document(path)
+    for sentence in doc.sentences():
+        walked = char_offsets(doc.source, dataclasses.replace(sentence, offsets=()))
+        assert list(sentence.offsets) == walked
+
+
+def test_a_raised_suffix_set_apart_on_its_line_is_joined(tmp_path: Path) -> None:
+    text = "1. The 61 st SCM and the 54 th MCM met; 3 rd parties and 12 nd were not.\n"
+    doc = read(tmp_path, "suffix.txt", text)
+    assert texts(doc, 1) == ["The 61st SCM and the 54th MCM met; 3rd parties and 12 nd were not."]
+    assert_exact_map(doc)
+
+
+def test_a_page_break_after_an_initial_or_abbreviation_runs_on(tmp_path: Path) -> None:
+    text = (
+        "1. The 62nd Republic of Korea (ROK) and United States (U.S.)\n\n"
+        "Appendix 4 | 2030 Annual Report\n90\n\n"
+        "Security Consultative Meeting (SCM) was held in Seoul. Secretary of Defense Lloyd J.\n\n"
+        "Appendix 4 | 2030 Annual Report\n91\n\n"
+        "Roe led the U.S. delegation with Gen.\n\n"
+        "Appendix 4 | 2030 Annual Report\n92\n\n"
+        "John Doe, Chairman of the Joint Chiefs of Staff. They met.\n\n"
+        "Appendix 4 | 2030 Annual Report\n93\n\n"
+        "The two sides agreed.\n\n"
+        "2. Both sides met again.\n"
+    )
+    doc = read(tmp_path, "initials.txt", text)
+    assert texts(doc, 1) == [
+        "The 62nd Republic of Korea (ROK) and United States (U.S.) Security Consultative "
+        "Meeting (SCM) was held in Seoul.",
+        "Secretary of Defense Lloyd J. Roe led the U.S. delegation with Gen. John Doe, "
+        "Chairman of the Joint Chiefs of Staff.",
+        "They met.",
+        "The two sides agreed.",
+    ]
+    assert texts(doc, 2) == ["Both sides met again."]
+    assert_exact_map(doc)
+
+
+def test_a_short_first_line_after_a_page_break_is_text(tmp_path: Path) -> None:
+    text = (
+        "1. The two Chairmen presided over the 40th\n\n"
+        "Appendix 9 | 2015 Annual Report\n212\n\n"
+        "Military Committee Meeting (MCM). The 47\nth\n"
+        "Security Consultative Meeting (SCM) was held in Seoul.\n\n"
+        "2. They met.\n"
+    )
+    doc = read(tmp_path, "short.txt", text)
+    assert texts(doc, 1) == [
+        "The two Chairmen presided over the 40th Military Committee Meeting (MCM).",
+        "The 47th Security Consultative Meeting (SCM) was held in Seoul.",
+    ]
     assert_exact_map(doc)

@@ -31,6 +31,8 @@ _COMPOUND = re.compile(r"[A-Za-z0-9]-$")  # "ROK-" / "Hwasong-" at a line end
 _NUMBER_AT_END = re.compile(r"(?<![\S])(\d{1,4})$")
 _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
+_SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
+_PROSE = re.compile(r"[.!?;:,]\s")  # a sentence or clause going on within the line
 _FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
@@ -98,6 +100,7 @@ class LayoutRules:
     suffixes: dict[str, str]
     unread_scripts: tuple[Script, ...]
     datelines: tuple[re.Pattern[str], ...]
+    end_marks: tuple[re.Pattern[str], ...]
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -134,6 +137,9 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
             for s in data.get("unread_scripts") or ()
         ),
         datelines=tuple(re.compile(str(p)) for p in data.get("dateline_patterns") or ()),
+        end_marks=tuple(
+            re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
+        ),
     )
 
 
@@ -151,9 +157,29 @@ def unread_language(text: str, rules: LayoutRules) -> str | None:
     return None
 
 
-def normalise(view: View, rules: LayoutRules) -> View:
-    """Drop page furniture, then join the words and numbers a line break split."""
-    return _join_split_lines(_drop_furniture(view, rules), rules)
+def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = ()) -> View:
+    """Drop page furniture, then join the words and numbers a line break split.
+
+    ``abbreviations`` ("U.S.", "Jr.") end a line without ending its sentence.
+    """
+    view = _drop_furniture(_cut_at_end_mark(view, rules), rules, abbreviations)
+    return _join_split_lines(view, rules)
+
+
+def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
+    """Drop an agency copy's end mark ("(END)") and everything after it.
+
+    The mark counts at the end of a line after paragraph 1 has opened, also when it
+    is glued to the last sentence.
+    """
+    opening = re.search(r"^\s*[『「]?1\.\s", view.text, re.MULTILINE)
+    if opening is None:
+        return view
+    for mark in rules.end_marks:
+        found = mark.search(view.text, opening.end())
+        if found:
+            return view.without([(found.start(), len(view.text))])
+    return view
 
 
 # --- lines ---------------------------------------------------------------------
@@ -189,8 +215,10 @@ def _lines(text: str) -> list[_Line]:
 def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     """Which lines are page numbers or running headers and footers.
 
-    Above paragraph 1 a short line beside a page number may be the document's own
-    heading, so there it must come back on other pages to count as a header.
+    A header shown only once must sit right against its page number (no blank line
+    between) without punctuation that runs a sentence on, below paragraph 1's
+    opening: above it, such a line may be the document's own heading, and after a
+    page break the first line of text may be short ("... (MCM). The 47").
     """
     page = _page_numbers(lines, rules)
 
@@ -214,10 +242,10 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             keys[key] += 1
             forms[key].add(line.text)
 
-    def beside_page_number(i: int) -> bool:
+    def beside_page_number(i: int, across_blanks: bool = True) -> bool:
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(lines) and not lines[j].text:
+            while across_blanks and 0 <= j < len(lines) and not lines[j].text:
                 j += step
             if 0 <= j < len(lines) and page[j]:
                 return True
@@ -230,9 +258,15 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             continue
         key = _DIGITS.sub("#", line.text.casefold())
         repeated = keys[key] >= rules.header_min_repeats
+        once = (  # a header shown once: against its page number, no prose in it
+            i > opening
+            and beside_page_number(i, across_blanks=False)
+            and not _PROSE.search(line.text)
+        )
         furniture[i] = (
             (repeated and len(forms[key]) > 1)  # the same line, page after page
-            or (beside_page_number(i) and (repeated or i > opening))  # a header on its page
+            or (repeated and beside_page_number(i))  # the same title by each page number
+            or once
             or any(p.fullmatch(line.text) for p in rules.page_headers)  # "Title | 213"
         )
     return furniture
@@ -257,7 +291,7 @@ def _page_numbers(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     return page
 
 
-def _drop_furniture(view: View, rules: LayoutRules) -> View:
+def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ...]) -> View:
     """Remove page numbers and running headers.
 
     Where a paragraph runs on across the page break (the line before does not end
@@ -280,7 +314,7 @@ def _drop_furniture(view: View, rules: LayoutRules) -> View:
             last += 1
         before = lines[first - 1] if first > 0 else None
         after = lines[last + 1] if last + 1 < len(lines) else None
-        if before and after and _runs_on(before.text, after.text):
+        if before and after and _runs_on(before.text, after.text, abbreviations):
             spans.append((before.next, lines[last].next))
         else:
             spans.extend((lines[k].begin, lines[k].end) for k in range(i, last + 1) if furniture[k])
@@ -288,11 +322,19 @@ def _drop_furniture(view: View, rules: LayoutRules) -> View:
     return view.without(spans)
 
 
-def _runs_on(before: str, after: str) -> bool:
-    """Whether the text after a page break continues the sentence before it."""
+def _runs_on(before: str, after: str, abbreviations: tuple[str, ...]) -> bool:
+    """Whether the text after a page break continues the sentence before it.
+
+    It does unless the line before ends a sentence: a full stop after an initial
+    ("Lloyd J."), an abbreviation ("(U.S.)", "Korea-U.S.", "Jr.") ends no sentence.
+    """
     if _MARKER.match(after):
         return False
-    return not _SENTENCE_END.search(before) or after[:1].islower()
+    if after[:1].islower() or not _SENTENCE_END.search(before):
+        return True
+    word = before.rsplit(maxsplit=1)[-1].rstrip("\"'”’)]")
+    initial = re.search(r"(?:^|[^A-Za-z])[A-Z]\.$", word) is not None
+    return initial or "." in word[:-1] or any(word.endswith(a) for a in abbreviations)
 
 
 # --- split words and numbers -------------------------------------------------------
@@ -303,7 +345,8 @@ def _join_split_lines(view: View, rules: LayoutRules) -> View:
 
     "Secre-" + "tary" → "Secretary" when the next line starts in lower case, unless
     the document writes the hyphenated compound elsewhere ("cost-" + "sharing");
-    "ROK-" + "U.S." keeps its hyphen and loses only the line break; "52" + "nd" → "52nd".
+    "ROK-" + "U.S." keeps its hyphen and loses only the line break; "52" + "nd" → "52nd",
+    on the next line or after a space.
     """
     lines = _lines(view.text)
     compounds = {m.group().casefold() for m in _HYPHENATED.finditer(view.text)}
@@ -325,4 +368,7 @@ def _join_split_lines(view: View, rules: LayoutRules) -> View:
             number = _NUMBER_AT_END.search(line.text)
             if number and re.match(rf"{rules.suffix_of(number.group(1))}\b", following.text):
                 spans.append(gap)
+    for found in _SPACED_SUFFIX.finditer(view.text):  # "52 nd": a raised suffix set apart
+        if found.group(3) == rules.suffix_of(found.group(1)):
+            spans.append(found.span(2))
     return view.without(spans)

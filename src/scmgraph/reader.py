@@ -129,8 +129,8 @@ def read_document(path: Path) -> Document:
     language = unread_language(view.text, layout)
     if language:
         raise InputError(path, f"{language}: not read yet")
-    view = normalise(view, layout)
     rules = _load_rules()
+    view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
     problems: list[str] = []
     markers = _find_markers(lines, problems, layout.datelines)
@@ -387,8 +387,10 @@ def _paragraph(
             pieces[-1] = (pieces[-1][0], b)
         else:
             pieces.append((a, b))
-    # A joining space sits where the whitespace after the word before it begins.
-    offsets = [view.starts[w] if w >= 0 else view.ends[where[k - 1]] for k, w in enumerate(where)]
+    offsets = [
+        view.starts[w] if w >= 0 else _space_offset(view, where[k - 1], where[k + 1])
+        for k, w in enumerate(where)
+    ]
     sentences = tuple(
         Sentence(
             number,
@@ -402,6 +404,16 @@ def _paragraph(
     )
     begin = view.starts[blocks[0][0].start]
     return Paragraph(number, begin, sentences[-1].end, sentences)
+
+
+def _space_offset(view: View, before: int, after: int) -> int:
+    """Source offset of the space joining two words: the first whitespace character of
+    the file between them, or (only tags or dropped characters between) the end of
+    the word before."""
+    for i in range(before + 1, after):
+        if view.ends[i] > view.starts[i] and view.text[i].isspace():
+            return view.starts[i]
+    return view.ends[before]
 
 
 _RUNS_ON = re.compile(r"(?:[;:,]|\band|\bor)\s*$")  # a line the next one continues
