@@ -13,18 +13,18 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scmgraph.numbering import Numbering
 from scmgraph.registry import default_data_dir
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
-_MARKER = re.compile(r"\d{1,3}\.\s+\S")  # "12. " opening a numbered paragraph
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _SPLIT_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)-$")  # "Secre-" at a line end
 _COMPOUND = re.compile(r"[A-Za-z0-9]-$")  # "ROK-" / "Hwasong-" at a line end
@@ -33,7 +33,6 @@ _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
 _SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
 _PROSE = re.compile(r"[.!?;:,]\s")  # a sentence or clause going on within the line
-_FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +100,7 @@ class LayoutRules:
     unread_scripts: tuple[Script, ...]
     datelines: tuple[re.Pattern[str], ...]
     end_marks: tuple[re.Pattern[str], ...]
+    numbering: Numbering
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -140,6 +140,7 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
         end_marks=tuple(
             re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
         ),
+        numbering=Numbering.from_data(data.get("paragraph_numbers") or {}),
     )
 
 
@@ -172,11 +173,12 @@ def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
     The mark counts at the end of a line after paragraph 1 has opened, also when it
     is glued to the last sentence.
     """
-    opening = re.search(r"^\s*[『「]?1\.\s", view.text, re.MULTILINE)
-    if opening is None:
+    lines = _lines(view.text)
+    first = rules.numbering.first_line([line.text for line in lines], rules.datelines)
+    if first is None:
         return view
     for mark in rules.end_marks:
-        found = mark.search(view.text, opening.end())
+        found = mark.search(view.text, lines[first].begin)
         if found:
             return view.without([(found.start(), len(view.text))])
     return view
@@ -221,6 +223,8 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     page break the first line of text may be short ("... (MCM). The 47").
     """
     page = _page_numbers(lines, rules)
+    texts = [line.text for line in lines]
+    style = rules.numbering.style_of(texts, rules.datelines)
 
     def candidate(i: int) -> bool:
         text = lines[i].text
@@ -231,7 +235,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             and len(text) <= rules.header_max_chars
             and len(text.split()) <= rules.header_max_words
             and not _SENTENCE_END.search(text)
-            and not _MARKER.match(text)
+            and not rules.numbering.opens(text, style)
         )
 
     keys: Counter[str] = Counter()
@@ -251,7 +255,8 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
                 return True
         return False
 
-    opening = next((i for i, line in enumerate(lines) if _FIRST.match(line.text)), len(lines))
+    opening = rules.numbering.first_line(texts, rules.datelines)
+    opening = len(lines) if opening is None else opening
     furniture = list(page)
     for i, line in enumerate(lines):
         if not candidate(i):
@@ -300,6 +305,11 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
     """
     lines = _lines(view.text)
     furniture = _furniture(lines, rules)
+    style = rules.numbering.style_of([line.text for line in lines], rules.datelines)
+
+    def opens(text: str) -> bool:
+        return rules.numbering.opens(text, style)
+
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -314,7 +324,7 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
             last += 1
         before = lines[first - 1] if first > 0 else None
         after = lines[last + 1] if last + 1 < len(lines) else None
-        if before and after and _runs_on(before.text, after.text, abbreviations):
+        if before and after and _runs_on(before.text, after.text, abbreviations, opens):
             spans.append((before.next, lines[last].next))
         else:
             spans.extend((lines[k].begin, lines[k].end) for k in range(i, last + 1) if furniture[k])
@@ -322,13 +332,15 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
     return view.without(spans)
 
 
-def _runs_on(before: str, after: str, abbreviations: tuple[str, ...]) -> bool:
+def _runs_on(
+    before: str, after: str, abbreviations: tuple[str, ...], opens: Callable[[str], bool]
+) -> bool:
     """Whether the text after a page break continues the sentence before it.
 
     It does unless the line before ends a sentence: a full stop after an initial
     ("Lloyd J."), an abbreviation ("(U.S.)", "Korea-U.S.", "Jr.") ends no sentence.
     """
-    if _MARKER.match(after):
+    if opens(after):
         return False
     if after[:1].islower() or not _SENTENCE_END.search(before):
         return True
