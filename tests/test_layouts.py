@@ -525,3 +525,21 @@ def test_an_inner_list_in_the_documents_own_style_stays_in_its_paragraph(tmp_pat
     assert texts(doc, 3) == ["Both sides agreed."]
     assert any("paragraph number 1 after paragraph 2" in w for w in doc.warnings)
     assert_exact_map(doc)
+
+
+def test_a_bullet_opening_a_list_line_is_no_part_of_the_sentence(tmp_path: Path) -> None:
+    text = (
+        "- Home\n\n"
+        "1. The 62nd SCM was held in Seoul.\n\n"
+        "2. They agreed to:\n- maintain readiness;\n•  adjust training; and\n"
+        "- expand drills at -5 degrees.\n"
+        "The so-called\n-- dashes stay.\n\n"
+        "3. Both sides agreed to meet.\n"
+    )
+    doc = read(tmp_path, "bullets.txt", text)
+    assert texts(doc, 2) == [
+        "They agreed to: maintain readiness; adjust training; and expand drills at -5 degrees.",
+        "The so-called -- dashes stay.",
+    ]
+    assert text[doc.paragraphs[1].sentences[0].offsets[16] :].startswith("maintain")
+    assert_exact_map(doc)

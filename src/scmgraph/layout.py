@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from scmgraph.language import Script
 from scmgraph.numbering import Numbering
 from scmgraph.registry import default_data_dir
 
@@ -69,25 +70,6 @@ class View:
 
 
 @dataclass(frozen=True)
-class Script:
-    """A script whose text the reader does not read yet, and what to call such a file."""
-
-    name: str
-    ranges: tuple[tuple[int, int], ...]
-    min_share: float
-
-    def share(self, text: str) -> float:
-        """Share of this script among the letters of ``text``."""
-        letters = ours = 0
-        for char in text:
-            if char.isalpha():
-                letters += 1
-                code = ord(char)
-                ours += any(low <= code <= high for low, high in self.ranges)
-        return ours / letters if letters else 0.0
-
-
-@dataclass(frozen=True)
 class LayoutRules:
     """Curated layout cues (data/reader/layout.yaml)."""
 
@@ -101,6 +83,7 @@ class LayoutRules:
     datelines: tuple[re.Pattern[str], ...]
     end_marks: tuple[re.Pattern[str], ...]
     numbering: Numbering
+    bullet: re.Pattern[str] | None
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -141,21 +124,12 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
             re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
         ),
         numbering=Numbering.from_data(data.get("paragraph_numbers") or {}),
+        bullet=(
+            re.compile(rf"(?:{data['list_bullets']})[ \t\u00a0]+(?=\S)")
+            if data.get("list_bullets")
+            else None
+        ),
     )
-
-
-def unread_language(text: str, rules: LayoutRules) -> str | None:
-    """The name of the unread language ``text`` is written in, if it is one.
-
-    The share is taken from the first line numbered 1 on, so an English communiqué
-    on a page with Korean menus is still read.
-    """
-    first = re.search(r"^\s*[『「\[(]?\s*1\s*[.)]", text, re.MULTILINE)
-    body = text[first.start() :] if first else text
-    for script in rules.unread_scripts:
-        if script.share(body) >= script.min_share:
-            return script.name
-    return None
 
 
 def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = ()) -> View:
@@ -164,7 +138,24 @@ def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = (
     ``abbreviations`` ("U.S.", "Jr.") end a line without ending its sentence.
     """
     view = _drop_furniture(_cut_at_end_mark(view, rules), rules, abbreviations)
-    return _join_split_lines(view, rules)
+    return _drop_bullets(_join_split_lines(view, rules), rules)
+
+
+def _drop_bullets(view: View, rules: LayoutRules) -> View:
+    """Drop the bullet that opens a list item's line ("- adjust …;") below paragraph 1:
+    the list continues the sentence, and the bullet is no part of it."""
+    if rules.bullet is None:
+        return view
+    lines = _lines(view.text)
+    first = rules.numbering.first_line([line.text for line in lines], rules.datelines)
+    if first is None:
+        return view
+    spans = []
+    for line in lines[first + 1 :]:
+        found = rules.bullet.match(line.text)
+        if found:
+            spans.append((line.begin, line.begin + found.end()))
+    return view.without(spans)
 
 
 def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:

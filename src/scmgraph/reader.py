@@ -29,7 +29,8 @@ import pysbd
 import yaml
 
 from scmgraph.html_view import html_view
-from scmgraph.layout import View, load_layout_rules, normalise, unread_language
+from scmgraph.language import unread_language
+from scmgraph.layout import View, load_layout_rules, normalise
 from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
 from scmgraph.numbering import Line as _Line
 from scmgraph.registry import default_data_dir
@@ -107,7 +108,7 @@ def read_document(path: Path) -> Document:
     source = _read_source(path)
     view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
     layout = load_layout_rules()
-    language = unread_language(view.text, layout)
+    language = unread_language(view.text, layout.unread_scripts)
     if language:
         raise InputError(path, f"{language}: not read yet")
     rules = _load_rules()
