@@ -125,6 +125,11 @@ def test_new_head_nouns_and_versions(tmp_path: Path, registry: Registry) -> None
     }
 
 
+def test_a_name_with_a_version_number_is_a_plan(tmp_path: Path, registry: Registry) -> None:
+    facts = read(tmp_path, registry, "The Minister explained the goals of Defense Innovation 4.0.")
+    assert named(facts, 2) == {"Defense Innovation 4.0": "Plan"}
+
+
 def test_a_qualifier_stays_before_a_lone_unit_noun(tmp_path: Path, registry: Registry) -> None:
     facts = read(tmp_path, registry, "They lauded the activation of the ROK-U.S. Combined Brigade.")
     assert named(facts, 2) == {"Combined Brigade": "MilitaryCommand"}
@@ -170,3 +175,41 @@ def test_a_definition_takes_the_words_that_spell_its_acronym(
         "schedule.",
     )
     assert named(facts, 2) == {"Coastal Wartime Operational Control Rotation Plan": "Plan"}
+
+
+def test_people_after_a_post_or_before_a_post(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister thanked former Secretary of Defense John Q. Public for his service and "
+        "received a report from Paul K. Doe, Commander of the Combined Forces Command.",
+    )
+    assert named(facts, 2) == {
+        "John Q. Public": "Person",
+        "Paul K. Doe": "Person",
+        "Combined Forces Command": "MilitaryCommand",
+    }
+
+
+def test_a_qualified_or_plural_post_title_hides_the_body_it_names(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Chairman of the U.S. Joint Chiefs of Staff and the ROK and US Chairmen of the "
+        "Joint Chiefs of Staff briefed the ministers.",
+    )
+    assert named(facts, 2) == {}
+
+
+def test_a_command_named_after_a_party_keeps_its_qualifier(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They decided to deepen space cooperation between US Space Forces Korea and ROK space "
+        "units.",
+    )
+    assert named(facts, 2) == {"US Space Forces Korea": "MilitaryCommand"}

@@ -1039,7 +1039,7 @@ def test_naming_rules_of_discovered_entities(tmp_path: Path, registry: Registry)
     assert found["Trilateral Naval Summit"] == "Meeting"  # "in August" is not part of it
     assert found["Iron Wall"] == "Exercise"  # typed by the word after "(IW)"
     assert found["Cyber Operations Command"] == "GovernmentBody"  # cyber commands
-    assert found["Space Forces Korea"] == "MilitaryCommand"  # a trailing party is no head
+    assert found["U.S. Space Forces Korea"] == "MilitaryCommand"  # a trailing party is no head
     assert not [n for n in found if n.startswith(("Supply", "Commander"))]
     assert not [n for n in found if "August" in n]
     third = [m for m in facts.mentions if m.paragraph == 2 and m.sentence == 2]

@@ -15,6 +15,7 @@ from scmgraph.rdf_terms import SCM, post_iri
 from scmgraph.reader import read_document
 from scmgraph.registry import Registry, load_registry
 from scmgraph.to_rdf import BuildInfo, communique_graph
+from scmgraph.view import statements_view
 
 DEVSET = Path(__file__).resolve().parent / "fixtures" / "devset"
 
@@ -56,6 +57,12 @@ def test_a_renamed_post_keeps_its_iri(registry: Registry) -> None:
     head = next(h for h in graph.subjects(SCM.postAsWritten, Literal("Secretary of War")))
     assert graph.value(head, SCM.post) == post_iri("us-secretary-of-defense")
     assert not list(graph.triples((URIRef(post_iri("us-secretary-of-war")), None, None)))
+    # the statements view, read back from the graph, gives the post as written
+    view = statements_view(graph, "057_scm_2025")
+    assert [(h["name"], h["post"]) for h in view["meeting"]["heads"]] == [
+        ("Ahn Gyu-back", "Minister of National Defense"),
+        ("Pete B. Hegseth", "Secretary of War"),
+    ]
 
 
 def test_a_typo_in_a_post_is_read_with_a_warning(tmp_path: Path, registry: Registry) -> None:
@@ -132,3 +139,79 @@ def test_an_official_whose_post_heads_no_series_is_no_head(
         ("Jane Roe", "Secretary of Defense", "US"),
         ("Kim Min-su", "Minister of National Defense", "ROK"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [("October 22, 2009", "Secretary of Defense"), ("October 22, 2026", "Secretary of War")],
+)
+def test_a_short_title_takes_the_post_name_in_force_on_the_date(
+    tmp_path: Path, registry: Registry, date: str, title: str
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th Security Consultative Meeting between the Republic of Korea and the United "
+        f"States took place in Seoul on {date}. Minister Kim Min-su of the Ministry of "
+        "National Defense and Secretary Jane Roe of the Department of Defense headed their "
+        "delegations.",
+    )
+    assert heads(facts) == [
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+        ("Jane Roe", title, "US"),
+    ]
+    assert facts.warnings == ()
+
+
+def test_a_head_named_again_by_short_title_stays_one_head(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th SCM was held in Seoul on November 4th, 2030. U.S. Secretary of Defense "
+        "Jane Q. Roe and ROK Minister of National Defense Kim Min-su led their respective "
+        "delegations. Secretary Roe and Minister Kim opened the meeting.",
+    )
+    assert facts.meeting.date == dt.date(2030, 11, 4)
+    assert heads(facts) == [
+        ("Jane Q. Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]
+
+
+def test_an_unnumbered_mcm_that_took_place_is_a_meeting(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 60th SCM was held on May 2, 2030 in Seoul, following the Military Committee "
+        "Meeting. U.S. Secretary of Defense Jane Roe and ROK Minister of National Defense Kim "
+        "Min-su led their delegations. The ROK-U.S. Military Committee Meeting (MCM) was held "
+        "on May 1, 2030 with ROK Chairman of the Joint Chiefs of Staff General Lee Ho-jin and "
+        "U.S. Chairman of the Joint Chiefs of Staff Admiral John Doe.",
+    )
+    (mcm,) = facts.meeting.associated
+    assert (mcm.series, mcm.ordinal, mcm.date) == ("MCM", None, dt.date(2030, 5, 1))
+    assert [(h.name, h.party) for h in mcm.heads] == [("Lee Ho-jin", "ROK"), ("John Doe", "US")]
+    assert facts.meeting.date == dt.date(2030, 5, 2)
+
+
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [("October 22, 2019", "Secretary of Defense"), ("October 22, 2026", "Secretary of War")],
+)
+def test_an_alias_of_a_post_takes_the_name_in_force(
+    tmp_path: Path, registry: Registry, date: str, title: str
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        f"The 60th SCM was held in Seoul on {date}. South Korean Defense Minister Kim Min-su "
+        "and U.S. Defense Secretary Jane Roe led their delegations, as the Defense Ministry "
+        "said.",
+    )
+    assert heads(facts) == [
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+        ("Jane Roe", title, "US"),
+    ]
+    assert facts.warnings == ()

@@ -321,6 +321,33 @@ def test_body_limit(base: str) -> None:
     assert status == 413 and b"larger than" in body
 
 
+def test_a_connection_is_kept_alive_across_requests(base: str) -> None:
+    """Answers, refusals and a refused body all leave the connection open for the next."""
+    port = int(base.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    direct = {"Content-Type": "application/sparql-query"}
+    asked = [
+        ("POST", "/sparql", "ASK { ?s ?p ?o }", direct, 200),
+        ("GET", q(SELECT_GRAPHS), None, {}, 200),
+        ("POST", "/sparql", "INSERT DATA { <a:b> <a:c> <a:d> }", direct, 403),
+        ("GET", q("SELECT * WHERE { ?s ?p"), None, {}, 400),
+        ("POST", "/sparql", "ASK { ?s ?p ?o }", direct, 200),
+    ]
+    try:
+        local_ports = set()
+        for method, path, body, headers, status in asked:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == status, (method, path)
+            assert response.getheader("Connection") != "close"
+            assert connection.sock is not None
+            local_ports.add(connection.sock.getsockname()[1])
+        assert len(local_ports) == 1  # one TCP connection carried every request
+    finally:
+        connection.close()
+
+
 def test_slow_query_is_cut_while_others_are_answered(base: str) -> None:
     outcome: dict[str, object] = {}
 

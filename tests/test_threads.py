@@ -16,8 +16,8 @@ from scmgraph.threads import Weights, link_series, load_lexicons
 
 OPENING = (
     "1. The {n}th United States (U.S.)-Republic of Korea (ROK) Security Consultative Meeting "
-    "(SCM) was held in Seoul on October {day}, {year}. U.S. Secretary of Defense Jane Roe and "
-    "ROK Minister of National Defense Park Min-ho led their respective delegations."
+    "(SCM) was held in Seoul on October {day}, {year}. U.S. Secretary of Defense {us} and "
+    "ROK Minister of National Defense {rok} led their respective delegations."
 )
 
 EARLIER = [
@@ -40,10 +40,17 @@ LATER = [
 ]
 
 
-def write(tmp_path: Path, n: int, year: int, paragraphs: list[str]) -> Facts:
+def write(
+    tmp_path: Path,
+    n: int,
+    year: int,
+    paragraphs: list[str],
+    heads: tuple[str, str] = ("Jane Roe", "Park Min-ho"),
+) -> Facts:
     body = "\n\n".join(f"{i}. {p}" for i, p in enumerate(paragraphs, start=2))
     path = tmp_path / f"{n:03d}_scm_{year}.txt"
-    path.write_text(OPENING.format(n=n, day=20, year=year) + "\n\n" + body + "\n", "utf-8")
+    opening = OPENING.format(n=n, day=20, year=year, us=heads[0], rok=heads[1])
+    path.write_text(opening + "\n\n" + body + "\n", "utf-8")
     return extract(read_document(path), load_registry())
 
 
@@ -73,6 +80,31 @@ def test_a_split_statement_links_each_part_to_its_predecessor(links) -> None:
 def test_weights_and_thresholds_come_from_the_data() -> None:
     lex = load_lexicons()
     assert lex.weights == Weights(
-        wording=0.5, entities=0.2, topics=0.1, verb_class=0.05, context=0.15
+        wording=0.5, entities=0.25, topics=0.1, verb_class=0.0, context=0.15
     )
-    assert (lex.link_threshold, lex.repeated_similarity) == (0.30, 0.6)
+    assert (lex.link_threshold, lex.repeated_similarity) == (0.25, 0.6)
+
+
+def test_the_people_who_speak_are_no_evidence_for_a_link(tmp_path: Path) -> None:
+    earlier = write(
+        tmp_path,
+        61,
+        2029,
+        [
+            "Minister Park highlighted the launch of the ROK Strategic Command, and Secretary "
+            "Roe welcomed it as a partner of the Alliance.",
+            "The two sides reviewed progress in space cooperation.",
+        ],
+    )
+    later = write(
+        tmp_path,
+        62,
+        2030,
+        [
+            "The Minister observed the growing role of the ROK Strategic Command in linking ROK "
+            "assets to the posture of the Alliance.",
+        ],
+        heads=("John Doe", "Lee Jun-ho"),
+    )
+    links = {(t.current.paragraph, t.previous.paragraph) for t in link_series([earlier, later])}
+    assert links == {(2, 2)}

@@ -12,7 +12,16 @@ from scmgraph.extract import extract
 from scmgraph.model import MeetingFacts
 from scmgraph.reader import read_document
 from scmgraph.registry import Registry, load_registry
-from variations import GOLD, LAYOUTS, SHAPES, Meeting, expected, load_meeting, variation
+from variations import (
+    GOLD,
+    LAYOUTS,
+    SHAPES,
+    Meeting,
+    expected,
+    load_meeting,
+    ordinal,
+    variation,
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +79,22 @@ def test_meeting_facts_survive_the_rewrite(
     assert facts_of(facts.meeting) == gold_of(expected(load_meeting(stem), shape))
     typos = [w for w in facts.warnings if "writes the post" in w]
     assert len(typos) == (1 if shape == "typo" else 0), facts.warnings
+
+
+@pytest.mark.parametrize("stem", sorted(GOLD))
+def test_the_layouts_carry_what_they_stand_for(stem: str) -> None:
+    """Guard the suite itself: each layout keeps the traits it is meant to test."""
+    m = load_meeting(stem)
+    pdf, _ = variation(stem, "held", "pdf")
+    lines = pdf.splitlines()
+    suffix = ordinal(m.ordinal).removeprefix(str(m.ordinal))
+    assert suffix in lines  # the ordinal's suffix alone on a line
+    first, second = (
+        lines.index("1. The " + str(m.ordinal)),
+        next(i for i, line in enumerate(lines) if line.startswith("2. ")),
+    )
+    assert f"Appendix 9 | {m.date.year} Annual Report" in lines[first:second]
+    page, _ = variation(stem, "held", "html")
+    assert "<nav>" in page and "<footer>" in page and f"<b>{m.ordinal}{suffix}</b>" in page
+    copy, _ = variation(stem, "held", "syndication")
+    assert "(END)" in copy and " -- " in copy.splitlines()[2]

@@ -320,6 +320,29 @@ def shape_no_mcm(m: Meeting, w: Words) -> str:
     )
 
 
+ALIAS = {
+    "Secretary of Defense": "Defense Secretary",
+    "Secretary of War": "War Secretary",
+    "Minister of National Defense": "Defense Minister",
+    "Chairman of the Joint Chiefs of Staff": "JCS Chairman",
+}
+AGENCY_ADJECTIVE = {"US": "U.S.", "ROK": "South Korean"}
+
+
+def agency(h: Head, rank: str = "") -> str:
+    """ "South Korean Defense Minister Han Min-koo", as a news agency writes it."""
+    return f"{AGENCY_ADJECTIVE[h[2]]} {ALIAS.get(h[1], h[1])} {rank + ' ' if rank else ''}{h[0]}"
+
+
+def shape_agency(m: Meeting, w: Words) -> str:
+    (h1, h2), (mcm,) = m.heads, m.associated
+    return (
+        f"{agency(h1)} and {agency(h2)} held the {w.scm(m)} in {m.city} on {mdy(m.date)}. "
+        f"{agency(mcm.heads[0], w.rank())} and {agency(mcm.heads[1], w.rank(1))} held the "
+        f"{w.mcm(mcm)} on {mdy(mcm.date)}."
+    )
+
+
 SHAPES: dict[str, tuple[Callable[[Meeting, Words], str], bool]] = {
     "held": (shape_held, True),
     "convened": (shape_convened, True),
@@ -334,6 +357,7 @@ SHAPES: dict[str, tuple[Callable[[Meeting, Words], str], bool]] = {
     "met": (shape_met, True),
     "co-hosted": (shape_cohosted, True),
     "no-mcm": (shape_no_mcm, False),
+    "agency": (shape_agency, True),
 }
 
 

@@ -72,8 +72,11 @@ def _patterns(
             re.compile(r"\b(?:at|by|before|during) the next [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             lambda m: None,
         ),
-        (re.compile(rf"\bby (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
-        (re.compile(r"\b(?:by|within|during|in) next year\b|\bnext year\b"), lambda m: year + 1),
+        (re.compile(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (
+            re.compile(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
+            lambda m: year + 1,
+        ),
         (
             re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             literal,

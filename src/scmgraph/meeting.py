@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scmgraph.meeting_officials import Head, find_heads
@@ -52,22 +52,22 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _best_match(
-    left: Sequence[object], right: Sequence[object], cost: Callable[[object, object], int]
+    left: Sequence[Span], right: Sequence[Span], most: int = 6
 ) -> list[tuple[int, int]]:
-    """Pair items of two short lists one to one at the least total cost."""
-    if not left or not right:
-        return []
+    """Pair two short lists of spans one to one, nearest in the text overall.
+
+    Only the first ``most`` of each list are paired, which bounds the search.
+    """
+    left, right = left[:most], right[:most]
+    if len(left) > len(right):
+        return [(i, j) for j, i in _best_match(right, left, most)]
     best: list[tuple[int, int]] = []
-    best_cost = None
-    if len(left) <= len(right):
-        for chosen in itertools.permutations(range(len(right)), len(left)):
-            pairs = list(enumerate(chosen))
-            total = sum(cost(left[i], right[j]) for i, j in pairs)
-            if best_cost is None or total < best_cost:
-                best, best_cost = pairs, total
-    else:
-        flipped = _best_match(right, left, lambda r, x: cost(x, r))
-        best = [(i, j) for j, i in flipped]
+    best_cost: int | None = None
+    for chosen in itertools.permutations(range(len(right)), len(left)):
+        pairs = list(enumerate(chosen))
+        total = sum(_distance(left[i], right[j]) for i, j in pairs)
+        if best_cost is None or total < best_cost:
+            best, best_cost = pairs, total
     return best
 
 
@@ -99,10 +99,21 @@ def _anchors(
         own = [(i, span) for i, span in mentions if span.series == series]
         numbered = [(i, span) for i, span in own if span.ordinal is not None]
         if series != main and not numbered:
-            continue
+            own = [(i, span) for i, span in own if _reports_a_meeting(sentences[i], main)]
+            if not own:
+                continue
         chosen = numbered or own
         anchors[str(series)] = [_Anchor(i, span) for i, span in chosen]
     return main, anchors
+
+
+def _reports_a_meeting(sentence: _Sentence, main: str) -> bool:
+    """An unnumbered meeting held alongside ("The ROK-U.S. MCM was held on DATE
+    with ..."): its sentence says it took place, when, and leaves the reported
+    meeting out, so a passing reference ("following the MCM") is no meeting."""
+    kinds = {span.kind for span in sentence.spans}
+    names_main = any(span.kind == "series" and span.series == main for span in sentence.spans)
+    return "date" in kinds and bool(kinds & {"meet", "lead"}) and not names_main
 
 
 def _dates(
@@ -113,21 +124,18 @@ def _dates(
     loose: list[dt.date] = []
     for s in sentences:
         dates = [span for span in s.spans if span.kind == "date"]
-        here = [
-            (series, a.span)
+        here = {
+            series: next(a.span for a in found if a.sentence == s.index)
             for series, found in anchors.items()
-            for a in found
-            if a.sentence == s.index
-        ]
-        here = [(series, span) for series, span in here if series not in dated]
+            if series not in dated and any(a.sentence == s.index for a in found)
+        }
         if not here:
             loose.extend(d.date for d in dates if d.date)
             continue
-        pairs = _best_match(here, dates, lambda a, d: _distance(a[1], d))  # type: ignore[index]
-        for i, j in pairs:
-            series = here[i][0]
-            if series not in dated and dates[j].date:
-                dated[series] = dates[j].date
+        names = list(here)
+        for i, j in _best_match([here[n] for n in names], dates):
+            if dates[j].date:
+                dated[names[i]] = dates[j].date
     if main not in dated and loose:
         dated[main] = loose[0]
     return dated
@@ -175,6 +183,18 @@ def _places(sentence: _Sentence, lex: Lexicon) -> list[Span]:
     return found
 
 
+def _same_person(new: Head, known: Head) -> bool:
+    """ "Secretary Austin" after "Secretary of Defense Lloyd J. Austin III"."""
+    if name_key(new.name) == name_key(known.name):
+        return True
+    same_post = (
+        new.post is None
+        or known.post is None
+        or bool(set(new.post.titles) & set(known.post.titles))
+    )
+    return same_post and set(new.name.split()) <= set(known.name.split())
+
+
 def _assign_heads(
     heads: list[Head], anchors: dict[str, list[_Anchor]], main: str, lex: Lexicon
 ) -> dict[str, list[Head]]:
@@ -202,7 +222,7 @@ def _assign_heads(
         listed = headed_by.get(series)
         if listed and head.post is not None and not listed & set(head.post.titles):
             continue  # a post that never heads this series: a participant, not a head
-        if all(name_key(h.name) != name_key(head.name) for h in result[series]):
+        if not any(_same_person(head, h) for h in result[series]):
             result[series].append(head)
     return result
 

@@ -95,7 +95,9 @@ def _name_first(text: str, spans: list[Span], i: int) -> tuple[int, list[str]] |
     j = i + 1
     if nxt is not None and nxt.kind == "party" and OF.fullmatch(_gap(text, spans[i], nxt)):
         after = _at(spans, i + 2)
-        if after is None or after.kind != "post" or not COMMA.fullmatch(_gap(text, nxt, after)):
+        if after is None or after.kind != "post" or after.short:
+            return None
+        if not COMMA.fullmatch(_gap(text, nxt, after)):
             return None
         return i + 2, [str(nxt.party)]
     if nxt is None or not COMMA.fullmatch(_gap(text, spans[i], nxt)):
@@ -106,12 +108,12 @@ def _name_first(text: str, spans: list[Span], i: int) -> tuple[int, list[str]] |
         if after is None:
             return None
         gap = _gap(text, span, after)
-        if after.kind == "post" and DIRECT.fullmatch(gap):
+        if after.kind == "post" and not after.short and DIRECT.fullmatch(gap):
             return j + 1, parties
         if after.kind != "party" or not PARTY_LIST.fullmatch(gap):
             return None
         j += 1
-    if (span := _at(spans, j)) is not None and span.kind == "post":
+    if (span := _at(spans, j)) is not None and span.kind == "post" and not span.short:
         return j, parties
     return None
 
@@ -124,7 +126,7 @@ def _post_first(text: str, spans: list[Span], start: int) -> tuple[int, bool] | 
     gap = _gap(text, prev, spans[start])
     if DIRECT.fullmatch(gap):
         return start - 1, False
-    if re.fullmatch(r"\s*,\s*", gap):
+    if re.fullmatch(r"\s*,\s*", gap) and not prev.short:
         return start - 1, True
     return None
 
@@ -220,7 +222,8 @@ def _head(
 
 def _matched_title(post: Span) -> str | None:
     """The registry name of the post a span matched (its singular, typo mended)."""
-    if post.post is None:
-        return None
+    if post.post is None or post.short:
+        return None  # a short form or an alias names no title: the one in force on the date
     written = re.sub(r"\s+", " ", post.text)
-    return max(post.post.titles, key=lambda t: fuzz.ratio(written, t))
+    title = max(post.post.titles, key=lambda t: fuzz.ratio(written, t))
+    return None if title in post.post.aliases else title

@@ -41,9 +41,10 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 DATE_PATTERNS = (
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"),
-    re.compile(r"(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>\d{4})"),
+    re.compile(_MONTH + r"\s+" + _DAY + r",?\s+(?P<year>\d{4})"),
+    re.compile(_DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
 )
 ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d{1,3})\s*(?:st|nd|rd|th)\b")
 NAME_TOKEN = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
@@ -62,6 +63,7 @@ class Span:
     post: Post | None = None
     plural: bool = False
     typo: bool = False
+    short: bool = False  # a short form ("Secretary"): pairs only with a name right after it
     series: str | None = None
     ordinal: int | None = None
     date: dt.date | None = None
@@ -141,6 +143,24 @@ class Lexicon:
         return sorted(found, key=lambda item: -len(item[2]))
 
     @cached_property
+    def known_names(self) -> frozenset[str]:
+        """Names the registry gives other things: never a misspelt post."""
+        return frozenset(n for e in self.registry.entities for n in (e.name, *e.aliases))
+
+    @cached_property
+    def short_posts(self) -> list[tuple[re.Pattern[str], Post]]:
+        """ "Secretary Robert M. Gates": a short form that belongs to one post only."""
+        owners: dict[str, list[Post]] = {}
+        for post in self.registry.posts:
+            for short in post.short:
+                owners.setdefault(short, []).append(post)
+        return [
+            (re.compile(rf"(?<![\w]){re.escape(short)}(?=\s+[A-Z])"), posts[0])
+            for short, posts in sorted(owners.items(), key=lambda item: -len(item[0]))
+            if len(posts) == 1
+        ]
+
+    @cached_property
     def rank_pattern(self) -> re.Pattern[str]:
         ranks = _alternation(list(self.registry.ranks))
         return re.compile(rf"(?<![\w.])(?:{ranks})(?=\s+[A-Z])")
@@ -178,10 +198,12 @@ def _fuzzy_posts(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
     for post in lex.registry.posts:
         for title in post.titles:
             width = len(title.split())
+            if width < lex.cues.typo_min_words:
+                continue
             for i in range(len(tokens) - width + 1):
                 begin, end = tokens[i][0], tokens[i + width - 1][1]
                 window = text[begin:end]
-                if not window[0].isupper() or window == title:
+                if not window[0].isupper() or window == title or window in lex.known_names:
                     continue
                 if not _free([*taken, *found], begin, end):
                     continue
@@ -225,6 +247,10 @@ def find_spans(text: str, lex: Lexicon) -> list[Span]:
                     Span("post", m.start(), m.end(), m[0], party=party, post=post, plural=plural)
                 )
     spans.extend(_fuzzy_posts(text, lex, spans))
+    for pattern, post in lex.short_posts:
+        for m in pattern.finditer(text):
+            if _free(spans, m.start(), m.end()):
+                spans.append(Span("post", m.start(), m.end(), m[0], post=post, short=True))
     for m in lex.party_pattern.finditer(text):
         if _free(spans, m.start(), m.end()):
             code = lex.party_of[m["form"]].code

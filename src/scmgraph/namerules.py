@@ -34,6 +34,8 @@ class NameRules:
     place_links: frozenset[str]  # "Camp Humphreys in Pyeongtaek": two names
     compass: frozenset[str]  # "West Africa": a compass word before a place is part of it
     keep_prefix_heads: frozenset[str]  # "Combined Division": the prefix stays
+    post_words: tuple[str, ...]  # "Paul J. Smith, Commander of ...": a person before a post
+    versioned: str | None  # type of a title-case name ending in a version ("... 4.0")
     places: dict[str, str]  # gazetteer name -> type (Place, State)
 
 
@@ -76,6 +78,8 @@ def load_rules(data_dir: Path) -> NameRules:
         place_links=frozenset(str(w) for w in gazetteer.get("links") or ()),
         compass=frozenset(str(w) for w in gazetteer.get("compass") or ()),
         keep_prefix_heads=frozenset(str(w) for w in raw.get("keep_prefix_heads") or ()),
+        post_words=tuple(str(w) for w in raw.get("post_words") or ()),
+        versioned=str(raw["versioned"]) if raw.get("versioned") else None,
         places=places,
     )
 
@@ -105,6 +109,23 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
         if any(w in rules.cue_stopwords for w in gap):
             continue
         yield match["name"], match.group(), rules.cue_nouns[match["cue"]]
+
+
+_NAME_WORD = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|Jr\.|II|III|IV)"
+
+
+def appositive_people(text: str, rules: NameRules) -> Iterable[str]:
+    """Names of two to five words followed by a comma and a post:
+    "Paul J. Smith, Commander of the Combined Forces Command"."""
+    if not rules.post_words:
+        return
+    posts = "|".join(re.escape(w) for w in rules.post_words)
+    pattern = re.compile(
+        rf"(?<![\w.’'-])(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,4}}),"
+        rf" (?:the )?(?:[A-Z][\w.-]* )?(?:{posts})\b"
+    )
+    for match in pattern.finditer(text):
+        yield match["name"]
 
 
 def place_type(words: list[str], rules: NameRules) -> str | None:

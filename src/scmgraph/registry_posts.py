@@ -45,6 +45,7 @@ class Post:
     party: str
     short: tuple[str, ...]
     names: tuple[PostName, ...] = ()  # names over time; empty when it never changed
+    aliases: tuple[str, ...] = ()  # other written forms ("Defense Secretary"), never a title
 
     @property
     def key(self) -> str:
@@ -52,8 +53,8 @@ class Post:
 
     @property
     def titles(self) -> tuple[str, ...]:
-        """Every name the post has carried, the stable title first."""
-        return tuple(dict.fromkeys((self.title, *(n.name for n in self.names))))
+        """Every name the post has carried, the stable title first, then its aliases."""
+        return tuple(dict.fromkeys((self.title, *(n.name for n in self.names), *self.aliases)))
 
     def title_on(self, date: dt.date | None) -> str | None:
         """The post's name on ``date``; None when no name of it held then."""
@@ -89,6 +90,7 @@ class MeetingCues:
     ordinal_fillers: tuple[str, ...]
     name_suffixes: tuple[str, ...]
     typo_score: float
+    typo_min_words: int
 
 
 def _date(value: Any, path: Path) -> dt.date | None:
@@ -106,7 +108,11 @@ def post_from(item: dict[str, Any], path: Path) -> Post:
         for n in item.get("names") or ()
     )
     return Post(
-        title=item["title"], party=item["party"], short=tuple_of(item.get("short")), names=names
+        title=item["title"],
+        party=item["party"],
+        short=tuple_of(item.get("short")),
+        names=names,
+        aliases=tuple_of(item.get("aliases")),
     )
 
 
@@ -120,4 +126,5 @@ def cues_from(raw: dict[str, Any]) -> MeetingCues:
         ordinal_fillers=tuple_of(raw.get("ordinal_fillers")),
         name_suffixes=tuple_of(raw.get("name_suffixes")),
         typo_score=float(raw.get("typo_score", 90)),
+        typo_min_words=int(raw.get("typo_min_words", 3)),
     )

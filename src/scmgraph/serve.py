@@ -12,7 +12,8 @@ the other workers go on answering. Each worker opens the store read-only and
 reopens it when ``build`` has switched the store link to a new build.
 
 The HTTP side is in ``serve_http`` (routes, protocol, content negotiation) and
-``serve_pages`` (entity pages, service description, VoID).
+``serve_pages`` (entity pages, service description, VoID); what a worker answers,
+written by pyoxigraph's serialisers within the row limit, is in ``serve_results``.
 """
 
 from __future__ import annotations
@@ -159,19 +160,21 @@ def inspect_query(text: str) -> QueryShape:
     for variant in {text, _unescape_codepoints(text)}:
         first: str | None = None
         depth = 0
-        for token in tokens(variant):
-            if token.kind == "other" and token.text in "([{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif token.kind == "other" and token.text in ")]}":
-                depth -= 1
-            if token.kind != "word":
-                continue
-            word = token.text.upper()
-            if first is None and word not in ("BASE", "PREFIX"):
-                first = word
-            if word == "SERVICE":
-                service = True
+        for match in _TOKEN.finditer(variant):  # every request: no Token objects made
+            kind = match.lastgroup
+            if kind == "other":
+                char = match.group()
+                if char in "([{":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif char in ")]}":
+                    depth -= 1
+            elif kind == "word":
+                word = match.group().upper()
+                if first is None and word not in ("BASE", "PREFIX"):
+                    first = word
+                if word == "SERVICE":
+                    service = True
         if first in QUERY_FORMS and form is None:
             form = first
         update = update or first in UPDATE_KEYWORDS
@@ -227,7 +230,7 @@ def worker_main(fd: int, store_path: str) -> None:
 
     conn = Connection(fd)
 
-    from scmgraph.serve_http import execute  # the serialisers live with the protocol
+    from scmgraph.serve_results import execute
 
     store: ox.Store | None = None
     opened = ""
@@ -371,14 +374,17 @@ def serving(settings: Settings) -> Iterator[str]:
     from scmgraph.serve_http import make_app, make_server
 
     app = make_app(settings)
-    server = make_server(settings, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    try:
+        server = make_server(settings, app)
+    except BaseException:
+        app.close()
+        raise
+    thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield f"http://{settings.host}:{server.server_port}"
+        yield f"http://{settings.host}:{server.bind_addr[1]}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         app.close()
         thread.join(timeout=5)
 
@@ -388,14 +394,15 @@ def serve_forever(settings: Settings, announce: Callable[[str], None] = print) -
     from scmgraph.serve_http import make_app, make_server
 
     app = make_app(settings)
-    server = make_server(settings, app)
-    announce(f"SPARQL endpoint at http://{settings.host}:{server.server_port}/sparql")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server = make_server(settings, app)
+        announce(f"SPARQL endpoint at http://{settings.host}:{server.bind_addr[1]}/sparql")
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve()
+        finally:
+            server.stop()
     finally:
-        server.server_close()
         app.close()
 
 

@@ -1,30 +1,28 @@
 """The HTTP side of ``scmgraph serve``: SPARQL 1.1 Protocol, routes, negotiation.
 
-Built on werkzeug (request parsing, Accept headers, routing, the threaded
-server), so no HTTP is written by hand here. Queries never run in the request
-thread: each goes to the worker pool of ``serve``, which enforces the time
-limit. This module also holds ``execute``, what a worker does with a task,
-because the result serialisers belong with the media types they answer.
+Built on werkzeug (request parsing, Accept headers, routing) and cheroot (a
+threaded HTTP/1.1 server that keeps connections alive), so no HTTP is written by
+hand here. Queries never run in the request thread: each goes to the worker pool
+of ``serve``, which enforces the time limit; what a worker answers, and the media
+types it writes, are in ``serve_results``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
+import functools
 import json
 import threading
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from cheroot import wsgi
 from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
-from werkzeug.serving import make_server as werkzeug_server
 from werkzeug.wrappers import Request, Response
 
 from scmgraph.serve import (
@@ -37,29 +35,11 @@ from scmgraph.serve import (
     inspect_query,
     nesting_message,
 )
+from scmgraph.serve_results import GRAPH_TYPES, RDF_FORMATS, RDF_PREFIXES, RESULT_TYPES
 
 if TYPE_CHECKING:
     from scmgraph.query import StoredQuery
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_PREFIXES = {
-    "scm": "https://w3id.org/scmgraph/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
-
-# Media types we answer, by kind of result; the first of each list is the default.
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
 RESULT_ALIASES = {"application/json": RESULT_TYPES[0], "application/xml": RESULT_TYPES[1]}
 RESULT_ALIASES["text/xml"] = RESULT_TYPES[1]
 GRAPH_ALIASES = {
@@ -80,157 +60,8 @@ FORMAT_NAMES = {
     "json-ld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-RDF_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-BOOLEAN_FORMATS = {
-    RESULT_TYPES[0]: ox.QueryResultsFormat.JSON,
-    RESULT_TYPES[1]: ox.QueryResultsFormat.XML,
-    RESULT_TYPES[2]: ox.QueryResultsFormat.CSV,
-    RESULT_TYPES[3]: ox.QueryResultsFormat.TSV,
-}
 TRUNCATED_HEADER = "X-Result-Truncated"
 ROW_LIMIT_HEADER = "X-Result-Row-Limit"
-
-
-# --- what a worker does with a task -----------------------------------------------------
-
-
-def execute(store: ox.Store, task: Task) -> Reply:
-    """Run ``task`` on ``store``; serialise at most ``max_rows`` rows or triples."""
-    from scmgraph.query import Table
-
-    options: dict[str, Any] = {"substitutions": task.substitutions or None}
-    if task.default_graphs is None and task.named_graphs is None:
-        options["use_default_graph_as_union"] = True
-    else:
-        options["default_graph"] = [ox.NamedNode(g) for g in task.default_graphs or ()]
-        if task.named_graphs is not None:
-            options["named_graphs"] = [ox.NamedNode(g) for g in task.named_graphs]
-    result = store.query(task.text, **options)
-    if isinstance(result, ox.QueryBoolean):
-        media = task.media_type if task.media_type in BOOLEAN_FORMATS else RESULT_TYPES[0]
-        return Reply(ok=True, body=result.serialize(format=BOOLEAN_FORMATS[media]), media=media)
-    if isinstance(result, ox.QuerySolutions):
-        columns = tuple(v.value for v in result.variables)
-        rows = [tuple(s[c] for c in columns) for s in islice(result, task.max_rows + 1)]
-        truncated = len(rows) > task.max_rows
-        rows = rows[: task.max_rows]
-        if task.media_type is None:
-            return Reply(ok=True, table=Table(columns, tuple(rows)), truncated=truncated)
-        media = task.media_type if task.media_type in RESULT_TYPES else RESULT_TYPES[0]
-        body = write_solutions(columns, rows, media)
-        return Reply(ok=True, body=body, media=media, truncated=truncated)
-    from scmgraph.query import distinct
-
-    triples = list(islice(distinct(result), task.max_rows + 1))
-    truncated = len(triples) > task.max_rows
-    media = task.media_type if task.media_type in RDF_FORMATS else GRAPH_TYPES[0]
-    body = (
-        ox.serialize(triples[: task.max_rows], format=RDF_FORMATS[media], prefixes=RDF_PREFIXES)
-        or b""
-    )
-    return Reply(ok=True, body=body, media=media, truncated=truncated)
-
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
-
-
-def _json_term(term: Term) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        parts = ("subject", "predicate", "object")
-        return {"type": "triple", "value": {p: _json_term(getattr(term, p)) for p in parts}}
-    assert isinstance(term, ox.Literal)
-    cell = {"type": "literal", "value": term.value}
-    if term.language:
-        cell["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        cell["datatype"] = term.datatype.value
-    return cell
-
-
-def _xml_text(text: str) -> str:
-    """Escaped text with the characters XML 1.0 cannot carry replaced by U+FFFD."""
-    clean = "".join(
-        c
-        if c in "\t\n\r"
-        or 0x20 <= ord(c) <= 0xD7FF
-        or 0xE000 <= ord(c) <= 0xFFFD
-        or ord(c) >= 0x10000
-        else "\ufffd"
-        for c in text
-    )
-    return escape(clean)
-
-
-def _xml_term(term: Term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if isinstance(term, ox.Triple):
-        inner = "".join(
-            f"<{p}>{_xml_term(getattr(term, p))}</{p}>" for p in ("subject", "predicate", "object")
-        )
-        return f"<triple>{inner}</triple>"
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        attribute = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype.value != XSD_STRING:
-        attribute = f" datatype={quoteattr(term.datatype.value)}"
-    else:
-        attribute = ""
-    return f"<literal{attribute}>{_xml_text(term.value)}</literal>"
-
-
-def _csv_value(term: Term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return term.value
-
-
-def write_solutions(columns: tuple[str, ...], rows: list[tuple[Term, ...]], media: str) -> bytes:
-    """SELECT results in SPARQL JSON, XML, CSV or TSV."""
-    if media == RESULT_TYPES[0]:
-        bindings = [
-            {c: _json_term(t) for c, t in zip(columns, row, strict=True) if t is not None}
-            for row in rows
-        ]
-        document = {"head": {"vars": list(columns)}, "results": {"bindings": bindings}}
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
-    if media == RESULT_TYPES[1]:
-        out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-        out.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
-        out += [f"<variable name={quoteattr(c)}/>" for c in columns]
-        out.append("</head><results>")
-        for row in rows:
-            out.append("<result>")
-            for column, term in zip(columns, row, strict=True):
-                if term is not None:
-                    out.append(f"<binding name={quoteattr(column)}>{_xml_term(term)}</binding>")
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return "".join(out).encode("utf-8")
-    if media == RESULT_TYPES[2]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows([_csv_value(t) for t in row] for row in rows)
-        return buffer.getvalue().encode("utf-8")
-    lines = ["\t".join(f"?{c}" for c in columns)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # --- protocol ---------------------------------------------------------------------------
@@ -303,7 +134,7 @@ def read_protocol(request: Request) -> ProtocolRequest:
     return ProtocolRequest(query=queries[0] if queries else None, params=params)
 
 
-def choose_media(accept: MIMEAccept, format_param: str | None, kind: str) -> str:
+def choose_media(accept: str | None, format_param: str | None, kind: str) -> str:
     """The media type to answer with, from ``format`` or else the Accept header.
 
     ``kind`` is "results" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE).
@@ -319,12 +150,26 @@ def choose_media(accept: MIMEAccept, format_param: str | None, kind: str) -> str
                 f"unknown format {format_param!r} for this query: use one of {', '.join(offered)}",
             )
         return wanted
+    best = best_accepted(accept or "", kind)
+    if best is None:
+        raise Refusal(406, f"cannot answer in any accepted type; offered: {', '.join(offered)}")
+    return best
+
+
+@functools.lru_cache(maxsize=256)
+def best_accepted(header: str, kind: str) -> str | None:
+    """The offered type an Accept header prefers, None if it accepts none of them.
+
+    Remembered by header text: clients send few distinct headers, and matching
+    one costs more than the rest of reading a request.
+    """
+    offered = RESULT_TYPES if kind == "results" else GRAPH_TYPES
+    aliases = RESULT_ALIASES if kind == "results" else GRAPH_ALIASES
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept:
         return offered[0]
     best = accept.best_match(list(offered) + list(aliases))
-    if best is None:
-        raise Refusal(406, f"cannot answer in any accepted type; offered: {', '.join(offered)}")
-    return aliases.get(best, best)
+    return None if best is None else aliases.get(best, best)
 
 
 def graph_list(params: MultiDict[str, str], name: str) -> tuple[str, ...] | None:
@@ -391,6 +236,7 @@ class App:
         except HTTPException as exc:
             if exc.code == 413:
                 message = f"request body larger than {self.settings.max_body} bytes"
+                discard_body(environ)
             else:
                 message = exc.description or exc.name
             response = error_response(exc.code or 500, message)
@@ -438,7 +284,7 @@ class App:
         if len(formats) > 1:
             raise Refusal(400, "more than one format parameter")
         kind = "graph" if shape.form in ("CONSTRUCT", "DESCRIBE") else "results"
-        media = choose_media(request.accept_mimetypes, formats[0] if formats else None, kind)
+        media = choose_media(request.headers.get("Accept"), formats[0] if formats else None, kind)
         task = Task(
             text,
             media_type=media,
@@ -551,6 +397,16 @@ class App:
         return html_response(stored_query_page(stored, values, reply.table, reply.truncated))
 
 
+def discard_body(environ: dict[str, Any]) -> None:
+    """Read and drop the rest of a refused body (up to ``MAX_DISCARD``), so that the
+    client, still sending it, reads the refusal instead of a reset connection."""
+    stream = environ["wsgi.input"]
+    left = MAX_DISCARD
+    with contextlib.suppress(OSError, ValueError):
+        while left > 0 and (chunk := stream.read(min(left, 1 << 20))):
+            left -= len(chunk)
+
+
 def wants_html(request: Request) -> bool:
     """Whether the client prefers a page to data: a browser's Accept header, not */*."""
     accept = request.accept_mimetypes
@@ -576,19 +432,22 @@ def html_response(html: str, status: int = 200) -> Response:
 def rdf_response(request: Request, triples: list[ox.Triple]) -> Response:
     """Triples in the negotiated RDF syntax (Turtle unless asked otherwise)."""
     formats = request.args.getlist("format")
-    media = choose_media(request.accept_mimetypes, formats[0] if formats else None, "graph")
+    accept = request.headers.get("Accept")
+    media = choose_media(accept, formats[0] if formats else None, "graph")
     body = ox.serialize(triples, format=RDF_FORMATS[media], prefixes=RDF_PREFIXES) or b""
     response = Response(body, content_type=content_type(media))
     response.headers["Vary"] = "Accept"
     return response
 
 
-class _Handler(WSGIRequestHandler):
-    """werkzeug's handler, with a socket timeout so a slow client cannot hold a thread."""
-
-    timeout = 30
-    server_version = "scmgraph"
-    sys_version = ""
+# The longest request head (request line and headers) read; longer gets 414. It lets
+# a GET carry a query of some 60 kB, as the SPARQL protocol's GET form needs.
+MAX_REQUEST_HEAD = 65_536
+# Most bytes of a refused body read and dropped before the connection is closed.
+MAX_DISCARD = 64_000_000
+# Threads answering requests at once; kept-alive connections that wait for their
+# next request hold none.
+HTTP_THREADS = 32
 
 
 def make_app(settings: Settings) -> App:
@@ -597,8 +456,19 @@ def make_app(settings: Settings) -> App:
     return App(settings, pool)
 
 
-def make_server(settings: Settings, app: App) -> BaseWSGIServer:
-    """A threaded werkzeug server for ``app`` on the configured address."""
-    return werkzeug_server(
-        settings.host, settings.port, app, threaded=True, request_handler=_Handler
+def make_server(settings: Settings, app: App) -> wsgi.Server:
+    """cheroot's threaded HTTP/1.1 server for ``app``, bound to the configured address.
+
+    Connections are kept alive between requests; a client silent for 30 s is
+    dropped so that it cannot hold a thread. ``bind_addr`` holds the port bound.
+    """
+    server = wsgi.Server(
+        (settings.host, settings.port),
+        app,
+        numthreads=HTTP_THREADS,
+        server_name="scmgraph",
+        timeout=30,
     )
+    server.max_request_header_size = MAX_REQUEST_HEAD
+    server.prepare()
+    return server

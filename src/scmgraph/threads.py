@@ -143,14 +143,16 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
     old_context, new_context = _contexts(previous, current, lex)
     w = lex.weights
     # Where the meetings were held says nothing of what a statement carries forward.
-    venues = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
+    ignored = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
+    # Nor who spoke: the heads change from one meeting to the next, the commitment stays.
+    ignored |= {e.key for f in (previous, current) for e in f.entities if e.type == "Person"}
     links = []
     for statement, vector in zip(new, new_vectors, strict=True):
         best: tuple[float, float, int] | None = None
-        named = set(statement.mentions) - venues
+        named = set(statement.mentions) - ignored
         for index, (candidate, candidate_vector) in enumerate(zip(old, old_vectors, strict=True)):
             wording = _cosine(vector, candidate_vector)
-            entities = _jaccard(named, set(candidate.mentions) - venues)
+            entities = _jaccard(named, set(candidate.mentions) - ignored)
             topics = _jaccard(set(statement.topics), set(candidate.topics))
             same_class = float(statement.verb_class == candidate.verb_class)
             context = _cosine(

@@ -16,6 +16,7 @@ from scmgraph.registry import Registry, Topic
 PARAGRAPH_WEIGHT = 0.25  # share of the paragraph's score added to a clause's
 KEEP_RATIO = 0.5  # a second or third topic must reach this share of the best score
 MAX_TOPICS = 3
+ELLIPTIC = 1.0  # a clause whose best own score is below this takes its paragraph's topic
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class TopicScorer:
         ranked = sorted(blended.items(), key=lambda item: (-item[1], order.index(item[0])))
         best = ranked[0][1]
         chosen = [t for t, s in ranked if s >= KEEP_RATIO * best and clause.get(t, 0.0) > 0]
+        if max(clause.values(), default=0.0) < ELLIPTIC and ranked[0][0] not in chosen:
+            # "They decided to review progress each year at the SCM": the clause says
+            # little of its own; its paragraph's subject is its subject.
+            chosen.insert(0, ranked[0][0])
         if not chosen:
             chosen = [ranked[0][0]]
         return tuple(chosen[:MAX_TOPICS])
