@@ -543,3 +543,17 @@ def test_a_bullet_opening_a_list_line_is_no_part_of_the_sentence(tmp_path: Path)
     ]
     assert text[doc.paragraphs[1].sentences[0].offsets[16] :].startswith("maintain")
     assert_exact_map(doc)
+
+
+def test_the_style_numbering_most_lines_in_sequence_is_the_documents(tmp_path: Path) -> None:
+    text = (
+        "1. Home\n2. News\n\n"
+        "(1) The 62nd SCM was held in Seoul.\n\n"
+        "(2) The two sides met.\n\n"
+        "(3) Both sides agreed to meet.\n"
+    )
+    doc = read(tmp_path, "menu.txt", text)
+    assert [p.number for p in doc.paragraphs] == [1, 2, 3]
+    assert texts(doc, 1) == ["The 62nd SCM was held in Seoul."]
+    assert doc.paragraphs[0].begin == text.index("The 62nd")
+    assert_exact_map(doc)
