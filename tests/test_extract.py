@@ -172,3 +172,98 @@ def test_every_statement_has_one_to_three_known_topics(facts, registry):
         for statement in each.statements:
             assert 1 <= len(statement.topics) <= 3
             assert set(statement.topics) <= known
+
+
+# --- subjects and verbs on small texts ------------------------------------------------------
+
+OPENING = (
+    "1. The 62nd U.S.-ROK Security Consultative Meeting (SCM) was held in Seoul on "
+    "October 2, 2030. U.S. Secretary of Defense John A. Roe, Jr. and ROK Minister of National "
+    "Defense Kim Min-su led their respective delegations.\n\n"
+)
+
+
+def clauses_of(tmp_path: Path, registry, paragraph_2: str) -> list[tuple]:
+    path = tmp_path / "small.txt"
+    path.write_text(f"{OPENING}2. {paragraph_2}\n", encoding="utf-8")
+    facts = extract(read_document(path), registry)
+    return [(s.verb, s.verb_class, s.actors, s.speakers) for s in facts.statements]
+
+
+BOTH = ("ROK", "US")
+HEADS = ("john-a-roe-jr", "kim-min-su")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The two defense chiefs reaffirmed the Alliance.",
+            [("reaffirm", "reaffirmation", BOTH, HEADS)],
+        ),
+        (
+            "Both concurred that the Alliance is strong and reaffirmed their commitment.",
+            [
+                ("concur", "assessment", BOTH, HEADS),
+                ("reaffirm", "reaffirmation", BOTH, HEADS),
+            ],
+        ),
+        (
+            "Both the Secretary and the Minister pledged to act.",
+            [("pledge", "commitment", BOTH, HEADS)],
+        ),
+        (
+            "The ROK Minister welcomed the visit.",
+            [("welcome", "appreciation", ("ROK",), ("kim-min-su",))],
+        ),
+    ],
+)
+def test_subject_phrases_of_the_genre(tmp_path: Path, registry, text: str, expected) -> None:
+    assert clauses_of(tmp_path, registry, text) == expected
+
+
+def test_a_head_named_as_subject_speaks_for_the_heads_party(tmp_path: Path, registry) -> None:
+    text = (
+        "Minister Kim conveyed the plan of the ROK Government to raise spending, and "
+        "Secretary Roe applauded the decision. Kim Min-su reaffirmed the plan."
+    )
+    assert clauses_of(tmp_path, registry, text) == [
+        ("convey", "assessment", ("ROK",), ("kim-min-su",)),
+        ("applaud", "appreciation", ("US",), ("john-a-roe-jr",)),
+        ("reaffirm", "reaffirmation", ("ROK",), ("kim-min-su",)),
+    ]
+
+
+def test_a_verb_of_several_words_and_its_coordinated_verb(tmp_path: Path, registry) -> None:
+    text = "The two sides took note of the report and vowed to act."
+    assert clauses_of(tmp_path, registry, text) == [
+        ("take", "assessment", BOTH, HEADS),
+        ("vow", "commitment", BOTH, HEADS),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "verbs"),
+    [
+        # a new clause after ", and", the participle before it is not in a series
+        (
+            "They noted that the plan was reviewed as planned, and decided to revise it.",
+            ["note", "decide"],
+        ),
+        # a series of participles inside the that-clause
+        ("The Minister noted that the plan was drafted, reviewed, and approved.", ["note"]),
+        # participles sharing an auxiliary
+        ("They welcomed the plan that was discussed and endorsed by the committee.", ["welcome"]),
+        # a present verb after a past one: a statement after ", and" before a complement
+        (
+            "Both sides assessed that the talks went well, and expect to hold the next SCM.",
+            ["assess", "expect"],
+        ),
+        # ... and a noun elsewhere
+        ("The Secretary reaffirmed the commitment and support for the ROK.", ["reaffirm"]),
+    ],
+)
+def test_coordinated_verbs_by_tense_and_punctuation(
+    tmp_path: Path, registry, text: str, verbs: list[str]
+) -> None:
+    assert [c[0] for c in clauses_of(tmp_path, registry, text)] == verbs

@@ -13,18 +13,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scmgraph.language import Script
+from scmgraph.numbering import Numbering
 from scmgraph.registry import default_data_dir
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
-_MARKER = re.compile(r"\d{1,3}\.\s+\S")  # "12. " opening a numbered paragraph
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _SPLIT_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)-$")  # "Secre-" at a line end
 _COMPOUND = re.compile(r"[A-Za-z0-9]-$")  # "ROK-" / "Hwasong-" at a line end
@@ -33,7 +34,6 @@ _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
 _SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
 _PROSE = re.compile(r"[.!?;:,]\s")  # a sentence or clause going on within the line
-_FIRST = re.compile(r"[『「]?1\.\s")  # the line that opens paragraph 1
 
 
 @dataclass(frozen=True)
@@ -70,25 +70,6 @@ class View:
 
 
 @dataclass(frozen=True)
-class Script:
-    """A script whose text the reader does not read yet, and what to call such a file."""
-
-    name: str
-    ranges: tuple[tuple[int, int], ...]
-    min_share: float
-
-    def share(self, text: str) -> float:
-        """Share of this script among the letters of ``text``."""
-        letters = ours = 0
-        for char in text:
-            if char.isalpha():
-                letters += 1
-                code = ord(char)
-                ours += any(low <= code <= high for low, high in self.ranges)
-        return ours / letters if letters else 0.0
-
-
-@dataclass(frozen=True)
 class LayoutRules:
     """Curated layout cues (data/reader/layout.yaml)."""
 
@@ -101,6 +82,8 @@ class LayoutRules:
     unread_scripts: tuple[Script, ...]
     datelines: tuple[re.Pattern[str], ...]
     end_marks: tuple[re.Pattern[str], ...]
+    numbering: Numbering
+    bullet: re.Pattern[str] | None
 
     def is_page_number(self, line: str) -> bool:
         return any(p.fullmatch(line) for p in self.page_numbers)
@@ -140,21 +123,13 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
         end_marks=tuple(
             re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
         ),
+        numbering=Numbering.from_data(data.get("paragraph_numbers") or {}),
+        bullet=(
+            re.compile(rf"(?:{data['list_bullets']})[ \t\u00a0]+(?=\S)")
+            if data.get("list_bullets")
+            else None
+        ),
     )
-
-
-def unread_language(text: str, rules: LayoutRules) -> str | None:
-    """The name of the unread language ``text`` is written in, if it is one.
-
-    The share is taken from the first line numbered 1 on, so an English communiqué
-    on a page with Korean menus is still read.
-    """
-    first = re.search(r"^\s*[『「\[(]?\s*1\s*[.)]", text, re.MULTILINE)
-    body = text[first.start() :] if first else text
-    for script in rules.unread_scripts:
-        if script.share(body) >= script.min_share:
-            return script.name
-    return None
 
 
 def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = ()) -> View:
@@ -163,7 +138,24 @@ def normalise(view: View, rules: LayoutRules, abbreviations: tuple[str, ...] = (
     ``abbreviations`` ("U.S.", "Jr.") end a line without ending its sentence.
     """
     view = _drop_furniture(_cut_at_end_mark(view, rules), rules, abbreviations)
-    return _join_split_lines(view, rules)
+    return _drop_bullets(_join_split_lines(view, rules), rules)
+
+
+def _drop_bullets(view: View, rules: LayoutRules) -> View:
+    """Drop the bullet that opens a list item's line ("- adjust …;") below paragraph 1:
+    the list continues the sentence, and the bullet is no part of it."""
+    if rules.bullet is None:
+        return view
+    lines = _lines(view.text)
+    first = rules.numbering.first_line([line.text for line in lines], rules.datelines)
+    if first is None:
+        return view
+    spans = []
+    for line in lines[first + 1 :]:
+        found = rules.bullet.match(line.text)
+        if found:
+            spans.append((line.begin, line.begin + found.end()))
+    return view.without(spans)
 
 
 def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
@@ -172,11 +164,12 @@ def _cut_at_end_mark(view: View, rules: LayoutRules) -> View:
     The mark counts at the end of a line after paragraph 1 has opened, also when it
     is glued to the last sentence.
     """
-    opening = re.search(r"^\s*[『「]?1\.\s", view.text, re.MULTILINE)
-    if opening is None:
+    lines = _lines(view.text)
+    first = rules.numbering.first_line([line.text for line in lines], rules.datelines)
+    if first is None:
         return view
     for mark in rules.end_marks:
-        found = mark.search(view.text, opening.end())
+        found = mark.search(view.text, lines[first].begin)
         if found:
             return view.without([(found.start(), len(view.text))])
     return view
@@ -221,6 +214,8 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     page break the first line of text may be short ("... (MCM). The 47").
     """
     page = _page_numbers(lines, rules)
+    texts = [line.text for line in lines]
+    style = rules.numbering.style_of(texts, rules.datelines)
 
     def candidate(i: int) -> bool:
         text = lines[i].text
@@ -231,7 +226,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             and len(text) <= rules.header_max_chars
             and len(text.split()) <= rules.header_max_words
             and not _SENTENCE_END.search(text)
-            and not _MARKER.match(text)
+            and not rules.numbering.opens(text, style)
         )
 
     keys: Counter[str] = Counter()
@@ -251,7 +246,8 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
                 return True
         return False
 
-    opening = next((i for i, line in enumerate(lines) if _FIRST.match(line.text)), len(lines))
+    opening = rules.numbering.first_line(texts, rules.datelines)
+    opening = len(lines) if opening is None else opening
     furniture = list(page)
     for i, line in enumerate(lines):
         if not candidate(i):
@@ -300,6 +296,11 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
     """
     lines = _lines(view.text)
     furniture = _furniture(lines, rules)
+    style = rules.numbering.style_of([line.text for line in lines], rules.datelines)
+
+    def opens(text: str) -> bool:
+        return rules.numbering.opens(text, style)
+
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -314,7 +315,7 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
             last += 1
         before = lines[first - 1] if first > 0 else None
         after = lines[last + 1] if last + 1 < len(lines) else None
-        if before and after and _runs_on(before.text, after.text, abbreviations):
+        if before and after and _runs_on(before.text, after.text, abbreviations, opens):
             spans.append((before.next, lines[last].next))
         else:
             spans.extend((lines[k].begin, lines[k].end) for k in range(i, last + 1) if furniture[k])
@@ -322,13 +323,15 @@ def _drop_furniture(view: View, rules: LayoutRules, abbreviations: tuple[str, ..
     return view.without(spans)
 
 
-def _runs_on(before: str, after: str, abbreviations: tuple[str, ...]) -> bool:
+def _runs_on(
+    before: str, after: str, abbreviations: tuple[str, ...], opens: Callable[[str], bool]
+) -> bool:
     """Whether the text after a page break continues the sentence before it.
 
     It does unless the line before ends a sentence: a full stop after an initial
     ("Lloyd J."), an abbreviation ("(U.S.)", "Korea-U.S.", "Jr.") ends no sentence.
     """
-    if _MARKER.match(after):
+    if opens(after):
         return False
     if after[:1].islower() or not _SENTENCE_END.search(before):
         return True

@@ -29,8 +29,10 @@ import pysbd
 import yaml
 
 from scmgraph.html_view import html_view
-from scmgraph.layout import View, load_layout_rules, normalise, unread_language
+from scmgraph.language import unread_language
+from scmgraph.layout import View, load_layout_rules, normalise
 from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
+from scmgraph.numbering import Line as _Line
 from scmgraph.registry import default_data_dir
 
 MEDIA_TYPES = MappingProxyType(
@@ -41,10 +43,7 @@ _ACCEPTED = ", ".join(MEDIA_TYPES)
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
-_MARKER = re.compile(r"(\d{1,3})\.\s+(?=\S)")  # "12. " at the start of a line
 _WORD = re.compile(r"\S+")
-_SENTENCE_FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
-_MAX_GAP = 10  # largest jump between paragraph numbers accepted after a sentence end
 MAX_FILE_BYTES = 2 * 1024 * 1024  # communiqués are tens of kilobytes; refuse what cannot be one
 
 
@@ -75,23 +74,6 @@ def _load_rules(path: Path | None = None) -> _Rules:
         never_final=tuple(abbreviations.get("never_final") or ()),
         may_end=tuple(abbreviations.get("may_end") or ()),
     )
-
-
-@dataclass(frozen=True)
-class _Line:
-    """A line of the view without its surrounding whitespace (start == end: blank)."""
-
-    start: int
-    end: int
-    text: str
-
-    @property
-    def blank(self) -> bool:
-        return self.start == self.end
-
-    @property
-    def ends_sentence(self) -> bool:
-        return bool(_SENTENCE_FINAL.search(self.text))
 
 
 # --- public API --------------------------------------------------------------
@@ -126,32 +108,32 @@ def read_document(path: Path) -> Document:
     source = _read_source(path)
     view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
     layout = load_layout_rules()
-    language = unread_language(view.text, layout)
+    language = unread_language(view.text, layout.unread_scripts)
     if language:
         raise InputError(path, f"{language}: not read yet")
     rules = _load_rules()
     view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
     problems: list[str] = []
-    markers = _find_markers(lines, problems, layout.datelines)
+    markers = layout.numbering.markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     paragraphs = []
-    for k, (index, number, content_start) in enumerate(markers):
-        stop = markers[k + 1][0] if k + 1 < len(markers) else len(lines)
-        first = lines[index]
-        body = [_Line(content_start, first.end, view.text[content_start : first.end])]
-        blocks = _blocks(body + lines[index + 1 : stop])
+    for k, marker in enumerate(markers):
+        stop = markers[k + 1].line if k + 1 < len(markers) else len(lines)
+        first = lines[marker.text_line]
+        body = [_Line(marker.start, first.end, view.text[marker.start : first.end])]
+        blocks = _blocks(body + lines[marker.text_line + 1 : stop])
         blocks = _trailing(blocks, rules) if stop == len(lines) else _inner(blocks, rules)
-        paragraphs.append(_paragraph(number, view, blocks, rules, segmenter))
+        paragraphs.append(_paragraph(marker.number, view, blocks, rules, segmenter))
     last = paragraphs[-1]
     if last.sentences and not re.search(r"[.!?][\"”’')\]]*$", last.sentences[-1].text):
         problems.append(
             f"paragraph {last.number} ends without a full stop; the file may be truncated"
         )
     warnings = tuple(f"{path}: {problem}" for problem in problems)
-    return Document(source, _title(lines[: markers[0][0]]), tuple(paragraphs), warnings)
+    return Document(source, _title(lines[: markers[0].line]), tuple(paragraphs), warnings)
 
 
 # --- reading bytes -------------------------------------------------------------
@@ -217,65 +199,6 @@ def _lines(text: str) -> list[_Line]:
             _Line(found.start(), found.end(), found.group()) if found else _Line(start, start, "")
         )
     return lines
-
-
-def _first_paragraph(
-    lines: list[_Line], datelines: tuple[re.Pattern[str], ...]
-) -> tuple[int, int] | None:
-    """(line index, view offset of its text) of paragraph 1.
-
-    Paragraph 1 is the first line starting "1. ", also after a syndication dateline
-    ("SEOUL, Nov. 2 (Agency) -- 1. ..."); a copy that does not number it and sets
-    its text after the dateline has it there, when a paragraph 2 follows.
-    """
-    after_dateline = None
-    for i, line in enumerate(lines):
-        dated = next((d.match(line.text) for d in datelines if d.match(line.text)), None)
-        match = _MARKER.match(line.text, dated.end() if dated else 0)
-        if match and match.group(1) == "1":
-            return i, line.start + match.end()
-        if dated and after_dateline is None and dated.end() < len(line.text):
-            after_dateline = (i, line.start + dated.end())
-        if after_dateline and match and match.group(1) == "2":
-            return after_dateline
-    return None
-
-
-def _find_markers(
-    lines: list[_Line],
-    warnings: list[str] | None = None,
-    datelines: tuple[re.Pattern[str], ...] = (),
-) -> list[tuple[int, int, int]]:
-    """(line index, number, view offset after the marker) of each numbered paragraph.
-
-    The first paragraph is "1."; later numbers must increase by at most _MAX_GAP and
-    follow a blank line or a sentence end, so a hard-wrapped line that happens to
-    start with a number ("1978. ...", "Article\n2. ...") is not a paragraph.
-    """
-    first = _first_paragraph(lines, datelines)
-    if first is None:
-        return []
-    markers: list[tuple[int, int, int]] = [(first[0], 1, first[1])]
-    previous = 1
-    boundary = lines[first[0]].ends_sentence
-    for i, line in enumerate(lines[first[0] + 1 :], start=first[0] + 1):
-        if line.blank:
-            boundary = True
-            continue
-        match = _MARKER.match(line.text)
-        if match:
-            number = int(match.group(1))
-            if boundary and previous < number <= previous + _MAX_GAP:
-                markers.append((i, number, line.start + match.end()))
-                previous = number
-            elif markers and boundary and warnings is not None:
-                warnings.append(
-                    f"paragraph number {number} after paragraph {previous} is "
-                    + ("repeated or out of order" if number <= previous else "too far ahead")
-                    + f"; its text is kept in paragraph {previous}"
-                )
-        boundary = line.ends_sentence
-    return markers
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:

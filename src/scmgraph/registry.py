@@ -117,6 +117,8 @@ class Verb:
     verb_class: str
     forms: tuple[str, ...]
     light: bool
+    # a light verb whose object may be any noun: without a known one it keeps its class
+    keeps_class: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,17 @@ class Subjects:
     plural_pronouns: tuple[str, ...]
     singular_pronouns: tuple[str, ...]
     adverbs: tuple[str, ...]
+    group_modifiers: tuple[str, ...] = ()  # "the two defense chiefs"
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Cues for a second reporting verb joined to the first with "and"."""
+
+    irregular_past: frozenset[str] = frozenset()  # past forms without "-ed": "took", "held"
+    # a present verb after a past one ("assessed …, and expect to hold") is a statement
+    # after ", and" when one of these words follows it
+    tense_shift_complements: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -162,6 +175,7 @@ class Registry:
     files: tuple[Path, ...]  # the registry files read, for provenance
     series: tuple[Series, ...] = ()
     meeting_cues: MeetingCues | None = None
+    coordination: Coordination = field(default_factory=Coordination)
 
     def party(self, code: str) -> Party:
         for party in self.parties:
@@ -270,6 +284,7 @@ def load_registry(data_dir: Path | None = None) -> Registry:
                 verb_class=v["class"],
                 forms=_tuple(v.get("forms")),
                 light=bool(v.get("light", False)),
+                keeps_class=bool(v.get("keeps_class", False)),
             )
         )
     subj = raw["subjects"]
@@ -320,6 +335,13 @@ def load_registry(data_dir: Path | None = None) -> Registry:
             plural_pronouns=_tuple(subj.get("plural_pronouns")),
             singular_pronouns=_tuple(subj.get("singular_pronouns")),
             adverbs=_tuple(subj.get("adverbs")),
+            group_modifiers=_tuple(subj.get("group_modifiers")),
+        ),
+        coordination=Coordination(
+            irregular_past=frozenset(w.lower() for w in _tuple(raw["verbs"].get("irregular_past"))),
+            tense_shift_complements=frozenset(
+                w.lower() for w in _tuple(raw["verbs"].get("tense_shift_complements"))
+            ),
         ),
         discovery=Discovery(
             head_nouns={str(k): str(v) for k, v in disc.get("head_nouns", {}).items()},

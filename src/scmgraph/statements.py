@@ -11,9 +11,10 @@ nouns and adverbs all come from the registry, so the rules name no document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from scmgraph.model import MeetingFacts, Sentence
+from scmgraph.model import MeetingFacts, Official, Sentence
 from scmgraph.registry import Registry, Verb
 
 RULE_SUBJECT = "subject-verb"
@@ -75,29 +76,24 @@ class ClauseFinder:
         for determiner in subj.determiners:
             for noun in subj.group_nouns:
                 put(f"{determiner} {noun}", self.everyone)
+                for modifier in subj.group_modifiers:  # "the two defense chiefs"
+                    put(f"{determiner} {modifier} {noun}", self.everyone)
         for phrase in subj.both:
             put(phrase, self.everyone)
         for party in registry.parties:
             for adjective in party.adjectives:
                 for noun in ("side", "delegation", "government"):
                     put(f"the {adjective} {noun}", Speaker(frozenset({party.code}), (), False))
-        names_by_post = {(h.party, h.post): h.name.split() for h in (*heads,)}
         for post in registry.posts:
             speaker = Speaker(frozenset({post.party}), (post.key,), False)
+            adjectives = registry.party(post.party).adjectives if post.party else ()
             for short in post.short:
                 put(f"the {short}", speaker)
                 put(short, speaker)
-                tokens = next(
-                    (
-                        names_by_post[(post.party, t)]
-                        for t in post.titles
-                        if (post.party, t) in names_by_post
-                    ),
-                    [],
-                )
-                for name in (*tokens, " ".join(tokens)):
-                    if name:
-                        put(f"{short} {name}", speaker)
+                for adjective in adjectives:  # "the ROK Minister"
+                    put(f"the {adjective} {short}", speaker)
+        for head in heads:
+            self._put_head(head, put)
         for pronoun in subj.plural_pronouns:
             put(pronoun, Speaker(frozenset(), (), True))
         for pronoun in subj.singular_pronouns:
@@ -108,7 +104,7 @@ class ClauseFinder:
         verbs = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
         self.subject_verb = re.compile(
             rf"(?:^|(?<=, )|(?<=; )|(?<=\band )|(?<=\bbut ))"
-            rf"(?P<subject>(?:{phrase})(?:,? (?:and )?(?:{phrase}))*)"
+            rf"(?P<subject>(?:both )?(?:{phrase})(?:(?:,? and |, )(?:{phrase}))*)"
             rf"(?: (?:{adverb}))* (?P<verb>{verbs})\b",
             re.IGNORECASE,
         )
@@ -117,10 +113,25 @@ class ClauseFinder:
         )
         self.split_subject = re.compile(r",? and |, ", re.IGNORECASE)
 
+    def _put_head(self, head: Official, put: Callable[[str, Speaker], None]) -> None:
+        """A head of delegation named as a subject: "Secretary Carter", "Minister Jeong",
+        "Han Min-koo", "Secretary of Defense Ashton B. Carter" name the head's party."""
+        post = self.registry.post_named(head.party, head.post)
+        speaker = Speaker(frozenset({head.party}), (post.key,) if post else (), False)
+        shorts = post.short if post and post.short else tuple(head.post.split()[:1])
+        words = [w.strip(",") for w in head.name.split()]
+        names = [w for w in words if not w.endswith(".")]  # no initial, no "Jr."
+        for short in shorts:
+            for name in (*names, " ".join(words)):
+                put(f"{short} {name}", speaker)
+        put(" ".join(words), speaker)
+        put(f"{head.post} {' '.join(words)}", speaker)
+
     # --- speakers -----------------------------------------------------------------
 
     def resolve(self, subject: str, context: Context) -> Speaker:
         """The parties and posts a subject phrase names, pronouns resolved."""
+        subject = re.sub(r"^both (?=.+ and )", "", subject, flags=re.IGNORECASE)
         parts = [p for p in self.split_subject.split(subject) if p]
         parties: set[str] = set()
         posts: list[str] = []
@@ -156,11 +167,49 @@ class ClauseFinder:
             kind = self.registry.light_nouns.get(word.lower())
             if kind:
                 return kind
-        return None
+        return verb.verb_class if verb.keeps_class else None
+
+    def _is_past(self, form: str) -> bool:
+        first = form.split()[0].lower()  # "took note of"
+        return first.endswith("ed") or first in self.registry.coordination.irregular_past
 
     @staticmethod
-    def _is_past(form: str) -> bool:
-        return form.lower().endswith("ed") or form.lower() in {"had", "held", "led"}
+    def _shares_auxiliary(text: str, conjunction: int, taken: set[int]) -> bool:
+        """Whether the verb after "and" shares a participle's auxiliary or series.
+
+        "had discussed and condemned", "was drafted, reviewed, and approved": the
+        participle right before "and" (or a series of them) belongs to a clause that
+        is not a statement. After ", and" with no series ("was reviewed as planned,
+        and decided") a new clause of the subject begins.
+        """
+        before = list(re.finditer(r"[A-Za-z’'-]+", text[:conjunction]))
+        if not before or before[-1].start() in taken:
+            return False
+        last = before[-1]
+        if not last.group().lower().endswith("ed"):
+            return False
+        if "," not in text[last.end() : conjunction]:
+            return True
+        if len(before) < 2:
+            return False
+        previous = before[-2]
+        series = text[previous.end() : last.start()].strip() == ","
+        return series and previous.group().lower().endswith("ed")
+
+    def _same_tense(self, text: str, match: re.Match[str], head_form: str) -> bool:
+        """Whether a coordinated verb agrees in tense with the clause it joins.
+
+        A present verb after a past one is a statement only after ", and" and before
+        a complement ("assessed …, and expect to hold"): "and support for …" is a noun.
+        """
+        past, head_past = self._is_past(match["verb"]), self._is_past(head_form)
+        if past == head_past:
+            return True
+        if past or not text[: match.start()].rstrip().endswith(","):
+            return False
+        following = re.match(r"\s+([A-Za-z]+)", text[match.end("verb") :])
+        complements = self.registry.coordination.tense_shift_complements
+        return following is not None and following.group(1).lower() in complements
 
     def clauses(self, sentence: Sentence, context: Context) -> list[Clause]:
         """Every reporting clause of ``sentence``, in order."""
@@ -192,17 +241,11 @@ class ClauseFinder:
             start = match.start("verb")
             if start in taken or start < found[0].begin:
                 continue
-            before = list(re.finditer(r"[A-Za-z’'-]+", text[: match.start()]))
-            if (
-                before
-                and before[-1].group().lower().endswith("ed")
-                and (before[-1].start() not in taken)
-            ):
-                continue  # "had discussed and condemned": verbs sharing an auxiliary
+            if self._shares_auxiliary(text, match.start(), taken):
+                continue
             head = max((c for c in found if c.begin < start), key=lambda c: c.begin)
             form = match["verb"]
-            head_form = text[head.begin : head.end]
-            if self._is_past(form) != self._is_past(head_form):
+            if not self._same_tense(text, match, text[head.begin : head.end]):
                 continue
             verb = self.forms[form.lower()]
             verb_class = self._classify(verb, text, match.end("verb"))
