@@ -77,13 +77,35 @@ def main() -> None:
     show_default=True,
     help="Output folder for the graph files and the store.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read communiqués at once [default: one per core].",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of cached communiqué units [default: OUT/cache].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(corpus: Path, out: Path, quiet: bool) -> None:
-    """Build the graph from a corpus, validate it and publish it."""
+def build(corpus: Path, out: Path, jobs: int | None, cache: Path | None, quiet: bool) -> None:
+    """Build the graph from a corpus, validate it and publish it.
+
+    Unchanged communiqués are taken from the cache, so a rebuild redoes only what changed.
+    """
     from scmgraph.build import build as run_build
 
     with errors_reported():
-        result = run_build(corpus, out, progress=progress_printer(quiet), warn=warn)
+        result = run_build(
+            corpus,
+            out,
+            progress=progress_printer(quiet),
+            warn=warn,
+            jobs=jobs,
+            cache_dir=cache,
+        )
     if not quiet:
         click.echo(
             f"built {result.documents} communiqués, {result.statements} statements, "

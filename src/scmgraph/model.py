@@ -26,6 +26,10 @@ class InputError(Exception):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickle with both arguments, so the error crosses from a worker process whole."""
+        return (type(self), (self.path, self.problem))
+
 
 @dataclass(frozen=True)
 class SourceFile:

@@ -63,8 +63,10 @@ from scmgraph.rdf_terms import (
 from scmgraph.registry import Registry, name_key, slugify
 
 __all__ = [
+    "PLACEHOLDER_DIGEST",
     "BuildInfo",
     "ReproducibleDataset",
+    "UnitBuild",
     "build_dataset",
     "communique_graph",
     "communique_slugs",
@@ -114,6 +116,22 @@ class BuildInfo:
     @property
     def iri(self) -> URIRef:
         return build_iri(self.digest)
+
+
+PLACEHOLDER_DIGEST = "0" * 16
+
+
+class UnitBuild(BuildInfo):
+    """The build as one communiqué's graph names it before the build is known.
+
+    A build's name hashes all its inputs, so a graph converted on its own (and
+    cached) names a placeholder build; assembling the dataset puts the real one
+    in its place (``scmgraph.assemble``).
+    """
+
+    @property
+    def digest(self) -> str:
+        return PLACEHOLDER_DIGEST
 
 
 class ReproducibleDataset(Dataset):
