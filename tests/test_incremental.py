@@ -16,6 +16,7 @@ from rdflib import Graph
 from scmgraph import __version__
 from scmgraph.build import build
 from scmgraph.describe import dataset_stats, describe_stats, file_facts
+from scmgraph.pipeline import dataset_for_files
 from scmgraph.reader import read_document
 from scmgraph.registry import load_registry
 from scmgraph.to_rdf import BuildInfo
@@ -72,8 +73,9 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     cold = tmp_path / "cold"
     assert len(counted_build(changed, cold, jobs=2)) == 2
     assert outputs(out) == outputs(cold)
-    # The cache keeps only the units the last build used.
-    assert len(list((out / "cache").glob("*.nt"))) == 2
+    # The cache keeps only what the last build used: two units, the thread links of one pair.
+    cached = sorted(p.name.split(".")[0] for p in (out / "cache").glob("*.nt"))
+    assert len(cached) == 3 and cached[-1].startswith("thread-")
 
 
 def test_the_description_counts_what_the_published_graph_holds(
@@ -88,3 +90,16 @@ def test_the_description_counts_what_the_published_graph_holds(
     stats = dataset_stats(load_dataset(out / "scmgraph.trig"))  # counted in memory
     expected = describe_stats(stats, info, files=files)
     assert published.isomorphic(expected)
+
+
+def test_the_streamed_build_holds_what_the_whole_graph_pipeline_makes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # Units, cached thread parts and streamed files against the dataset made in memory.
+    out = tmp_path / "graph"
+    build(corpus, out)
+    registry = load_registry()
+    whole, _ = dataset_for_files(sorted(corpus.glob("*.txt")), registry)
+    built = load_dataset(out / "scmgraph.trig")
+    assert set(built.quads()) == set(whole.quads())
+    assert len(set(built.quads())) > 17_000

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
@@ -26,6 +26,9 @@ from scmgraph.describe import DatasetStats, rdf_term
 from scmgraph.rdf_terms import ID, PREFIXES, SCM, build_iri
 from scmgraph.to_rdf import PLACEHOLDER_DIGEST
 from scmgraph.units import UnitCache, UnitSummary, objects_of
+
+if TYPE_CHECKING:
+    from scmgraph.thread_parts import PairSummary
 
 _PLACEHOLDER_END = f"/build/{PLACEHOLDER_DIGEST}> .\n".encode()
 _PLACEHOLDER_TERM = f"<{build_iri(PLACEHOLDER_DIGEST)}>\n".encode()
@@ -59,8 +62,10 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
     )
 
 
-def unit_part(cache: UnitCache, unit: UnitSummary, iri: str, build_digest: str) -> GraphPart:
-    """A communiqué's cached graph, naming the real build in place of the placeholder."""
+def unit_part(
+    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str
+) -> GraphPart:
+    """A cached graph (a communiqué's, a pair's thread links), naming the real build."""
     real_end = f"/build/{build_digest}> .\n".encode()
     real_term = f"<{build_iri(build_digest)}>\n".encode()
     tail = f" <{iri}> .\n".encode()
@@ -88,7 +93,11 @@ def unit_part(cache: UnitCache, unit: UnitSummary, iri: str, build_digest: str) 
 
 
 def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> None:
-    """Every graph in IRI order, each one's lines sorted: canonical N-Quads."""
+    """Every graph in IRI order, each one's lines sorted: canonical N-Quads.
+
+    A graph in several parts (the links graph: entities, then each pair's thread
+    links) is written part after part, in the order given; the parts are disjoint.
+    """
     for part in sorted(parts, key=lambda p: p.iri):
         handle.write(part.nquads())
 
@@ -132,12 +141,20 @@ def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
         objects=objects,
         instances={_term(k): v for k, v in instances.items()},
         properties={_term(k): v for k, v in properties.items()},
-        graphs={_term(f"<{p.iri}>".encode()): p.count for p in parts if p.count},
+        graphs=_graph_counts(parts),
         sources=tuple(sorted(_term(s) for s in sources)),
         source_triples=tuple(
             sorted((_term(s), _term(p), _term(o)) for s, p, o in facts if s in sources)
         ),
     )
+
+
+def _graph_counts(parts: list[GraphPart]) -> dict[object, int]:
+    """Triples per named graph (a graph may come in several disjoint parts)."""
+    counts: Counter[str] = Counter()
+    for part in parts:
+        counts[part.iri] += part.count
+    return {_term(f"<{iri}>".encode()): n for iri, n in counts.items() if n}
 
 
 def _term(text: bytes) -> object:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -148,18 +149,28 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def prepare_store(nquads: Path, digest: str, out_dir: Path) -> Path:
-    """Load the N-Quads file into a new on-disk store named after its content (its SHA-256)."""
+    """Load the N-Quads file into a new on-disk store named after its content (its SHA-256).
+
+    The bulk loader holds what it is given in memory, so it is given the file a
+    slice at a time: memory stays flat however large the graph.
+    """
     import pyoxigraph
 
     target = out_dir / f"store-{digest[:16]}"
     if not target.exists():
         staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
         store = pyoxigraph.Store(str(staging))
-        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        with open(nquads, "rb") as handle:
+            while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
+                store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_QUADS)
         store.flush()
+        store.optimize()
         del store
         os.replace(staging, target)
     return target
+
+
+_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
 
 
 def switch_store(target: Path, out_dir: Path) -> Path:
@@ -257,9 +268,9 @@ def build(
         units = collect_units(
             paths, context, cache, jobs=jobs, progress=progress, warn=warn, computed=computed
         )
-        triples = publish_units(units, context, cache, out_dir, progress)
+        triples, parts = publish_units(units, context, cache, out_dir, progress)
         # from here on the build is published: what follows only tidies the cache
-        cache.prune({u.key for u in units} | {f"ontology-{context.env[:32]}"})
+        cache.prune({u.key for u in units} | parts | {f"ontology-{context.env[:32]}"})
     return BuildResult(
         out_dir=out_dir,
         files=tuple(out_dir / name for name in (*OUTPUTS, DESCRIPTION_FILE)),
@@ -276,17 +287,20 @@ def publish_units(
     cache: UnitCache,
     out_dir: Path,
     progress: Progress = _quiet,
-) -> int:
-    """Add the cross-document graphs to the units, validate, write and publish; quads written."""
+) -> tuple[int, set[str]]:
+    """Add the cross-document graphs to the units, validate, write and publish.
+
+    Returns the number of quads written and the cache keys of the thread parts used.
+    """
     from scmgraph.outputs import cross_document_graphs, stage_outputs, validate_build
 
-    graphs, info = cross_document_graphs(units, context.registry, progress)
+    graphs, pairs, info = cross_document_graphs(units, context, cache, progress)
     progress("validating")
-    result = validate_build(units, graphs, context, cache)
+    result = validate_build([*units, *pairs], graphs, context, cache)
     if not result.conforms:
         raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
     progress("writing files")
-    staged, quads, digest = stage_outputs(units, graphs, info, cache, out_dir)
+    staged, quads, digest = stage_outputs(units, graphs, pairs, info, cache, out_dir)
     try:
         progress("loading the store")
         target = prepare_store(staged[out_dir / "scmgraph.nq"], digest, out_dir)
@@ -296,4 +310,4 @@ def publish_units(
         raise
     # Everything is on disk; publishing is now a handful of renames.
     publish(staged, target, out_dir)
-    return quads
+    return quads, {p.key for p in pairs}

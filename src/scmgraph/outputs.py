@@ -27,7 +27,7 @@ from scmgraph.assemble import (
     write_turtle,
     write_union,
 )
-from scmgraph.build import DESCRIPTION_FILE, Progress, _quiet, stage, stage_stream
+from scmgraph.build import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet, stage, stage_stream
 from scmgraph.describe import describe_stats
 from scmgraph.rdf_terms import (
     LINKS_GRAPH,
@@ -36,9 +36,9 @@ from scmgraph.rdf_terms import (
     communique_graph_iri,
     registry_graph_iri,
 )
-from scmgraph.registry import Registry
 from scmgraph.serialize import jsonld_context
-from scmgraph.to_rdf import BuildInfo, _ontology_graph
+from scmgraph.thread_parts import PairSummary, thread_parts
+from scmgraph.to_rdf import BuildInfo, TripleSet, _ontology_graph
 from scmgraph.units import UnitCache, UnitContext, UnitSummary, canonical_lines
 from scmgraph.validate import ValidationResult
 
@@ -46,28 +46,32 @@ Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
 
 def cross_document_graphs(
-    units: list[UnitSummary], registry: Registry, progress: Progress = _quiet
-) -> tuple[Lines, BuildInfo]:
-    """Links, provenance, registries and ontology, from the units' summaries."""
+    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = _quiet
+) -> tuple[Lines, list[PairSummary], BuildInfo]:
+    """Links, provenance, registries and ontology, from the units' summaries.
+
+    The thread links come in one cached part per pair of communiqués; the rest
+    of the links graph (entities, who held which post) is made whole.
+    """
     from scmgraph.pipeline import build_info
     from scmgraph.rdf_links import links_graph, provenance_graph
-    from scmgraph.rdf_registry import registry_graphs
-    from scmgraph.threads import link_series
 
+    registry = context.registry
     facts = [u.facts for u in units]
     progress("linking threads")
-    threads = link_series(facts)
+    pairs = thread_parts(units, context, cache)
     progress("converting to RDF")
     info = build_info(facts, registry)
-    graphs = {registry_graph_iri(name): g for name, g in registry_graphs(registry).items()}
-    graphs[LINKS_GRAPH] = links_graph(facts, registry, info, threads)
+    graphs = {registry_graph_iri(name): g for name, g in context.registry_graphs().items()}
+    graphs[LINKS_GRAPH] = links_graph(facts, registry, info, (), sink=TripleSet())
     graphs[PROVENANCE_GRAPH] = provenance_graph(info)
     graphs[ONTOLOGY_GRAPH] = _ontology_graph()
-    return {iri: canonical_lines(g) for iri, g in graphs.items() if len(g)}, info
+    lines = {iri: canonical_lines(g) for iri, g in graphs.items() if len(g)}
+    return lines, pairs, info
 
 
 def validate_build(
-    units: list[UnitSummary], graphs: Lines, context: UnitContext, cache: UnitCache
+    units: list[UnitSummary | PairSummary], graphs: Lines, context: UnitContext, cache: UnitCache
 ) -> ValidationResult:
     """Each unit was validated on its own; add the shared graphs and the ontology.
 
@@ -95,6 +99,7 @@ def validate_build(
 def stage_outputs(
     units: list[UnitSummary],
     graphs: Lines,
+    pairs: list[PairSummary],
     info: BuildInfo,
     cache: UnitCache,
     out_dir: Path,
@@ -104,6 +109,7 @@ def stage_outputs(
         unit_part(cache, u, str(communique_graph_iri(u.slug)), info.digest) for u in units
     ]
     parts += [memory_part(str(iri), lines) for iri, lines in graphs.items()]
+    parts += [unit_part(cache, p, str(LINKS_GRAPH), info.digest) for p in pairs if p.triples]
     staged: dict[Path, Path] = {}
     try:
         nq = _stage(staged, out_dir / "scmgraph.nq", lambda h: write_nquads(parts, h))
@@ -127,7 +133,9 @@ def stage_outputs(
             tmp.unlink(missing_ok=True)
         raise
     quads = sum(p.count for p in parts)
-    return staged, quads, files["scmgraph.nq"][1]
+    # Published (renamed in) in this order: TriG first, the description last.
+    ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
+    return ordered, quads, files["scmgraph.nq"][1]
 
 
 def _stage(staged: dict[Path, Path], path: Path, write: Callable[[BinaryIO], object]) -> Path:

@@ -27,8 +27,13 @@ from scmgraph.validate import DATA_SHAPES, Violation, short
 class RudofValidator:
     """Validates N-Triples against the data shapes, with the registries and ontology."""
 
-    def __init__(self, registry: Registry, shapes_dir: Path | None = None) -> None:
-        from scmgraph.rdf_registry import registry_graphs
+    def __init__(
+        self,
+        registry: Registry,
+        registry_graphs: dict[str, Graph] | None = None,
+        shapes_dir: Path | None = None,
+    ) -> None:
+        from scmgraph.rdf_registry import registry_graphs as make_graphs
         from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir
         from scmgraph.units import canonical_lines
 
@@ -36,7 +41,7 @@ class RudofValidator:
         self.shapes = (self.shapes_dir / DATA_SHAPES).read_text(encoding="utf-8")
         self.registry = registry
         context = Graph()
-        for graph in registry_graphs(registry).values():
+        for graph in (registry_graphs or make_graphs(registry)).values():
             for triple in graph:
                 context.add(triple)
         context.parse(default_ontology_path(), format="turtle")

@@ -24,18 +24,21 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from scmgraph import __version__
 from scmgraph.model import Document, Facts
 from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.registry import Registry
+from scmgraph.to_rdf import TripleSet
 
 if TYPE_CHECKING:
     from scmgraph.shacl_rudof import RudofValidator
@@ -152,13 +155,32 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def canonical_lines(graph: Graph) -> list[bytes]:
-    """The graph's triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
-    data = graph.serialize(format="nt", encoding="utf-8")
+def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
+    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
+    triples = graph.triples if isinstance(graph, TripleSet) else graph
+    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
     canonical = ox.serialize(
         ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
     )
     return sorted(set(canonical.splitlines(keepends=True)))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def _nt(term: Node) -> str:
+    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
+    if isinstance(term, Literal):
+        text = str(term).translate(_ESCAPES)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
 
 
 def objects_of(lines: Iterable[bytes]) -> list[bytes]:
@@ -173,14 +195,23 @@ class UnitContext:
     registry: Registry
     env: str
     inherited: tuple[int, ...] = ()  # descriptors a forked worker must close (the build lock)
-    _validator: RudofValidator | None = None
+    _validator: RudofValidator | None = field(default=None, init=False, repr=False)
+    _registry_graphs: dict[str, Graph] | None = field(default=None, init=False, repr=False)
+
+    def registry_graphs(self) -> dict[str, Graph]:
+        """The registries as RDF, one graph each (made once per build and worker)."""
+        if self._registry_graphs is None:
+            from scmgraph.rdf_registry import registry_graphs
+
+            self._registry_graphs = registry_graphs(self.registry)
+        return self._registry_graphs
 
     @property
     def validator(self) -> RudofValidator:
         if self._validator is None:
             from scmgraph.shacl_rudof import RudofValidator
 
-            self._validator = RudofValidator(self.registry)
+            self._validator = RudofValidator(self.registry, self.registry_graphs())
         return self._validator
 
 
@@ -190,12 +221,12 @@ def compute_unit(
     """Read, extract, convert and validate one communiqué (no cache involved)."""
     from scmgraph.extract import extract
     from scmgraph.reader import read_document
-    from scmgraph.to_rdf import UnitBuild, communique_graph
+    from scmgraph.to_rdf import UnitBuild, communique_triples
 
     facts = extract(read_document(path), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
-    graph = communique_graph(facts, context.registry, UnitBuild(__version__, (), ()), slug=slug)
-    lines = canonical_lines(graph)
+    build = UnitBuild(__version__, (), ())
+    lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
     conforms, violations = context.validator.check_lines(b"".join(lines))
     summary = UnitSummary(
         key=key,
@@ -246,8 +277,12 @@ def run_units(
             cache.put(summary, triples, objects)
             yield summary
         return
-    # Forked workers start at once, with every module already imported.
-    mp = get_context("fork") if "fork" in get_all_start_methods() else None
+    method = _start_method()
+    mp = get_context(method)
+    if method == "forkserver":
+        mp.set_forkserver_preload(["scmgraph.units", "scmgraph.extract", "scmgraph.shacl_rudof"])
+    if method != "fork":  # nothing is inherited, and the context travels pickled
+        context = replace(context, inherited=())
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=mp,
@@ -265,3 +300,17 @@ def run_units(
             for future in futures:
                 future.cancel()
             raise
+
+
+def _start_method() -> str:
+    """How to start workers: forked when this process runs a single thread (they start
+    at once, every module loaded); else from a fork server, since forking a process
+    with other threads (a store's, a library's) can copy a lock some thread holds."""
+    try:
+        single = len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        single = False
+    methods = get_all_start_methods()
+    if single and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"

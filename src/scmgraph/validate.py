@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -162,6 +161,8 @@ def _run(
 ) -> tuple[bool, list[Violation]]:
     """pyshacl's verdict and results; ``details``: also the results nested in others
     (why a value fails an ``sh:node``), which other engines leave out."""
+    from pyshacl import validate as shacl_validate  # slow to import; the build validates on rudof
+
     conforms, report, _ = shacl_validate(
         data,
         shacl_graph=shapes,
