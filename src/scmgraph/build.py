@@ -270,7 +270,7 @@ def build(
         )
         triples, parts = publish_units(units, context, cache, out_dir, progress)
         # from here on the build is published: what follows only tidies the cache
-        cache.prune({u.key for u in units} | parts | {f"ontology-{context.env[:32]}"})
+        cache.prune({u.key for u in units} | parts)
     return BuildResult(
         out_dir=out_dir,
         files=tuple(out_dir / name for name in (*OUTPUTS, DESCRIPTION_FILE)),
@@ -290,13 +290,14 @@ def publish_units(
 ) -> tuple[int, set[str]]:
     """Add the cross-document graphs to the units, validate, write and publish.
 
-    Returns the number of quads written and the cache keys of the thread parts used.
+    Returns the number of quads written and the cache keys used besides the units'.
     """
     from scmgraph.outputs import cross_document_graphs, stage_outputs, validate_build
 
     graphs, pairs, info = cross_document_graphs(units, context, cache, progress)
     progress("validating")
-    result = validate_build([*units, *pairs], graphs, context, cache)
+    keep = {p.key for p in pairs}
+    result = validate_build([*units, *pairs], graphs, context, cache, keep)
     if not result.conforms:
         raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
     progress("writing files")
@@ -310,4 +311,4 @@ def publish_units(
         raise
     # Everything is on disk; publishing is now a handful of renames.
     publish(staged, target, out_dir)
-    return quads, {p.key for p in pairs}
+    return quads, keep

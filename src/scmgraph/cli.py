@@ -7,6 +7,7 @@ fails validation or a score below a threshold exits with status 1.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,7 +57,20 @@ def progress_printer(quiet: bool) -> Callable[[str], None]:
     return show
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A group that imports the modules of some commands only when they are used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_ELSEWHERE})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _ELSEWHERE and name not in self.commands:
+            module, attribute = _ELSEWHERE[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scmgraph")
 def main() -> None:
     """Build and query a knowledge graph of alliance commitments from joint communiqués."""
@@ -309,18 +323,14 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
     click.echo(render_diff(result), nl=False)
 
 
-def _add_commands() -> None:
-    """Commands that live beside the modules they drive."""
-    from scmgraph.docs import docs_command
-    from scmgraph.export import export_command
-    from scmgraph.push import push_command
-    from scmgraph.serve import serve_command
-
-    for command in (export_command, docs_command, serve_command, push_command):
-        main.add_command(command)
-
-
-_add_commands()
+# Commands that live beside the modules they drive, imported when first asked for:
+# their modules are slow to import, and `scmgraph build` needs none of them.
+_ELSEWHERE = {
+    "export": ("scmgraph.export", "export_command"),
+    "docs": ("scmgraph.docs", "docs_command"),
+    "serve": ("scmgraph.serve", "serve_command"),
+    "push": ("scmgraph.push", "push_command"),
+}
 
 if __name__ == "__main__":
     main()

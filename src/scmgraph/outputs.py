@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from scmgraph.assemble import (
@@ -28,10 +29,11 @@ from scmgraph.assemble import (
     write_union,
 )
 from scmgraph.build import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet, stage, stage_stream
-from scmgraph.describe import describe_stats
+from scmgraph.describe import DCAT, SPDX, VOID, describe_stats
 from scmgraph.rdf_terms import (
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
+    PREFIXES,
     PROVENANCE_GRAPH,
     communique_graph_iri,
     registry_graph_iri,
@@ -71,23 +73,35 @@ def cross_document_graphs(
 
 
 def validate_build(
-    units: list[UnitSummary | PairSummary], graphs: Lines, context: UnitContext, cache: UnitCache
+    units: list[UnitSummary | PairSummary],
+    graphs: Lines,
+    context: UnitContext,
+    cache: UnitCache,
+    keep: set[str],
 ) -> ValidationResult:
     """Each unit was validated on its own; add the shared graphs and the ontology.
 
     The registries and the ontology go with every graph validated; the links and
     provenance graphs are validated together. The ontology's verdict depends on
-    the environment only, so it is cached under its name.
+    the environment only, the shared graphs' on their triples: both are cached
+    (their keys added to ``keep``).
     """
     validator = context.validator
     key = f"ontology-{context.env[:32]}"
+    keep.add(key)
     cached = cache.load(key)
     if not isinstance(cached, tuple):
         cached = validator.check_ontology()
         cache.save(key, cached)
     conforms, violations = cached[0], list(cached[1])
     shared = b"".join(b"".join(graphs.get(iri, [])) for iri in (LINKS_GRAPH, PROVENANCE_GRAPH))
-    ok, found = validator.check_lines(shared)
+    key = f"shared-{hashlib.sha256(shared + context.env.encode()).hexdigest()[:32]}"
+    verdict = cache.load(key)
+    if not isinstance(verdict, tuple):
+        verdict = validator.check_lines(shared)
+        cache.save(key, verdict)
+    keep.add(key)
+    ok, found = verdict
     conforms = conforms and ok
     violations.extend(found)
     for unit in units:
@@ -126,7 +140,12 @@ def stage_outputs(
             union.unlink(missing_ok=True)
         files = {path.name: _size_and_digest(tmp) for path, tmp in staged.items()}
         void = describe_stats(stats, info, files=files)
-        data = void.serialize(format="turtle", encoding="utf-8")
+        prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
+        data = ox.serialize(
+            ox.parse(b"".join(canonical_lines(void)), format=ox.RdfFormat.N_TRIPLES),
+            format=ox.RdfFormat.TURTLE,
+            prefixes=prefixes,
+        )
         staged[out_dir / DESCRIPTION_FILE] = stage(out_dir / DESCRIPTION_FILE, data)
     except BaseException:
         for tmp in staged.values():
