@@ -19,12 +19,13 @@ from rdflib.namespace import PROV, RDF, XSD
 from scmgraph import __version__
 from scmgraph.extract import extract
 from scmgraph.rdf_links import links_graph, provenance_graph
+from scmgraph.rdf_sink import UnitBuild
 from scmgraph.rdf_terms import ID, NIF, SCM
 from scmgraph.reader import read_document
 from scmgraph.registry import load_registry
 from scmgraph.shacl_rudof import RudofValidator
 from scmgraph.threads import link_series
-from scmgraph.to_rdf import BuildInfo, UnitBuild, communique_graph
+from scmgraph.to_rdf import BuildInfo, communique_graph
 from scmgraph.units import canonical_lines
 from scmgraph.validate import UnitValidator
 

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from scmgraph.describe import DatasetStats, rdf_term
+from scmgraph.rdf_sink import PLACEHOLDER_DIGEST
 from scmgraph.rdf_terms import ID, PREFIXES, SCM, build_iri
-from scmgraph.to_rdf import PLACEHOLDER_DIGEST
 from scmgraph.units import UnitCache, UnitSummary, objects_of
 
 if TYPE_CHECKING:

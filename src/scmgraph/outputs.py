@@ -30,6 +30,7 @@ from scmgraph.assemble import (
 )
 from scmgraph.build import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet, stage, stage_stream
 from scmgraph.describe import DCAT, SPDX, VOID, describe_stats
+from scmgraph.rdf_sink import TripleSet
 from scmgraph.rdf_terms import (
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
@@ -40,7 +41,7 @@ from scmgraph.rdf_terms import (
 )
 from scmgraph.serialize import jsonld_context
 from scmgraph.thread_parts import PairSummary, thread_parts
-from scmgraph.to_rdf import BuildInfo, TripleSet, _ontology_graph
+from scmgraph.to_rdf import BuildInfo, _ontology_graph
 from scmgraph.units import UnitCache, UnitContext, UnitSummary, canonical_lines
 from scmgraph.validate import ValidationResult
 

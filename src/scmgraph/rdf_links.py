@@ -40,7 +40,8 @@ from scmgraph.rdf_terms import (
 from scmgraph.registry import Registry, slugify
 
 if TYPE_CHECKING:
-    from scmgraph.to_rdf import BuildInfo, TripleSet
+    from scmgraph.rdf_sink import TripleSet
+    from scmgraph.to_rdf import BuildInfo
 
 
 def links_graph(

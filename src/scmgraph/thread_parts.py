@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from scmgraph import __version__
 from scmgraph.rdf_links import _thread
+from scmgraph.rdf_sink import TripleSet, UnitBuild
 from scmgraph.threads import link, load_lexicons
-from scmgraph.to_rdf import TripleSet, UnitBuild
 from scmgraph.units import UnitCache, UnitContext, UnitSummary, _write, canonical_lines, objects_of
 
 

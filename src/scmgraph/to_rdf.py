@@ -16,11 +16,10 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
 
 from scmgraph.model import Entity, Facts, MeetingFacts, SourceFile, Statement, ThreadLink
 from scmgraph.rdf_links import links_graph, provenance_graph
@@ -63,12 +62,12 @@ from scmgraph.rdf_terms import (
 )
 from scmgraph.registry import Registry, name_key, slugify
 
+if TYPE_CHECKING:
+    from scmgraph.rdf_sink import TripleSet
+
 __all__ = [
-    "PLACEHOLDER_DIGEST",
     "BuildInfo",
     "ReproducibleDataset",
-    "TripleSet",
-    "UnitBuild",
     "build_dataset",
     "communique_graph",
     "communique_slugs",
@@ -119,35 +118,6 @@ class BuildInfo:
     @property
     def iri(self) -> URIRef:
         return build_iri(self.digest)
-
-
-PLACEHOLDER_DIGEST = "0" * 16
-
-
-class TripleSet:
-    """Triples gathered for writing out, without the indexes of an rdflib graph."""
-
-    def __init__(self) -> None:
-        self.triples: set[tuple[Node, Node, Node]] = set()
-
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        self.triples.add(triple)
-
-    def __len__(self) -> int:
-        return len(self.triples)
-
-
-class UnitBuild(BuildInfo):
-    """The build as one communiqué's graph names it before the build is known.
-
-    A build's name hashes all its inputs, so a graph converted on its own (and
-    cached) names a placeholder build; assembling the dataset puts the real one
-    in its place (``scmgraph.assemble``).
-    """
-
-    @property
-    def digest(self) -> str:
-        return PLACEHOLDER_DIGEST
 
 
 class ReproducibleDataset(Dataset):
@@ -419,6 +389,8 @@ def communique_graph(
 
 def communique_triples(facts: Facts, registry: Registry, build: BuildInfo, slug: str) -> TripleSet:
     """The triples of ``communique_graph``, gathered without building an indexed graph."""
+    from scmgraph.rdf_sink import TripleSet
+
     sink = TripleSet()
     _CommuniqueWriter(facts, registry, build, slug, sink).write()
     return sink

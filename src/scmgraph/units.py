@@ -36,9 +36,9 @@ from rdflib.term import Node
 
 from scmgraph import __version__
 from scmgraph.model import Document, Facts
+from scmgraph.rdf_sink import TripleSet
 from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.registry import Registry
-from scmgraph.to_rdf import TripleSet
 
 if TYPE_CHECKING:
     from scmgraph.shacl_rudof import RudofValidator
@@ -220,8 +220,9 @@ def compute_unit(
 ) -> tuple[UnitSummary, bytes, bytes]:
     """Read, extract, convert and validate one communiqué (no cache involved)."""
     from scmgraph.extract import extract
+    from scmgraph.rdf_sink import UnitBuild
     from scmgraph.reader import read_document
-    from scmgraph.to_rdf import UnitBuild, communique_triples
+    from scmgraph.to_rdf import communique_triples
 
     facts = extract(read_document(path), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
