@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
+import itertools
 import json
 import os
 import re
@@ -25,13 +25,19 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from scmgraph.model import Facts, InputError
 from scmgraph.reader import find_communiques
 from scmgraph.reading import raise_together, read_each
 from scmgraph.registry import Registry, load_registry
 
+if TYPE_CHECKING:
+    from scmgraph.units import UnitCache, UnitContext, UnitSummary
+
 GRAPH_FILE = "scmgraph.trig"
+OUTPUTS = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld")
+CACHE_DIR = "cache"  # the units of earlier builds, by key (see ``scmgraph.units``)
 DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it came from
 STORE_LINK = "store"
 JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
@@ -87,8 +93,12 @@ def collect_inputs(inputs: list[Path]) -> list[Path]:
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder for the duration of a build."""
+def build_lock(out_dir: Path) -> Iterator[int]:
+    """Hold an exclusive lock on the output folder for the duration of a build.
+
+    Yields the lock's file descriptor, which forked workers must close: a flock
+    belongs to the open file, so a worker outliving a killed build would hold it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     lock_path = out_dir / ".lock"
     with open(lock_path, "w") as handle:
@@ -99,13 +109,18 @@ def build_lock(out_dir: Path) -> Iterator[None]:
                 f"{out_dir}: another scmgraph build is running (lock {lock_path} is held)"
             ) from exc
         try:
-            yield
+            yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` to a hidden file beside ``path``, ready to be moved in place."""
+    return stage_stream(path, lambda handle: handle.write(data))
+
+
+def stage_stream(path: Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Let ``write`` fill a hidden file beside ``path``, ready to be moved in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -113,7 +128,7 @@ def stage(path: Path, data: bytes) -> Path:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes the file private; publish it normally
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -128,20 +143,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(stage(path, data), path)
 
 
-def prepare_store(nquads: bytes, out_dir: Path) -> Path:
-    """Load the graph into a new on-disk pyoxigraph store named after its content."""
+def prepare_store(nquads: Path, digest: str, out_dir: Path) -> Path:
+    """Load the N-Quads file into a new on-disk store named after its content (its SHA-256).
+
+    The bulk loader holds what it is given in memory, so it is given the file a
+    slice at a time: memory stays flat however large the graph.
+    """
     import pyoxigraph
 
-    digest = hashlib.sha256(nquads).hexdigest()[:16]
-    target = out_dir / f"store-{digest}"
+    target = out_dir / f"store-{digest[:16]}"
     if not target.exists():
         staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
         store = pyoxigraph.Store(str(staging))
-        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        with open(nquads, "rb") as handle:
+            while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
+                store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_QUADS)
         store.flush()
+        store.optimize()
         del store
         os.replace(staging, target)
     return target
+
+
+_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
 
 
 def switch_store(target: Path, out_dir: Path) -> Path:
@@ -215,43 +239,71 @@ def build(
     registry: Registry | None = None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    computed: Progress = _quiet,
 ) -> BuildResult:
-    """Build, validate and publish the graph of every communiqué in ``corpus``."""
-    from scmgraph.describe import describe_dataset
-    from scmgraph.pipeline import build_info, dataset_for_files
-    from scmgraph.serialize import serialize_all
-    from scmgraph.validate import validate
+    """Build, validate and publish the graph of every communiqué in ``corpus``.
+
+    Each communiqué is a unit computed on ``jobs`` processes (default: one per
+    core) and cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears
+    the name of every file not taken from the cache.
+    """
+    from scmgraph.pipeline import collect_units
+    from scmgraph.units import UnitCache, UnitContext, env_digest
 
     registry = registry or load_registry()
     paths = find_communiques(corpus)
-    with build_lock(out_dir):
+    jobs = jobs or os.cpu_count() or 1
+    with build_lock(out_dir) as lock:
         finish_publishing(out_dir)  # a build killed while publishing
         remove_leftovers(out_dir)
-        dataset, all_facts = dataset_for_files(paths, registry, progress, warn)
-        progress("validating")
-        result = validate(dataset)
-        if not result.conforms:
-            raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
-        progress("writing files")
-        outputs = serialize_all(dataset)
-        description = describe_dataset(dataset, build_info(all_facts, registry), files=outputs)
-        outputs[DESCRIPTION_FILE] = description.serialize(format="turtle", encoding="utf-8")
-        staged = {out_dir / name: stage(out_dir / name, data) for name, data in outputs.items()}
-        try:
-            progress("loading the store")
-            target = prepare_store(outputs["scmgraph.nq"], out_dir)
-        except BaseException:
-            for tmp in staged.values():
-                tmp.unlink(missing_ok=True)
-            raise
-        # Everything is on disk; publishing is now a handful of renames.
-        store = publish(staged, target, out_dir)
-        files = list(staged)
+        cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
+        context = UnitContext(registry, env_digest(registry), inherited=(lock,))
+        units = collect_units(
+            paths, context, cache, jobs=jobs, progress=progress, warn=warn, computed=computed
+        )
+        triples, parts = publish_units(units, context, cache, out_dir, progress)
+        # from here on the build is published: what follows only tidies the cache
+        cache.prune({u.key for u in units} | parts)
     return BuildResult(
         out_dir=out_dir,
-        files=tuple(files),
-        store=store,
-        triples=len(dataset),
-        documents=len(all_facts),
-        statements=sum(len(f.statements) for f in all_facts),
+        files=tuple(out_dir / name for name in (*OUTPUTS, DESCRIPTION_FILE)),
+        store=out_dir / STORE_LINK,
+        triples=triples,
+        documents=len(units),
+        statements=sum(len(u.facts.statements) for u in units),
     )
+
+
+def publish_units(
+    units: list[UnitSummary],
+    context: UnitContext,
+    cache: UnitCache,
+    out_dir: Path,
+    progress: Progress = _quiet,
+) -> tuple[int, set[str]]:
+    """Add the cross-document graphs to the units, validate, write and publish.
+
+    Returns the number of quads written and the cache keys used besides the units'.
+    """
+    from scmgraph.outputs import cross_document_graphs, stage_outputs, validate_build
+
+    graphs, pairs, info = cross_document_graphs(units, context, cache, progress)
+    progress("validating")
+    keep = {p.key for p in pairs}
+    result = validate_build([*units, *pairs], graphs, context, cache, keep)
+    if not result.conforms:
+        raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
+    progress("writing files")
+    staged, quads, digest = stage_outputs(units, graphs, pairs, info, cache, out_dir)
+    try:
+        progress("loading the store")
+        target = prepare_store(staged[out_dir / "scmgraph.nq"], digest, out_dir)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    # Everything is on disk; publishing is now a handful of renames.
+    publish(staged, target, out_dir)
+    return quads, keep

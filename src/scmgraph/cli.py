@@ -7,6 +7,7 @@ fails validation or a score below a threshold exits with status 1.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,7 +73,20 @@ def load_registry_from(folder: Path | None) -> Registry | None:
     return load_registry(folder) if folder else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A group that imports the modules of some commands only when they are used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_ELSEWHERE})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _ELSEWHERE and name not in self.commands:
+            module, attribute = _ELSEWHERE[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scmgraph")
 def main() -> None:
     """Build and query a knowledge graph of alliance commitments from joint communiqués."""
@@ -93,10 +107,32 @@ def main() -> None:
     show_default=True,
     help="Output folder for the graph files and the store.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read communiqués at once [default: one per core].",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of cached communiqué units [default: OUT/cache].",
+)
 @registry_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(corpus: Path, out: Path, registry: Path | None, quiet: bool) -> None:
-    """Build the graph from a corpus, validate it and publish it."""
+def build(
+    corpus: Path,
+    out: Path,
+    jobs: int | None,
+    cache: Path | None,
+    registry: Path | None,
+    quiet: bool,
+) -> None:
+    """Build the graph from a corpus, validate it and publish it.
+
+    Unchanged communiqués are taken from the cache, so a rebuild redoes only what changed.
+    """
     from scmgraph.build import build as run_build
 
     with errors_reported():
@@ -106,6 +142,8 @@ def build(corpus: Path, out: Path, registry: Path | None, quiet: bool) -> None:
             registry=load_registry_from(registry),
             progress=progress_printer(quiet),
             warn=warn,
+            jobs=jobs,
+            cache_dir=cache,
         )
     if not quiet:
         click.echo(
@@ -326,18 +364,14 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
     click.echo(render_diff(result), nl=False)
 
 
-def _add_commands() -> None:
-    """Commands that live beside the modules they drive."""
-    from scmgraph.docs import docs_command
-    from scmgraph.export import export_command
-    from scmgraph.push import push_command
-    from scmgraph.serve import serve_command
-
-    for command in (export_command, docs_command, serve_command, push_command):
-        main.add_command(command)
-
-
-_add_commands()
+# Commands that live beside the modules they drive, imported when first asked for:
+# their modules are slow to import, and `scmgraph build` needs none of them.
+_ELSEWHERE = {
+    "export": ("scmgraph.export", "export_command"),
+    "docs": ("scmgraph.docs", "docs_command"),
+    "serve": ("scmgraph.serve", "serve_command"),
+    "push": ("scmgraph.push", "push_command"),
+}
 
 if __name__ == "__main__":
     main()

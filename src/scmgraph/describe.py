@@ -112,6 +112,47 @@ def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
+@dataclass(frozen=True)
+class DatasetStats:
+    """The counts a description gives, over the distinct triples of all graphs."""
+
+    triples: int
+    entities: int  # distinct subjects under id/
+    subjects: int
+    objects: int
+    instances: Mapping[Any, int]  # class -> distinct instances
+    properties: Mapping[Any, int]  # property -> distinct triples
+    graphs: Mapping[Any, int]  # named graph -> triples
+    sources: tuple[Any, ...]  # the communiqué files (objects of scm:sourceFile)
+    source_triples: tuple[Triple, ...]  # their scm:sha256 and scm:fileName triples
+
+
+def dataset_stats(dataset: Graph | ox.Store) -> DatasetStats:
+    """Count what ``dataset`` holds, in memory (the build counts while it streams)."""
+    graphs: dict[Any, set[Triple]] = defaultdict(set)
+    for s_, p_, o_, name in quads(dataset):
+        graphs[name].add((s_, p_, o_))
+    triples = set().union(*graphs.values())
+    instances: dict[Any, set[Any]] = defaultdict(set)
+    for s_, _, o_ in (t for t in triples if t[1] == RDF.type):
+        instances[o_].add(s_)
+    subjects = {t[0] for t in triples}
+    sources = {o for _, p, o in triples if p == SCM.sourceFile}
+    return DatasetStats(
+        triples=len(triples),
+        entities=sum(str(x).startswith(str(ID)) for x in subjects),
+        subjects=len(subjects),
+        objects=len({t[2] for t in triples}),
+        instances={cls: len(members) for cls, members in instances.items()},
+        properties=Counter(p_ for _, p_, _ in triples),
+        graphs={name: len(g) for name, g in graphs.items() if name is not None},
+        sources=tuple(sorted(sources)),
+        source_triples=tuple(
+            sorted(t for t in triples if t[0] in sources and t[1] in (SCM.sha256, SCM.fileName))
+        ),
+    )
+
+
 def describe_dataset(
     dataset: Graph | ox.Store,
     build_info: BuildInfo,
@@ -125,15 +166,27 @@ def describe_dataset(
     ``files`` (published file name -> bytes) adds a byte size and checksum to each
     distribution; without it the four standard serialisations are listed.
     """
+    sized = None if files is None else {n: file_facts(d) for n, d in files.items()}
+    return describe_stats(
+        dataset_stats(dataset), build_info, files=sized, endpoint=endpoint, about=about
+    )
+
+
+def file_facts(data: bytes) -> tuple[int, str]:
+    """(byte size, SHA-256) of a published file."""
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def describe_stats(
+    stats: DatasetStats,
+    build_info: BuildInfo,
+    *,
+    files: Mapping[str, tuple[int, str]] | None = None,
+    endpoint: URIRef = ENDPOINT,
+    about: About | None = None,
+) -> Graph:
+    """The description of a dataset from its counts; ``files``: name -> (size, SHA-256)."""
     about = about or About.load()
-    graphs: dict[Any, set[Triple]] = defaultdict(set)
-    for s_, p_, o_, name in quads(dataset):
-        graphs[name].add((s_, p_, o_))
-    triples = set().union(*graphs.values())
-    instances: dict[Any, set[Any]] = defaultdict(set)
-    for s_, _, o_ in (t for t in triples if t[1] == RDF.type):
-        instances[o_].add(s_)
-    properties = Counter(p_ for _, p_, _ in triples)
     g = new_graph()
     g.bind("void", str(VOID))
     g.bind("dcat", str(DCAT))
@@ -151,11 +204,11 @@ def describe_dataset(
     g.add((ds, PROV.wasGeneratedBy, build_info.iri))
     g.add((ds, VOID.uriSpace, Literal(str(ID))))
     g.add((ds, VOID.sparqlEndpoint, endpoint))
-    subjects = {t[0] for t in triples}
-    g.add((ds, VOID.triples, _int(len(triples))))
-    g.add((ds, VOID.entities, _int(sum(str(x).startswith(str(ID)) for x in subjects))))
-    g.add((ds, VOID.distinctSubjects, _int(len(subjects))))
-    g.add((ds, VOID.distinctObjects, _int(len({t[2] for t in triples}))))
+    instances, properties = stats.instances, stats.properties
+    g.add((ds, VOID.triples, _int(stats.triples)))
+    g.add((ds, VOID.entities, _int(stats.entities)))
+    g.add((ds, VOID.distinctSubjects, _int(stats.subjects)))
+    g.add((ds, VOID.distinctObjects, _int(stats.objects)))
     g.add((ds, VOID.properties, _int(len(properties))))
     g.add((ds, VOID.classes, _int(len(instances))))
     for cls in sorted(instances):
@@ -163,7 +216,7 @@ def describe_dataset(
         g.add((ds, VOID.classPartition, node))
         g.add((node, RDF.type, VOID.Dataset))
         g.add((node, VOID["class"], cls))
-        g.add((node, VOID.entities, _int(len(instances[cls]))))
+        g.add((node, VOID.entities, _int(instances[cls])))
     for prop in sorted(properties):
         node = URIRef(f"{ds}/property/{_slug(str(prop))}")
         g.add((ds, VOID.propertyPartition, node))
@@ -172,14 +225,14 @@ def describe_dataset(
         g.add((node, VOID.triples, _int(properties[prop])))
     for namespace in sorted({n for n in PREFIXES.values() for p in properties if p.startswith(n)}):
         g.add((ds, VOID.vocabulary, URIRef(namespace)))
-    for name in sorted(n for n in graphs if n is not None):
+    for name in sorted(stats.graphs):
         node = URIRef(f"{ds}/graph/{str(name).removeprefix(str(GRAPH))}")
         g.add((ds, VOID.subset, node))
         g.add((node, RDF.type, VOID.Dataset))
         g.add((node, RDFS.label, Literal(f"named graph <{name}>")))
         g.add((node, DCTERMS.identifier, Literal(str(name))))
-        g.add((node, VOID.triples, _int(len(graphs[name]))))
-    _sources(g, triples)
+        g.add((node, VOID.triples, _int(stats.graphs[name])))
+    _sources(g, stats)
     _distributions(g, files)
     service = URIRef(f"{ds}/sparql")
     g.add((service, RDF.type, DCAT.DataService))
@@ -190,18 +243,16 @@ def describe_dataset(
     return g
 
 
-def _sources(g: Graph, triples: set[Triple]) -> None:
+def _sources(g: Graph, stats: DatasetStats) -> None:
     """The communiqué files the dataset was read from, with their SHA-256."""
-    sources = {o for _, p, o in triples if p == SCM.sourceFile}
-    for s, p, o in sorted(t for t in triples if t[0] in sources):
-        if p in (SCM.sha256, SCM.fileName):
-            g.add((s, p, o))
-    for source in sorted(sources):
+    for triple in stats.source_triples:
+        g.add(triple)
+    for source in stats.sources:
         g.add((DATASET, DCTERMS.source, source))
         g.add((source, RDF.type, SCM.SourceFile))
 
 
-def _distributions(g: Graph, files: Mapping[str, bytes] | None) -> None:
+def _distributions(g: Graph, files: Mapping[str, tuple[int, str]] | None) -> None:
     names = sorted(files) if files is not None else sorted(_PUBLISHED)
     for name in names:
         node = URIRef(f"{DATASET}/distribution/{name.rsplit('.', 1)[-1]}")
@@ -219,11 +270,10 @@ def _distributions(g: Graph, files: Mapping[str, bytes] | None) -> None:
             )
             g.add((node, DCTERMS["format"], Literal(media)))
         if files is not None:
-            data = files[name]
-            g.add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+            size, digest = files[name]
+            g.add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
             checksum = URIRef(f"{node}/checksum")
             g.add((node, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            digest = hashlib.sha256(data).hexdigest()
             g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))

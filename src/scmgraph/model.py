@@ -26,6 +26,10 @@ class InputError(Exception):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickle with both arguments, so the error crosses from a worker process whole."""
+        return (type(self), (self.path, self.problem))
+
 
 class InputErrors(InputError):
     """Several files that cannot be read, reported together: one line each."""
@@ -35,6 +39,10 @@ class InputErrors(InputError):
         self.path = errors[0].path
         self.problem = errors[0].problem
         Exception.__init__(self, "\n".join(str(e) for e in errors))
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[InputError, ...]]]:  # type: ignore[override]
+        """Pickle with every error, so the whole report crosses from a worker process."""
+        return (type(self), (self.errors,))
 
 
 @dataclass(frozen=True)

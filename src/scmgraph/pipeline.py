@@ -17,6 +17,7 @@ from scmgraph.registry import Registry, load_registry
 
 if TYPE_CHECKING:
     from scmgraph.to_rdf import BuildInfo
+    from scmgraph.units import UnitCache, UnitContext, UnitSummary
 
 
 def dataset_for_files(
@@ -80,3 +81,45 @@ def statements_for_files(
     for error in errors:
         failed(error)
     return written
+
+
+def collect_units(
+    paths: list[Path],
+    context: UnitContext,
+    cache: UnitCache,
+    *,
+    jobs: int,
+    progress: Progress = _quiet,
+    warn: Progress = _quiet,
+    computed: Progress = _quiet,
+) -> list[UnitSummary]:
+    """The unit of every file, from the cache or computed (``computed`` hears of each).
+
+    Two files reporting one meeting keep their own slugs: their units are redone
+    with the slug the corpus gives them (and cached under it).
+    """
+    from scmgraph.rdf_terms import communique_slugs
+    from scmgraph.units import run_units, unit_key
+
+    def started(path: Path) -> None:
+        progress(f"reading {path.name}")
+        computed(path.name)
+
+    def resolve(tasks: list[tuple[Path, str | None]]) -> list[UnitSummary]:
+        keyed = [(path, slug, unit_key(path, context.env, slug)) for path, slug in tasks]
+        found = {key: cache.get(key) for _, _, key in keyed}
+        missing = [task for task in keyed if found[task[2]] is None]
+        for summary in run_units(missing, context, cache, jobs, started):
+            found[summary.key] = summary
+        return [found[key] for _, _, key in keyed]  # type: ignore[misc]
+
+    units = resolve([(path, None) for path in paths])
+    slugs = communique_slugs([u.facts for u in units])
+    redo = [i for i, u in enumerate(units) if slugs[u.name] != u.slug]
+    again = resolve([(paths[i], slugs[units[i].name]) for i in redo])
+    for i, unit in zip(redo, again, strict=True):
+        units[i] = unit
+    for unit in units:
+        for warning in unit.warnings:
+            warn(warning)
+    return units

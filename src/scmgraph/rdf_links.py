@@ -40,6 +40,7 @@ from scmgraph.rdf_terms import (
 from scmgraph.registry import Registry, slugify
 
 if TYPE_CHECKING:
+    from scmgraph.rdf_sink import TripleSet
     from scmgraph.to_rdf import BuildInfo
 
 
@@ -48,10 +49,14 @@ def links_graph(
     registry: Registry,
     build: BuildInfo,
     threads: Sequence[ThreadLink] = (),
-) -> Graph:
+    *,
+    sink: TripleSet | None = None,
+) -> Graph | TripleSet:
     """One node per person and entity across documents, who held which post when, and
-    the thread links from statements to those of the previous communiqué they carry on."""
-    g = new_graph(LINKS_GRAPH)
+    the thread links from statements to those of the previous communiqué they carry on.
+
+    ``sink`` gathers the triples instead of an rdflib graph (faster to write out)."""
+    g = new_graph(LINKS_GRAPH) if sink is None else sink
     slugs = communique_slugs(all_facts)
     ordered = sorted(all_facts, key=lambda f: f.document.name)
     canonical: dict[URIRef, Entity] = {}
@@ -85,7 +90,11 @@ def _statement(ref: StatementRef, slugs: dict[str, str]) -> URIRef:
 
 
 def _thread(
-    g: Graph, link: ThreadLink, slugs: dict[str, str], kinds: dict[str, str], build: BuildInfo
+    g: Graph | TripleSet,
+    link: ThreadLink,
+    slugs: dict[str, str],
+    kinds: dict[str, str],
+    build: BuildInfo,
 ) -> None:
     """A qualified link (kind, similarity, what both share) plus the plain shortcut."""
     current, previous = _statement(link.current, slugs), _statement(link.previous, slugs)
@@ -107,7 +116,11 @@ def _thread(
 
 
 def _memberships(
-    g: Graph, ordered: list[Facts], slugs: dict[str, str], registry: Registry, build: BuildInfo
+    g: Graph | TripleSet,
+    ordered: list[Facts],
+    slugs: dict[str, str],
+    registry: Registry,
+    build: BuildInfo,
 ) -> None:
     """org:Membership per (person, post), spanning the meeting dates it is seen at."""
     people = {p.key: p.name for p in registry.people}

@@ -212,7 +212,9 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when there is one: ten times faster, the same safe subset
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError as exc:
         raise InputError(path, "registry file is missing") from exc
     except yaml.YAMLError as exc:

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
@@ -62,12 +62,16 @@ from scmgraph.rdf_terms import (
 )
 from scmgraph.registry import Registry, name_key, slugify
 
+if TYPE_CHECKING:
+    from scmgraph.rdf_sink import TripleSet
+
 __all__ = [
     "BuildInfo",
     "ReproducibleDataset",
     "build_dataset",
     "communique_graph",
     "communique_slugs",
+    "communique_triples",
     "links_graph",
     "provenance_graph",
     "registry_graphs",
@@ -144,12 +148,19 @@ def _count(value: int, positive: bool = False) -> Literal:
 class _CommuniqueWriter:
     """Writes the triples of one communiqué; holds only that communiqué's context."""
 
-    def __init__(self, facts: Facts, registry: Registry, build: BuildInfo, slug: str) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        registry: Registry,
+        build: BuildInfo,
+        slug: str,
+        sink: Graph | TripleSet | None = None,
+    ) -> None:
         self.facts = facts
         self.registry = registry
         self.slug = slug
         self.build = build.iri
-        self.graph = new_graph(communique_graph_iri(slug))
+        self.graph = new_graph(communique_graph_iri(slug)) if sink is None else sink
         self.source = source_iri(facts.document.name)
         self.context = communique_iri(slug)
         self.entities = {e.key: e for e in facts.entities}
@@ -193,7 +204,7 @@ class _CommuniqueWriter:
         entity = self.entities.get(key)
         return entity_iri(key, entity.type if entity else "")
 
-    def write(self) -> Graph:
+    def write(self) -> Graph | TripleSet:
         doc = self.facts.document
         g = self.graph
         _source_node(g, doc.source)
@@ -356,7 +367,7 @@ class _CommuniqueWriter:
                 g.add((d, SCM.deadlineYear, Literal(f"{st.deadline.year:04d}", datatype=XSD.gYear)))
 
 
-def _source_node(graph: Graph, source: SourceFile) -> URIRef:
+def _source_node(graph: Graph | TripleSet, source: SourceFile) -> URIRef:
     node = source_iri(source.name)
     graph.add((node, RDF.type, SCM.SourceFile))
     graph.add((node, SCM.fileName, Literal(source.path.name)))
@@ -373,7 +384,18 @@ def communique_graph(
     ``slug`` overrides ``scm-52`` (from the meeting) when two files report one meeting.
     """
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
-    return _CommuniqueWriter(facts, registry, build, slug).write()
+    graph = _CommuniqueWriter(facts, registry, build, slug).write()
+    assert isinstance(graph, Graph)
+    return graph
+
+
+def communique_triples(facts: Facts, registry: Registry, build: BuildInfo, slug: str) -> TripleSet:
+    """The triples of ``communique_graph``, gathered without building an indexed graph."""
+    from scmgraph.rdf_sink import TripleSet
+
+    sink = TripleSet()
+    _CommuniqueWriter(facts, registry, build, slug, sink).write()
+    return sink
 
 
 def _ontology_graph(path: Path | None = None) -> Graph:

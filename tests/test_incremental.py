@@ -1,0 +1,105 @@
+"""Builds made of cached per-communiqué units: incremental, and the same bytes whatever ran.
+
+A unit (one communiqué read, extracted, converted and validated) is computed
+only when its file, the registries or the tool changed; the ``computed`` hook
+hears of every unit computed, so these tests count work instead of timing it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from scmgraph import __version__
+from scmgraph.build import build
+from scmgraph.describe import dataset_stats, describe_stats, file_facts
+from scmgraph.pipeline import dataset_for_files
+from scmgraph.reader import read_document
+from scmgraph.registry import load_registry
+from scmgraph.to_rdf import BuildInfo
+from scmgraph.validate import load_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "communiques"
+PUBLISHED = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld", "void.ttl")
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in PUBLISHED}
+
+
+def counted_build(corpus: Path, out: Path, **options: object) -> list[str]:
+    """Build and return the names of the files whose units were computed."""
+    computed: list[str] = []
+    build(corpus, out, computed=computed.append, **options)  # type: ignore[arg-type]
+    return computed
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_bytes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph"
+    assert counted_build(corpus, out, jobs=2) == ["052_scm_2020.txt", "053_scm_2021.txt"]
+    first = outputs(out)
+    assert counted_build(corpus, out, jobs=2) == []
+    assert outputs(out) == first
+    # One process, another cache: the same bytes.
+    single = tmp_path / "single"
+    assert len(counted_build(corpus, single, jobs=1, cache_dir=tmp_path / "other")) == 2
+    assert outputs(single) == first
+
+
+def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "corpus"
+    shutil.copytree(corpus, changed)
+    out = tmp_path / "graph"
+    counted_build(changed, out, jobs=1)
+    target = changed / "053_scm_2021.txt"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
+    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")  # drop the last paragraph
+    assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
+    cold = tmp_path / "cold"
+    assert len(counted_build(changed, cold, jobs=2)) == 2
+    assert outputs(out) == outputs(cold)
+    # The cache keeps only what the last build used: two units, the thread links of one pair.
+    cached = sorted(p.name.split(".")[0] for p in (out / "cache").glob("*.nt"))
+    assert len(cached) == 3 and cached[-1].startswith("thread-")
+
+
+def test_the_description_counts_what_the_published_graph_holds(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph"
+    build(corpus, out)
+    sources = [read_document(p).source for p in sorted(corpus.glob("*.txt"))]
+    info = BuildInfo.from_inputs(__version__, sources, load_registry())
+    files = {n: file_facts((out / n).read_bytes()) for n in PUBLISHED if n != "void.ttl"}
+    published = Graph().parse(out / "void.ttl", format="turtle")
+    stats = dataset_stats(load_dataset(out / "scmgraph.trig"))  # counted in memory
+    expected = describe_stats(stats, info, files=files)
+    assert published.isomorphic(expected)
+
+
+def test_the_streamed_build_holds_what_the_whole_graph_pipeline_makes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # Units, cached thread parts and streamed files against the dataset made in memory.
+    out = tmp_path / "graph"
+    build(corpus, out)
+    registry = load_registry()
+    whole, _ = dataset_for_files(sorted(corpus.glob("*.txt")), registry)
+    built = load_dataset(out / "scmgraph.trig")
+    assert set(built.quads()) == set(whole.quads())
+    assert len(set(built.quads())) > 17_000

@@ -1,0 +1,126 @@
+"""The build validates on rudof; pyshacl, the reference, must give the same verdicts.
+
+Both engines check one communiqué's graph (with the registries and ontology) and
+the cross-document graphs, whole and broken in several ways, and must agree on
+whether it conforms and on every (focus node, path, shape) they report (pyshacl
+also nests, under each ``sh:node`` failure, the results that caused it: those
+details are left out of the comparison).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from scmgraph import __version__
+from scmgraph.extract import extract
+from scmgraph.rdf_links import links_graph, provenance_graph
+from scmgraph.rdf_sink import UnitBuild
+from scmgraph.rdf_terms import ID, NIF, SCM
+from scmgraph.reader import read_document
+from scmgraph.registry import load_registry
+from scmgraph.shacl_rudof import RudofValidator
+from scmgraph.threads import link_series
+from scmgraph.to_rdf import BuildInfo, communique_graph
+from scmgraph.units import canonical_lines
+from scmgraph.validate import UnitValidator
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "communiques"
+REGISTRY = load_registry()
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[RudofValidator, UnitValidator]:
+    return RudofValidator(REGISTRY), UnitValidator(REGISTRY)
+
+
+@pytest.fixture(scope="module")
+def unit() -> Graph:
+    facts = extract(read_document(CORPUS / "052_scm_2020.txt"), REGISTRY)
+    return communique_graph(facts, REGISTRY, UnitBuild(__version__, (), ()))
+
+
+@pytest.fixture(scope="module")
+def shared() -> Graph:
+    facts = [extract(read_document(p), REGISTRY) for p in sorted(CORPUS.glob("*.txt"))]
+    info = BuildInfo.from_inputs(__version__, [f.document.source for f in facts], REGISTRY)
+    graph = Graph()
+    for part in (links_graph(facts, REGISTRY, info, link_series(facts)), provenance_graph(info)):
+        for triple in part:
+            graph.add(triple)
+    return graph
+
+
+def drop(predicate: URIRef) -> Callable[[Graph], None]:
+    def change(graph: Graph) -> None:
+        graph.remove((None, predicate, None))
+
+    return change
+
+
+def untyped_paragraph_numbers(graph: Graph) -> None:
+    for s, p, o in list(graph.triples((None, SCM.paragraphNumber, None))):
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(str(o))))
+
+
+def second_build(graph: Graph) -> None:
+    for statement in list(graph.subjects(RDF.type, SCM.Statement))[:3]:
+        graph.add((statement, PROV.wasGeneratedBy, ID["build/another"]))
+
+
+def inverted_spans(graph: Graph) -> None:
+    for sentence in list(graph.subjects(RDF.type, NIF.Sentence))[:2]:
+        graph.set((sentence, NIF.beginIndex, Literal(10**6, datatype=XSD.nonNegativeInteger)))
+
+
+def verdicts(engines: tuple[RudofValidator, UnitValidator], graph: Graph) -> list[tuple]:
+    rudof, pyshacl = engines
+    lines = b"".join(canonical_lines(graph))
+    results = []
+    for conforms, violations in (rudof.check_lines(lines), pyshacl.check(graph, details=False)):
+        results.append((conforms, sorted({(v.focus, v.path, v.shape) for v in violations})))
+    return results
+
+
+UNIT_CHANGES = {
+    "whole": lambda graph: None,
+    "statements without a sentence": drop(SCM.sentence),
+    "phrases without a context": drop(NIF.referenceContext),
+    "paragraph numbers as plain strings": untyped_paragraph_numbers,
+    "statements from two builds": second_build,
+    "spans ending before they begin": inverted_spans,
+}
+
+
+@pytest.mark.parametrize("change", sorted(UNIT_CHANGES))
+def test_both_engines_agree_on_a_communique_graph(
+    engines: tuple[RudofValidator, UnitValidator], unit: Graph, change: str
+) -> None:
+    graph = Graph()
+    for triple in unit:
+        graph.add(triple)
+    UNIT_CHANGES[change](graph)
+    by_rudof, by_pyshacl = verdicts(engines, graph)
+    assert by_rudof == by_pyshacl
+    assert by_rudof[0] == (change == "whole")
+    assert by_rudof[0] or by_rudof[1]
+
+
+@pytest.mark.parametrize("change", ["whole", "thread links without their statement"])
+def test_both_engines_agree_on_the_cross_document_graphs(
+    engines: tuple[RudofValidator, UnitValidator], shared: Graph, change: str
+) -> None:
+    graph = Graph()
+    for triple in shared:
+        graph.add(triple)
+    if change != "whole":
+        graph.remove((None, SCM.currentStatement, None))
+    by_rudof, by_pyshacl = verdicts(engines, graph)
+    assert by_rudof == by_pyshacl
+    assert by_rudof[0] == (change == "whole")
