@@ -87,15 +87,25 @@ def env_digest(registry: Registry) -> str:
 def unit_key(path: Path, env: str, slug: str | None = None) -> str:
     """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
     digest = hashlib.sha256()
-    digest.update(f"{env}\0{path.resolve()}\0{slug or ''}\0".encode())
-    digest.update(path.read_bytes())
+    digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    try:
+        digest.update(path.read_bytes())
+    except (OSError, RuntimeError):
+        # Unreadable (a link loop, a broken link, no permission): no cache entry will
+        # match, and reading the file in its unit reports the problem as the reader words it.
+        digest.update(b"\0unreadable")
     return digest.hexdigest()[:32]
 
 
 def slim(facts: Facts) -> Facts:
-    """Facts without what only the unit itself needs (text, paragraphs, mentions)."""
+    """Facts without what only the unit itself needs (the file's text, each character's
+    offset, mentions). Paragraph and sentence texts stay: thread links compare them."""
     source = replace(facts.document.source, text="")
-    document = Document(source=source, title=facts.document.title, paragraphs=())
+    paragraphs = tuple(
+        replace(p, sentences=tuple(replace(s, offsets=()) for s in p.sentences))
+        for p in facts.document.paragraphs
+    )
+    document = Document(source=source, title=facts.document.title, paragraphs=paragraphs)
     return replace(facts, document=document, mentions=())
 
 
