@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -286,6 +287,7 @@ def plot(results: list[SizeResult], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     n = [r.communiques for r in results]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
@@ -299,6 +301,11 @@ def plot(results: list[SizeResult], path: Path) -> None:
     right.plot(n, [r.parse.maxrss_mb for r in results if r.parse], "s--", label="rdflib parse")
     right.set(xscale="log", yscale="log", xlabel="communiqués", ylabel="MB", title="Peak memory")
     for axes in (left, right):
+        axes.xaxis.set_major_formatter(ScalarFormatter())
+        axes.xaxis.set_minor_formatter(NullFormatter())
+        axes.yaxis.set_major_formatter(ScalarFormatter())
+        axes.yaxis.set_minor_formatter(NullFormatter())
+        axes.set_xticks(n)
         axes.grid(True, which="both", alpha=0.3)
         axes.legend()
     figure.tight_layout()
@@ -375,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     print(f"benchmark took {time.monotonic() - started:.0f} s", file=sys.stderr)
     if args.write_docs:
-        command = "python scripts/bench_scale.py " + " ".join(argv or sys.argv[1:])
+        command = "python scripts/bench_scale.py " + shlex.join(argv or sys.argv[1:])
         target = DOCS / "performance.md"
         notes = target.read_text("utf-8").partition(NOTES)[2] if target.exists() else ""
         text = document(body, command, args.label)

@@ -23,6 +23,7 @@ CHOICE = re.compile(r"\{([^{}:]*\|[^{}]*)\}")
 ENTITY = re.compile(r"\{E:([^{}]+)\}")
 BODY_MARK = re.compile(r"\{B:([^{}|]+)\|([^{}]+)\}")
 CARRY_SHARE = 0.5  # share of the previous meeting's statements carried forward
+LIVING_BODIES = 30  # invented bodies still meeting; older ones are retired
 DONE_VERBS = ("welcome", "note", "acknowledge", "confirm")
 BODY_PARTS = (
     ("Alliance", "Joint", "Integrated", "Strategic"),
@@ -102,13 +103,11 @@ def _choose(rng: random.Random, text: str) -> str:
 
 
 def new_body(rng: random.Random, taken: set[str]) -> tuple[str, str]:
-    """A consultative body the registry does not know, with its acronym."""
-    for _ in range(200):
-        words = [rng.choice(part) for part in BODY_PARTS]
-        name = " ".join(words)
+    """A consultative body the registry does not know, with an acronym none in use has."""
+    for _ in range(500):
+        name = " ".join(rng.choice(part) for part in BODY_PARTS)
         acronym = "".join(w[0] for w in name.split())
         if acronym not in taken and name not in taken:
-            taken.update((name, acronym))
             return name, acronym
     raise SystemExit("no new body name left: widen BODY_PARTS")
 
@@ -119,7 +118,7 @@ class Planner:
 
     material: Paragraphs
     bodies: list[tuple[str, str]]
-    taken: set[str]
+    taken: set[str]  # names and acronyms of registry entities
 
     def _deadline(self, rng: random.Random, year: int, next_ordinal: str) -> str:
         return rng.choice(
@@ -191,7 +190,10 @@ class Planner:
     ) -> list[list[Planned | str]]:
         """The body paragraphs: statements (and the odd context sentence) per paragraph."""
         if rng.random() < 0.7 or not self.bodies:
-            self.bodies.append(new_body(rng, self.taken))
+            # Bodies live for a while; a retired one's name may be used again much later.
+            del self.bodies[: max(0, len(self.bodies) - LIVING_BODIES)]
+            alive = {word for body in self.bodies for word in body}
+            self.bodies.append(new_body(rng, self.taken | alive))
         themes = self.material.themes
         count = rng.randint(16, 20)  # body paragraphs; with the first and last, 18-22
         per_theme = {t["id"]: 1 for t in themes}
