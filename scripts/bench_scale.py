@@ -5,9 +5,10 @@ For each size N (2N generated communiqués, scripts/gen_communiques.py) it runs
 the same run times rdflib merely parsing the N-Quads that build wrote, so that
 the build is judged as a ratio to a reference measured on the same machine at
 the same moment. It also times every stored query on the embedded store, a
-rebuild after one communiqué changed (as a share of the cold build), and, on
-one graph (``--load-size``, default the smallest), ``scmgraph serve`` under load
-against Oxigraph server on the same N-Quads (scripts/load_test.py).
+rebuild with nothing changed and one after one communiqué changed (as shares of
+the cold build), and, on one graph (``--load-size``, default the smallest),
+``scmgraph serve`` under load against Oxigraph server on the same N-Quads
+(scripts/load_test.py).
 
 Each measured command runs under a fresh Python process that reports the
 command's wall time, ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest
@@ -103,7 +104,8 @@ class SizeResult:
     quads: int = 0
     build: Run | None = None
     parse: Run | None = None
-    rebuild: Run | None = None
+    unchanged: Run | None = None  # a rebuild with nothing changed
+    rebuild: Run | None = None  # a rebuild after one communiqué changed
     queries: dict[str, float] = field(default_factory=dict)  # median ms
 
 
@@ -176,6 +178,7 @@ def bench_size(size: int, seed: int, work: Path, args: argparse.Namespace) -> Si
     result.parse = measure([sys.executable, "-c", PARSE, str(nquads)], "rdflib parse")
     result.queries = query_medians(out / "store", args.query_runs, args.query_budget)
     if not args.no_rebuild:
+        result.unchanged = measure(command, f"unchanged rebuild of size {size}")
         change_one(corpus)
         result.rebuild = measure(command, f"rebuild of size {size}")
     return result
@@ -239,18 +242,18 @@ def tables(results: list[SizeResult], load: LoadComparison | None) -> str:
             build_rows,
         ),
     ]  # fmt: skip
-    rebuilt = [r for r in results if r.rebuild and r.build]
-    if rebuilt:
-        rows = [
-            [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.rebuild.wall:.1f}",
-             f"{100 * r.rebuild.wall / r.build.wall:.0f} %", f"{r.rebuild.maxrss_mb:.0f}"]
-            for r in rebuilt
-            if r.build and r.rebuild
-        ]  # fmt: skip
-        parts += [
-            "\n### Rebuild after rewording one communiqué\n",
-            _table(["size", "cold build s", "rebuild s", "share of cold", "peak MB"], rows),
-        ]
+    rows = []
+    for r in results:
+        if r.build and r.unchanged and r.rebuild:
+            rows.append(
+                [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.unchanged.wall:.1f}",
+                 f"{100 * r.unchanged.wall / r.build.wall:.0f} %", f"{r.rebuild.wall:.1f}",
+                 f"{100 * r.rebuild.wall / r.build.wall:.0f} %", f"{r.rebuild.maxrss_mb:.0f}"]
+            )  # fmt: skip
+    if rows:
+        header = ["size", "cold build s", "nothing changed s", "share of cold"]
+        header += ["one communiqué reworded s", "share of cold", "peak MB"]
+        parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
     names = sorted({name for r in results for name in r.queries})
     rows = [
         [name] + [f"{r.queries.get(name, float('nan')):.1f}" for r in results] for name in names
