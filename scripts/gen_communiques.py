@@ -31,6 +31,7 @@ from scmgraph.registry import Registry, default_data_dir, load_registry
 
 COMMUNIQUES_PER_SIZE = 2  # the given corpus holds two communiqués
 FORMS = ("web", "plain", "html")
+FALL = "this Fall"  # a deadline some wordings carry in themselves
 MONTH_NAMES = (
     *("January", "February", "March", "April", "May", "June"),
     *("July", "August", "September", "October", "November", "December"),
@@ -58,6 +59,7 @@ class Communique:
     mcm_ordinal: int | None
     paragraphs: int
     statements: int
+    deadlines: int  # statements that set a deadline
     text: str
 
 
@@ -225,6 +227,9 @@ class Generator:
         closing = [fill(rng, t, values) for t in m["closing"]]
         paragraphs = [opening, *body, closing]
         statements = len(self.previous) + len(closing)
+        deadlines = 1 + sum(  # the closing paragraph's next meeting, and planned deadlines
+            1 for p in self.previous if (p.deadline and "{DEADLINE}" in p.body) or FALL in p.body
+        )
         form = FORMS[rng.randrange(len(FORMS))]
         extension = m["forms"][form]["extension"]
         name = f"{number:03d}_scm_{year}.{extension}"
@@ -239,6 +244,7 @@ class Generator:
             mcm,
             len(paragraphs),
             statements,
+            deadlines,
             text,
         )
 

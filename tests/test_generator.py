@@ -74,6 +74,7 @@ def test_the_extractor_reads_generated_communiques_as_written(tmp_path: Path, re
         ]
         assert len(facts.document.paragraphs) == communique.paragraphs
         assert len(facts.statements) == communique.statements
+        assert sum(1 for s in facts.statements if s.deadline) == communique.deadlines
         assert not facts.warnings
         chairs = [(h.party, h.post, h.name, h.rank) for h in communique.chairs]
         found = [(h.party, h.post, h.name, h.rank) for a in meeting.associated for h in a.heads]
@@ -84,11 +85,11 @@ def test_the_extractor_reads_generated_communiques_as_written(tmp_path: Path, re
     assert [(a.series, a.ordinal) for a in eighth.associated] == [("MCM", 1)]
     assert [h.name for h in eighth.associated[0].heads] == ["Charles Q. Brown", "Kim Myung-soo"]
     assert [len(f.statements) for f in all_facts] == [59, 59, 64, 71, 55, 63, 65, 67]
-    assert sum(1 for f in all_facts for s in f.statements if s.deadline) == 62
+    assert [c.deadlines for c in communiques] == [7, 7, 6, 11, 8, 8, 7, 8]
     # Statements are carried from meeting to meeting in all the ways threads tell apart.
     kinds = Counter(link.kind for link in link_series(all_facts))
     assert set(kinds) == {"repeated", "strengthened", "weakened", "changed", "fulfilled"}
-    assert sum(kinds.values()) == 409
+    assert all(kinds[kind] >= 3 for kind in kinds)
 
 
 @pytest.fixture(scope="module")
