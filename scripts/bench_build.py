@@ -20,7 +20,7 @@ from pathlib import Path
 from scmgraph.build import build
 from scmgraph.export import FORMATS, NETWORK_FORMATS, export
 from scmgraph.network import PROJECTIONS
-from scmgraph.registry import default_data_dir
+from scmgraph.resources import DEFAULT_CORPUS
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -41,7 +41,7 @@ def _size(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=default_data_dir() / "communiques")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="scmgraph-bench-"))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scmgraph.query import QueryError, StoredQuery, bind, list_queries, open_store, run_select
-from scmgraph.registry import default_data_dir
+from scmgraph.resources import DEFAULT_OUT
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,7 @@ def time_query(store: ox.Store, query: StoredQuery, runs: int) -> Timing:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--store", type=Path, default=default_data_dir() / "graph" / "store", help="built store"
-    )
+    parser.add_argument("--store", type=Path, default=DEFAULT_OUT / "store", help="built store")
     parser.add_argument("--queries", type=Path, default=None, help="folder of .rq files")
     parser.add_argument("-n", "--runs", type=int, default=20, help="timed runs per query")
     args = parser.parse_args(argv)

@@ -341,7 +341,7 @@ def test_54_discovered_exercise_is_an_exercise(scm54: Facts) -> None:
     ("paragraph", "verb", "name"),
     [
         (4, "share", "Counter-Drone Coordination Committee"),  # "the CDCC must be ready"
-        (6, "note", "Ulchi Freedom Shield exercise"),  # "noted that UFS would continue"
+        (6, "note", "Ulchi Freedom Shield"),  # "noted that UFS would continue"
         (5, "decide", "Extended Deterrence Strategy and Consultation Group"),  # "the EDSCG"
     ],
 )

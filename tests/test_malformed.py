@@ -186,3 +186,79 @@ def test_warnings_reach_the_command_line(tmp_path: Path) -> None:
         "the file may be truncated"
     )
     assert (tmp_path / "truncated.json").exists()
+
+
+# --- files that cannot be read among files that can -----------------------------------
+
+
+@pytest.mark.parametrize("name", ["korean.txt", "korean_brackets.txt"])
+def test_a_korean_communique_is_named_as_such(name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_document(FIXTURES / name)
+    assert str(caught.value) == f"{FIXTURES / name}: Korean-language communiqué: not read yet"
+
+
+def test_korean_menus_around_an_english_communique_do_not_refuse_it(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "국방부 홈페이지 보도자료 알림마당 정책브리핑 국방소식 전체메뉴 검색 로그인 회원가입\n\n"
+        "1. The 60th SCM was held in Seoul on October 2, 2030.\n\n2. Both sides agreed.\n",
+        encoding="utf-8",
+    )
+    assert [p.number for p in read_document(path).paragraphs] == [1, 2]
+
+
+def mixed_folder(tmp_path: Path) -> Path:
+    """The real corpus with four files that cannot be read, each for its own reason."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("052_scm_2020.txt", "053_scm_2021.txt"):
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    (folder / "a_korean.txt").write_bytes((FIXTURES / "korean.txt").read_bytes())
+    (folder / "b_binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (folder / "c_latin1.txt").write_bytes((FIXTURES / "mixed_encoding.txt").read_bytes())
+    (folder / "d_notes.txt").write_text("Notes on the talks, not a communiqué.\n", encoding="utf-8")
+    return folder
+
+
+def expected_errors(folder: Path) -> list[str]:
+    return [
+        f"error: {folder / 'a_korean.txt'}: Korean-language communiqué: not read yet",
+        f"error: {folder / 'b_binary.txt'}: binary file (NUL byte at offset 4)",
+        f"error: {folder / 'c_latin1.txt'}: not valid UTF-8 (byte 0xe9 at offset 112)",
+        f"error: {folder / 'd_notes.txt'}: no numbered paragraphs found "
+        "(expected a line starting '1. ')",
+    ]
+
+
+def test_statements_writes_every_readable_file_and_names_the_others(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path)
+    out = tmp_path / "views"
+    result = CliRunner().invoke(main, ["statements", str(folder), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == expected_errors(folder)
+    assert result.stdout.splitlines() == [
+        str(out / "052_scm_2020.json"),
+        str(out / "053_scm_2021.json"),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["052_scm_2020.json", "053_scm_2021.json"]
+
+
+def test_statements_names_a_missing_input_and_still_writes_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "views"
+    missing = tmp_path / "nowhere.txt"
+    result = CliRunner().invoke(
+        main, ["statements", str(missing), str(CORPUS / "052_scm_2020.txt"), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: {missing}: no such file or folder"]
+    assert [p.name for p in out.iterdir()] == ["052_scm_2020.json"]
+
+
+def test_build_names_every_bad_file_and_writes_nothing(tmp_path: Path) -> None:
+    folder = mixed_folder(tmp_path)
+    out = tmp_path / "graph"
+    result = CliRunner().invoke(main, ["build", "--corpus", str(folder), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == expected_errors(folder)
+    assert not (out / "scmgraph.trig").exists()

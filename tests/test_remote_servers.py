@@ -42,7 +42,6 @@ import pytest
 from scmgraph.build import build
 from scmgraph.push import push
 from scmgraph.query import StoredQuery, Table, bind, list_queries, open_store, run_select
-from scmgraph.registry import default_data_dir
 from scmgraph.remote import RemoteEndpoint, RemoteError, insert_values, run_remote
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,7 +294,7 @@ def virtuoso_server(folder: Path) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("graph")
-    build(default_data_dir() / "communiques", out)
+    build(ROOT / "data" / "communiques", out)
     return out / "store"
 
 

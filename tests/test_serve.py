@@ -27,7 +27,6 @@ from click.testing import CliRunner
 from loopback import call, q
 from scmgraph.build import build
 from scmgraph.query import find_query, open_store, run_select
-from scmgraph.registry import default_data_dir
 from scmgraph.serve import SETTINGS, Settings, inspect_query, serve_command, serving
 
 SELECT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -38,12 +37,13 @@ CONSTRUCT = (
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CFC = "https://w3id.org/scmgraph/id/org/combined-forces-command"
 SRJ = "application/sparql-results+json"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "communiques"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("graph")
-    build(default_data_dir() / "communiques", out)
+    build(CORPUS, out)
     return out / "store"
 
 
@@ -416,6 +416,27 @@ def test_entity_data_for_machines(base: str) -> None:
         assert status == 200
         graph = rdflib.Graph().parse(data=body, format=syntax)
         assert (rdflib.URIRef(CFC), rdflib.RDFS.label, None) in graph
+
+
+def test_entity_in_several_named_graphs_gives_each_triple_once(base: str, store: Path) -> None:
+    # The Combined Forces Command is typed and labelled in the registry graph and in
+    # every communiqué that names it; its description states each fact once.
+    graphs = run_select(
+        open_store(store),
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ <{CFC}> a ?t }} }}",
+    )
+    assert int(graphs.rows[0][0].value) >= 3
+    facts = len(run_select(open_store(store), CONSTRUCT).rows)
+    status, _, body = get(base, "/id/org/combined-forces-command", Accept="text/turtle")
+    assert status == 200
+    assert body.decode("utf-8").count("scm:MilitaryCommand") == 1
+    status, _, body = get(base, "/id/org/combined-forces-command?format=nt")
+    lines = body.decode("utf-8").splitlines()
+    assert status == 200 and len(lines) == len(set(lines)) == facts
+    status, _, body = get(base, q(f"DESCRIBE <{CFC}>", format="nt"))
+    assert sorted(body.decode("utf-8").splitlines()) == sorted(lines)
+    described = run_select(open_store(store), f"DESCRIBE <{CFC}>")
+    assert len(described.rows) == len(set(described.rows)) == facts
 
 
 def test_unknown_entity(base: str) -> None:

@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scmgraph.extract import extract
 from scmgraph.model import Facts, InputError
-from scmgraph.reader import find_communiques, read_document
+from scmgraph.reader import find_communiques
+from scmgraph.reading import raise_together, read_each
 from scmgraph.registry import Registry, load_registry
 
 GRAPH_FILE = "scmgraph.trig"
@@ -63,18 +63,13 @@ def _quiet(_: str) -> None:
 def read_corpus(
     paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
 ) -> list[Facts]:
-    """Read and extract every communiqué; raises InputError on the first bad file.
+    """Read and extract every communiqué; raises InputError naming every bad file.
 
     Input that is wrong but readable (a repeated paragraph number, a paragraph 1
     without a date) is read as well as it can be and reported through ``warn``.
     """
-    all_facts = []
-    for path in paths:
-        progress(f"reading {path.name}")
-        facts = extract(read_document(path), registry)
-        for warning in facts.warnings:
-            warn(warning)
-        all_facts.append(facts)
+    all_facts, errors = read_each(paths, registry, progress, warn)
+    raise_together(errors)
     return all_facts
 
 

@@ -16,10 +16,8 @@ import click
 
 from scmgraph import __version__
 from scmgraph.model import InputError
-from scmgraph.registry import default_data_dir
-
-DEFAULT_OUT = default_data_dir() / "graph"
-DEFAULT_CORPUS = default_data_dir() / "communiques"
+from scmgraph.registry import Registry
+from scmgraph.resources import DEFAULT_CORPUS, DEFAULT_OUT, REGISTRY_VARIABLE
 
 
 @contextmanager
@@ -30,7 +28,8 @@ def errors_reported() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for line in str(exc).splitlines():  # several bad files: one line each
+            click.echo(f"error: {line}", err=True)
         sys.exit(2)
     except BuildError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -56,6 +55,23 @@ def progress_printer(quiet: bool) -> Callable[[str], None]:
     return show
 
 
+registry_option = click.option(
+    "--registry",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar=REGISTRY_VARIABLE,
+    show_envvar=True,
+    help="Another registry: a folder laid out like the shipped data/ "
+    "(registry/*.yaml, discovery.yaml, meeting.yaml). Default: the shipped registry.",
+)
+
+
+def load_registry_from(folder: Path | None) -> Registry | None:
+    """The registry in ``folder``, or None for the shipped one."""
+    from scmgraph.registry import load_registry
+
+    return load_registry(folder) if folder else None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scmgraph")
 def main() -> None:
@@ -77,13 +93,20 @@ def main() -> None:
     show_default=True,
     help="Output folder for the graph files and the store.",
 )
+@registry_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(corpus: Path, out: Path, quiet: bool) -> None:
+def build(corpus: Path, out: Path, registry: Path | None, quiet: bool) -> None:
     """Build the graph from a corpus, validate it and publish it."""
     from scmgraph.build import build as run_build
 
     with errors_reported():
-        result = run_build(corpus, out, progress=progress_printer(quiet), warn=warn)
+        result = run_build(
+            corpus,
+            out,
+            registry=load_registry_from(registry),
+            progress=progress_printer(quiet),
+            warn=warn,
+        )
     if not quiet:
         click.echo(
             f"built {result.documents} communiqués, {result.statements} statements, "
@@ -109,14 +132,30 @@ def validate(path: Path | None) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
-def statements(inputs: tuple[Path, ...], out: Path) -> None:
-    """Run the whole pipeline on communiqué files or folders; write one JSON each."""
+@registry_option
+def statements(inputs: tuple[Path, ...], out: Path, registry: Path | None) -> None:
+    """Run the whole pipeline on communiqué files or folders; write one JSON each.
+
+    A file that cannot be read is named on stderr and makes the exit status 2; every
+    other file still gets its JSON.
+    """
     from scmgraph.pipeline import statements_for_files
 
+    failures: list[InputError] = []
     with errors_reported():
-        written = statements_for_files(list(inputs), out, warn=warn)
+        written = statements_for_files(
+            list(inputs),
+            out,
+            registry=load_registry_from(registry),
+            warn=warn,
+            failed=failures.append,
+        )
     for path in written:
         click.echo(str(path))
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures:
+        sys.exit(2)
 
 
 @main.command()

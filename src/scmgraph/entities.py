@@ -13,14 +13,24 @@ from __future__ import annotations
 import calendar
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from scmgraph.model import Entity, MeetingFacts, Mention, Sentence, SourceFile
+from scmgraph.namerules import (
+    NameRules,
+    cue_names,
+    form_names,
+    load_rules,
+    place_type,
+    split_at_places,
+)
 from scmgraph.registry import Registry, name_key, slugify
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
 YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
+VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
+CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
 NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
@@ -36,6 +46,7 @@ class Surface:
     entity: str  # Entity.key
     case_sensitive: bool
     plural: bool = False  # also match with a trailing "s" (acronyms: "CCPTs")
+    named: int = 0  # when set, only the first ``named`` characters are the mention
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ def char_offsets(source: SourceFile, sentence: Sentence) -> list[int]:
     HTML, tags removed and character references decoded); walking both in step
     gives every character its place in the file.
     """
+    if len(sentence.offsets) == len(sentence.text):
+        return list(sentence.offsets)  # the reader's exact map
     raw = source.text
     is_html = source.media_type == "text/html"
     offsets: list[int] = []
@@ -123,13 +136,22 @@ def _clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> l
         rest = [w for w in words[2:] if not _is_qualifier(w, qualifiers)]
         if len(rest) <= 2:
             return words
-    while words and (
-        YEAR_OR_ORDINAL.match(words[0])
-        or words[0] in SEASONS
-        or words[0] in MONTHS
-        or words[0].lower() in drop
-        or words[0] in registry.discovery.connectors
-        or _is_qualifier(words[0], qualifiers)
+    keep = load_rules(registry.data_dir).keep_prefix_heads
+    connectors = registry.discovery.connectors
+    while (
+        words
+        and (
+            # "ROK-U.S. Combined Division": the qualifier goes, "Combined" stays.
+            not (len(words) == 2 and words[1] in keep and words[0].lower() not in connectors)
+        )
+        and (
+            YEAR_OR_ORDINAL.match(words[0])
+            or words[0] in SEASONS
+            or words[0] in MONTHS
+            or words[0].lower() in drop
+            or words[0] in registry.discovery.connectors
+            or _is_qualifier(words[0], qualifiers)
+        )
     ):
         words.pop(0)
     return words
@@ -162,11 +184,12 @@ def _head_type(words: list[str], registry: Registry) -> str | None:
         return None
     last = len(words) - 1
     party_words = {n for p in registry.parties for n in (*p.names, *p.adjectives)}
-    while last > 0 and words[last] in party_words:
+    while last > 0 and (words[last] in party_words or VERSION.match(words[last])):
         last -= 1
     heads = [last]
+    markers = load_rules(registry.data_dir).head_markers
     for i, word in enumerate(words):
-        if i > 0 and word in ("of", "for"):
+        if i > 0 and word in markers:
             after_the = i + 1 < len(words) and words[i + 1].lower() == "the"
             heads = [i - 1] if after_the else [i - 1, last]
             break
@@ -188,7 +211,9 @@ def _runs(text: str, registry: Registry) -> Iterable[list[re.Match[str]]]:
     for match in TOKEN.finditer(text):
         word = match.group()
         gap = text[run[-1].end() : match.start()] if run else " "
-        capital = word[0].isupper() or YEAR_OR_ORDINAL.match(word.rstrip(".")) is not None
+        bare = word.rstrip(".")
+        capital = word[0].isupper() or YEAR_OR_ORDINAL.match(bare) is not None
+        capital = capital or CODED.match(bare) is not None or bool(run and VERSION.match(bare))
         if run and gap != " ":
             yield run
             run = []
@@ -211,14 +236,20 @@ def _word(token: str) -> str:
 
 
 def _split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
-    """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two."""
+    """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two.
+
+    Before "and the" a name ends even when its left side names nothing: "Minister
+    Ahn and the ROK Ministry of National Defense" is a person and a ministry.
+    """
     for i, word in enumerate(words):
-        if word == "and" and 0 < i < len(words) - 1 and _head_type(words[:i], registry):
-            rest = words[i + 1 :]
-            while rest and rest[0] == "the":
-                rest = rest[1:]
-            if _head_type(rest, registry):  # both sides name something
-                return [words[:i], *_split_coordination(rest, registry)]
+        if word != "and" or not 0 < i < len(words) - 1:
+            continue
+        rest = words[i + 1 :]
+        determined = rest[0] == "the"
+        while rest and rest[0] == "the":
+            rest = rest[1:]
+        if (determined or _head_type(words[:i], registry)) and _head_type(rest, registry):
+            return [words[:i], *_split_coordination(rest, registry)]
     return [words]
 
 
@@ -247,8 +278,11 @@ def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str], str]]:
         if acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
             acronym, letters = acronym[:-1], letters[:-1]
         before = TOKEN.findall(text[: match.start()])[-(len(letters) * 2 + 3) :]
-        # Shortest run of words ending at the parenthesis whose initials include the
-        # acronym's letters in order, starting with its first letter.
+        # The run of words ending at the parenthesis whose initials include the
+        # acronym's letters in order, starting with its first letter; of several, the
+        # one whose capitalised initials spell most of it, then the shortest
+        # ("Conditions-based Wartime ... Transition Plan (COTP)", not "Control ...").
+        best: tuple[int, list[str]] | None = None
         for start in range(len(before) - 1, -1, -1):
             words = before[start:]
             if not words[0][0].isalpha() or words[0][0].lower() != letters[0]:
@@ -263,8 +297,21 @@ def _acronym_definitions(text: str) -> Iterable[tuple[str, list[str], str]]:
                 pos += 1
             initials = sum(1 for w in words if w[0].isalpha() and w[0].lower() in letters)
             if ok and initials >= min(len(letters), 2) - 1:
-                yield acronym, [_word(w) for w in words], after.group(1) if after else ""
-                break
+                spelled = _spelled(words, letters)
+                if best is None or spelled > best[0]:
+                    best = (spelled, words)
+        if best is not None:
+            yield acronym, [_word(w) for w in best[1]], after.group(1) if after else ""
+
+
+def _spelled(words: list[str], letters: list[str]) -> int:
+    """How many of the acronym's letters, in order, capitalised words begin with."""
+    parts = [p for w in words for p in w.split("-") if p[:1].isupper()]
+    count, k = 0, 0
+    for part in parts:
+        if k < len(letters) and part[0].lower() == letters[k]:
+            count, k = count + 1, k + 1
+    return count
 
 
 def _person_names(text: str, registry: Registry) -> Iterable[str]:
@@ -288,16 +335,24 @@ def build_catalogue(
 ) -> Catalogue:
     """Collect the entities a document can mention: registry plus discoveries."""
     disc = registry.discovery
+    rules = load_rules(registry.data_dir)
     qualifiers = _qualifier_words(registry)
     entities: dict[str, Entity] = {}
     surfaces: list[Surface] = []
     lookup: dict[str, str] = {}  # name_key of names and acronyms -> entity key
 
     def add(entity: Entity, names: Iterable[str], acronym: str | None) -> str:
+        names = tuple(names)
         for candidate in (*names, acronym or ""):
             folded = name_key(candidate)
             key = lookup.get(folded) or lookup.get(folded.removesuffix("s")) if folded else None
             if key:
+                # Another spelling of a known entity ("Counter Weapons of Mass Destruction
+                # Committee (CWMDC)" for the Counter WMD Committee) names it too.
+                for name in names:
+                    if name and name_key(name) not in lookup and " " in name:
+                        lookup[name_key(name)] = key
+                        surfaces.append(Surface(name, key, False, plural=True))
                 return key
         entities[entity.key] = entity
         for name in names:
@@ -356,6 +411,11 @@ def build_catalogue(
         name = " ".join(words)
         if acronym in disc.concept_acronyms or acronym in series:
             return
+        if len(words) > 2 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1]):
+            # "the April 2018 Panmunjom Declaration": a known entity, dated.
+            known = lookup.get(name_key(" ".join(_clean_name(words[2:], registry, qualifiers))))
+            if known:
+                return
         if not words or name in disc.not_entities or name in qualifiers:
             return
         initials = "".join(w[0] for w in words if w[0].isupper())
@@ -380,9 +440,11 @@ def build_catalogue(
     for sentence in sentences:
         text = sentence.text
         for run in _runs(text, registry):
-            for words in _split_coordination([_word(m.group()) for m in run], registry):
-                if " ".join(words) not in series_names:
-                    discovered(words, None)
+            words = _trim([_word(m.group()) for m in run], disc.connectors)
+            for part in split_at_places(words, rules, lambda w: _head_type(w, registry)):
+                for words in _split_coordination(part, registry):
+                    if " ".join(words) not in series_names:
+                        discovered(words, None)
         for name in _person_names(text, registry):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
@@ -398,10 +460,104 @@ def build_catalogue(
                 None,
             )
 
+    _add_unheaded(sentences, registry, rules, qualifiers, lookup, add, surfaces)
+    _merge_surnames(entities, surfaces, registry)
+
     masks = tuple(p.title for p in registry.posts if " of " in p.title)
     masks += tuple(series) + tuple(sorted(series_names))
     surfaces.sort(key=lambda s: (-len(s.text), s.text, s.entity))
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
+
+
+def _add_unheaded(
+    sentences: list[Sentence],
+    registry: Registry,
+    rules: NameRules,
+    qualifiers: set[str],
+    lookup: dict[str, str],
+    add: Callable[[Entity, Iterable[str], str | None], str],
+    surfaces: list[Surface],
+) -> None:
+    """Names without head noun or definition: forms, cue nouns, the gazetteer.
+
+    A gazetteer word is no place when it is part of a person's name met in the
+    document ("Secretary Austin"), a word the document also writes in lower case
+    ("the Alliance"), or a title, rank, month or party word.
+    """
+    disc = registry.discovery
+    person_words = {
+        w for p in registry.people for n in (p.name, *p.variants) for w in n.split()
+    } | {w for s in surfaces if s.text.split()[0] in registry.titles for w in s.text.split()}
+    lower = {w for s in sentences for w in re.findall(r"\b[a-z][a-z-]+\b", s.text)}
+    banned = (
+        set(registry.titles)
+        | set(registry.ranks)
+        | set(disc.not_entities)
+        | qualifiers
+        | MONTHS
+        | SEASONS
+        | person_words
+    )
+
+    def acceptable(words: list[str]) -> bool:
+        return bool(words) and not any(w in banned or w.lower() in lower for w in words)
+
+    for sentence in sentences:
+        text = sentence.text
+        for name, kind in form_names(text, rules):
+            if name not in disc.concept_acronyms and name_key(name) not in lookup:
+                add(Entity(slugify(name), name, kind), (name,), None)
+        for name, phrase, kind in cue_names(text, rules):
+            words = _clean_name(name.split(), registry, qualifiers)
+            if not acceptable(words) or name_key(" ".join(words)) in lookup:
+                continue
+            if _head_type(words, registry) is None and (len(words) > 1 or text.find(name) > 0):
+                clean = " ".join(words)
+                key = add(Entity(slugify(clean), clean, kind), (clean,), None)
+                surfaces.append(
+                    Surface(phrase[phrase.index(clean) :], key, False, named=len(clean))
+                )
+        for run in _runs(text, registry):
+            words = _trim([_word(m.group()) for m in run], disc.connectors)
+            for part in split_at_places(words, rules, lambda w: _head_type(w, registry)):
+                for chunk in _split_at_connectors(part, registry.discovery.connectors):
+                    kind = place_type(chunk, rules)
+                    if kind and acceptable(chunk):
+                        name = " ".join(chunk)
+                        add(Entity(slugify(name), name, kind), (name,), None)
+
+
+def _split_at_connectors(words: list[str], connectors: frozenset[str]) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    for word in words:
+        if word in connectors:
+            chunks.append([])
+        else:
+            chunks[-1].append(word)
+    return [c for c in chunks if c]
+
+
+def _merge_surnames(
+    entities: dict[str, Entity], surfaces: list[Surface], registry: Registry
+) -> None:
+    """A person named by one word ("General Scaparrotti", "Chairman Kim") is the one
+    person of the document whose full name starts or ends with that word."""
+    people = [e for e in entities.values() if e.type == "Person"]
+    for short in [e for e in people if " " not in e.name]:
+        full = [
+            e
+            for e in people
+            if e is not short
+            and short.name in (e.name.split()[0], *[w for w in e.name.split()[-2:]])
+        ]
+        if len(full) != 1 or short.curated:
+            continue
+        del entities[short.key]
+        for i, surface in enumerate(surfaces):
+            if surface.entity == short.key:
+                surfaces[i] = Surface(
+                    surface.text, full[0].key, surface.case_sensitive, surface.plural
+                )
 
 
 # --- matching -------------------------------------------------------------------
@@ -439,11 +595,13 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
             if surface.plural and end < len(text) and text[end] == "s":
                 end += 1
             if _boundary_ok(text, start, end) and not any(taken[start:end]):
-                span_start = start
+                span_start, span_end = start, end
                 if " " in surface.text and surface.case_sensitive and not surface.text[0].islower():
                     # "Secretary Austin": the mention is the name, not the title.
                     span_start = start + surface.text.rindex(" ") + 1
-                found.append((span_start, end, surface.entity))
+                if surface.named:  # "Iron Mace tabletop exercise": the name alone
+                    span_end = start + surface.named
+                found.append((span_start, span_end, surface.entity))
                 for k in range(start, end):
                     taken[k] = True
             start = haystack.find(needle, start + 1)

@@ -28,14 +28,14 @@ from scmgraph.describe import quads
 from scmgraph.network import PROJECTIONS, Corpus, Filters, node_key, project, read_corpus
 from scmgraph.picture import draw_entities
 from scmgraph.rdf_terms import SCM
-from scmgraph.registry import default_data_dir
+from scmgraph.resources import DEFAULT_OUT
 from scmgraph.view import load_store
 
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "png")
 RDF_FORMATS = ("jsonld", "ttl", "nt", "trig")
 FORMATS = (*NETWORK_FORMATS, "csv", *RDF_FORMATS)
 EXTENSIONS = MappingProxyType({"cytoscape": "cyjs"})
-DEFAULT_GRAPH = default_data_dir() / "graph" / "scmgraph.trig"
+DEFAULT_GRAPH = DEFAULT_OUT / "scmgraph.trig"
 # Predicates that describe a node a selected statement points to (no text, no offsets).
 _DESCRIPTIVE = frozenset(
     str(p)

@@ -35,7 +35,8 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
         for head in each.heads:
             person = registry.person_by_name(head.name)
             person_key = person.key if person else slugify(head.name)
-            post_key = slugify(f"{head.party} {head.post}")
+            post = registry.post_named(head.party, head.post)
+            post_key = post.key if post else slugify(f"{head.party} {head.post}")
             result.append(Holding(person_key, post_key, head.party, each.date or meeting.date))
     return tuple(result)
 
@@ -43,8 +44,14 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
 def extract(document: Document, registry: Registry) -> Facts:
     """Everything the pipeline knows about one communiqué, before RDF."""
     warnings = list(document.warnings)
-    meeting = read_meeting(document.paragraphs[0], registry) if document.paragraphs else None
     where = f"{document.source.path}: paragraph 1"
+    read_warnings: list[str] = []
+    meeting = (
+        read_meeting(document.paragraphs[0], registry, read_warnings)
+        if document.paragraphs
+        else None
+    )
+    warnings.extend(f"{where} {warning}" for warning in read_warnings)
     if meeting is None:
         warnings.append(f"{where} does not name the meeting (no '... was held in ...' sentence)")
         meeting = _empty_meeting(document)
@@ -60,6 +67,9 @@ def extract(document: Document, registry: Registry) -> Facts:
     held = holdings(meeting, registry)
     person_of_post = {h.post: h.person for h in held if h.date == meeting.date}
     finder = ClauseFinder(registry, meeting)
+    ordinals = {
+        m.series: m.ordinal for m in (meeting, *meeting.associated) if m.ordinal is not None
+    }
     scorer = TopicScorer.from_registry(registry)
 
     all_mentions: list[Mention] = []
@@ -99,7 +109,7 @@ def extract(document: Document, registry: Registry) -> Facts:
                     if offsets[begin] <= m.begin < (offsets[end - 1] + 1 if end else 0)
                 ]
                 topics = scorer.choose(scorer.score(span_text, span_names), paragraph_scores)
-                found = find_deadline(span_text, meeting.date)
+                found = find_deadline(span_text, meeting.date, ordinals)
                 deadline = None
                 if found is not None:
                     deadline = Deadline(

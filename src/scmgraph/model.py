@@ -27,6 +27,16 @@ class InputError(Exception):
         super().__init__(f"{path}: {problem}")
 
 
+class InputErrors(InputError):
+    """Several files that cannot be read, reported together: one line each."""
+
+    def __init__(self, errors: tuple[InputError, ...]) -> None:
+        self.errors = errors
+        self.path = errors[0].path
+        self.problem = errors[0].problem
+        Exception.__init__(self, "\n".join(str(e) for e in errors))
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A communiqué file as read from disk."""
@@ -47,6 +57,11 @@ class Sentence:
     begin: int  # offset of the first character in SourceFile.text
     end: int  # offset after the last character
     text: str  # the sentence with whitespace collapsed to single spaces
+    # Source offset of each character of ``text``, as the reader mapped it: a word
+    # de-hyphenated across a line break or a page header dropped from inside the
+    # sentence leaves ``text`` shorter than the span, and only this map knows where
+    # each character sits. Empty when a sentence is made by hand.
+    offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

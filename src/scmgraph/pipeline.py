@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,8 @@ from rdflib import Dataset
 
 from scmgraph import __version__
 from scmgraph.build import Progress, _quiet, collect_inputs, read_corpus
-from scmgraph.model import Facts
+from scmgraph.model import Facts, InputError
+from scmgraph.reading import raise_together, read_each
 from scmgraph.registry import Registry, load_registry
 
 if TYPE_CHECKING:
@@ -21,15 +23,22 @@ def dataset_for_files(
     paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
 ) -> tuple[Dataset, list[Facts]]:
     """Read, extract and convert communiqué files into one dataset."""
+    all_facts = read_corpus(paths, registry, progress, warn)
+    return dataset_for_facts(all_facts, registry, progress), all_facts
+
+
+def dataset_for_facts(
+    all_facts: list[Facts], registry: Registry, progress: Progress = _quiet
+) -> Dataset:
+    """Link threads between the communiqués read and convert them into one dataset."""
     from scmgraph.threads import link_series
     from scmgraph.to_rdf import build_dataset
 
-    all_facts = read_corpus(paths, registry, progress, warn)
     progress("linking threads")
     threads = link_series(all_facts)
     progress("converting to RDF")
     info = build_info(all_facts, registry)
-    return build_dataset(all_facts, registry, info, threads=threads), all_facts
+    return build_dataset(all_facts, registry, info, threads=threads)
 
 
 def build_info(all_facts: list[Facts], registry: Registry) -> BuildInfo:
@@ -40,11 +49,34 @@ def build_info(all_facts: list[Facts], registry: Registry) -> BuildInfo:
 
 
 def statements_for_files(
-    inputs: list[Path], out_dir: Path, *, registry: Registry | None = None, warn: Progress = _quiet
+    inputs: list[Path],
+    out_dir: Path,
+    *,
+    registry: Registry | None = None,
+    warn: Progress = _quiet,
+    failed: Callable[[InputError], None] | None = None,
 ) -> list[Path]:
-    """The statements view of each input, written to ``out_dir/<stem>.json``."""
+    """The statements view of each readable input, written to ``out_dir/<stem>.json``.
+
+    Each file stands on its own: one that cannot be read is handed to ``failed``
+    while the others are still written. Without ``failed``, the errors of all bad
+    files are raised together once the readable ones are written.
+    """
     from scmgraph.view import write_views
 
     registry = registry or load_registry()
-    dataset, _ = dataset_for_files(collect_inputs(inputs), registry, warn=warn)
-    return write_views(dataset, out_dir)
+    paths: list[Path] = []
+    errors: list[InputError] = []
+    for item in inputs:
+        try:
+            paths.extend(collect_inputs([item]))
+        except InputError as error:
+            errors.append(error)
+    all_facts, unreadable = read_each(paths, registry, warn=warn)
+    errors.extend(unreadable)
+    written = write_views(dataset_for_facts(all_facts, registry), out_dir) if all_facts else []
+    if failed is None:
+        raise_together(errors)
+    for error in errors:
+        failed(error)
+    return written

@@ -212,11 +212,11 @@ def push_command(
     quiet: bool,
 ) -> None:
     """Load the built graph into a remote SPARQL store, one named graph at a time."""
-    from scmgraph.registry import default_data_dir
+    from scmgraph.resources import DEFAULT_OUT
 
     if store and trig:
         raise click.UsageError("give --store or --graph, not both")
-    source = trig or store or default_data_dir() / "graph" / "store"
+    source = trig or store or DEFAULT_OUT / "store"
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     try:
         result = push(

@@ -22,7 +22,7 @@ import io
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from scmgraph.registry import default_data_dir
+from scmgraph.resources import shipped
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ class Table:
 
 
 def default_queries_dir() -> Path:
-    return default_data_dir().parent / "queries"
+    return shipped("queries")
 
 
 def _header(text: str) -> dict[str, str | list[str]]:
@@ -378,12 +378,22 @@ def is_parameter(column: str) -> bool:
     return column.startswith("_")
 
 
+def distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    """Each triple once, in first-seen order: a graph is a set, but the engine's
+    DESCRIBE over the union of named graphs repeats a triple once per graph holding it."""
+    seen: set[ox.Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
 def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Table:
     if isinstance(result, ox.QueryBoolean):
         answer = ox.Literal(str(bool(result)).lower(), datatype=ox.NamedNode(XSD + "boolean"))
         return Table(("result",), ((answer,),))
     if isinstance(result, ox.QueryTriples):
-        triples = tuple((t.subject, t.predicate, t.object) for t in result)
+        triples = tuple((t.subject, t.predicate, t.object) for t in distinct(result))
         return Table(("subject", "predicate", "object"), triples)  # type: ignore[arg-type]
     columns = tuple(v.value for v in result.variables if not is_parameter(v.value))
     rows = tuple(tuple(solution[c] for c in columns) for solution in result)

@@ -117,7 +117,9 @@ def _memberships(
         context = communique_iri(slugs[facts.document.name])
         for meeting in (facts.meeting, *facts.meeting.associated):
             for head in meeting.heads:
-                posts.setdefault(post_key(head.party, head.post), (head.party, head.post))
+                known = registry.post_named(head.party, head.post)
+                key = known.key if known else post_key(head.party, head.post)
+                posts.setdefault(key, (head.party, known.title if known else head.post))
                 entry = registry.person_by_name(head.name)
                 people.setdefault(entry.key if entry else slugify(head.name), head.name)
         for holding in facts.holdings:

@@ -121,6 +121,8 @@ def _parties(registry: Registry) -> Graph:
         g.add((node, PROV.wasDerivedFrom, posts))
         for short in post.short:
             g.add((node, SKOS.altLabel, Literal(short)))
+        for name in post.titles[1:]:
+            g.add((node, SKOS.altLabel, Literal(name)))
     return g
 
 

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XS
 
 from scmgraph.model import Facts, MeetingFacts
 from scmgraph.registry import slugify
+from scmgraph.resources import shipped
 
 SCM = Namespace("https://w3id.org/scmgraph/ontology#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/scmgraph/ontology")
@@ -81,13 +82,13 @@ PROVENANCE_GRAPH = GRAPH["provenance"]
 
 
 def default_ontology_path() -> Path:
-    """``ontology/scmgraph.ttl`` of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "ontology" / "scmgraph.ttl"
+    """The shipped OWL ontology, ``ontology/scmgraph.ttl``."""
+    return shipped("ontology") / "scmgraph.ttl"
 
 
 def default_shapes_dir() -> Path:
-    """``shapes/`` of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "shapes"
+    """The shipped SHACL shapes, ``shapes/``."""
+    return shipped("shapes")
 
 
 def new_graph(identifier: URIRef | None = None) -> Graph:

@@ -1,12 +1,16 @@
 """Read a communiqué file into numbered paragraphs and sentences.
 
 Communiqués are copied from web pages, so the file holds banners, menus and
-syndication footers around the numbered paragraphs. Reading has two stages so that
-both formats share every rule about paragraphs and sentences:
+syndication footers around the numbered paragraphs, or out of PDF reports, which
+wrap lines and repeat page headers. Reading has three stages so that every form
+shares every rule about paragraphs and sentences:
 
-1. a per-format *view builder* turns the file into plain text (the "view") and
-   records, for every view character, the span of the source it came from;
-2. one shared stage finds the numbered paragraphs in the view, drops chrome, splits
+1. a per-format *view builder* (``html_view`` for pages) turns the file into plain
+   text (the "view") and records, for every view character, the span of the source
+   it came from;
+2. ``layout.normalise`` drops page furniture and rejoins what line breaks split,
+   only ever dropping view characters, so every span stays exact;
+3. one shared stage finds the numbered paragraphs in the view, drops chrome, splits
    the paragraphs into sentences with pysbd and maps each sentence back to offsets
    in ``SourceFile.text``.
 """
@@ -14,12 +18,9 @@ both formats share every rule about paragraphs and sentences:
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +28,8 @@ from typing import Any
 import pysbd
 import yaml
 
+from scmgraph.html_view import html_view
+from scmgraph.layout import View, load_layout_rules, normalise, unread_language
 from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
 from scmgraph.registry import default_data_dir
 
@@ -35,18 +38,12 @@ MEDIA_TYPES = MappingProxyType(
 )
 _ACCEPTED = ", ".join(MEDIA_TYPES)
 
-# HTML elements whose content is never communiqué text, and elements that end a block.
-_SKIPPED_TAGS = frozenset(
-    ("script", "style", "nav", "header", "footer", "noscript", "template", "head")
-)
-_BLOCK_TAG = re.compile(r"p|div|li|br|h[1-6]|tr|t[dh]|section|article|[ou]l|table|blockquote|main")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
 _MARKER = re.compile(r"(\d{1,3})\.\s+(?=\S)")  # "12. " at the start of a line
 _WORD = re.compile(r"\S+")
 _SENTENCE_FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
-_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);?")
 _MAX_GAP = 10  # largest jump between paragraph numbers accepted after a sentence end
 MAX_FILE_BYTES = 2 * 1024 * 1024  # communiqués are tens of kilobytes; refuse what cannot be one
 
@@ -78,15 +75,6 @@ def _load_rules(path: Path | None = None) -> _Rules:
         never_final=tuple(abbreviations.get("never_final") or ()),
         may_end=tuple(abbreviations.get("may_end") or ()),
     )
-
-
-@dataclass(frozen=True)
-class _View:
-    """Plain text of a file, with the source span each character came from."""
-
-    text: str
-    starts: Sequence[int]
-    ends: Sequence[int]
 
 
 @dataclass(frozen=True)
@@ -136,11 +124,16 @@ def read_document(path: Path) -> Document:
     """Read one communiqué into its numbered paragraphs, with offsets into the file."""
     path = Path(path)
     source = _read_source(path)
-    view = _html_view(source.text) if source.media_type == "text/html" else _plain_view(source.text)
+    view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
+    layout = load_layout_rules()
+    language = unread_language(view.text, layout)
+    if language:
+        raise InputError(path, f"{language}: not read yet")
     rules = _load_rules()
+    view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
     problems: list[str] = []
-    markers = _find_markers(lines, problems)
+    markers = _find_markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
@@ -209,80 +202,6 @@ def _read_source(path: Path) -> SourceFile:
 # --- view builders -------------------------------------------------------------
 
 
-def _plain_view(text: str) -> _View:
-    """Plain text is its own view: character i comes from offset i."""
-    return _View(text, range(len(text)), range(1, len(text) + 1))
-
-
-class _HtmlViewBuilder(HTMLParser):
-    """Collect the visible text of an HTML page with the source span of each character."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)  # references must keep their position
-        self._source = source
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self._skipping: list[str] = []
-        self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self._line_starts[line - 1] + column
-
-    def _emit(self, text: str, start: int, end: int) -> None:
-        for char in text:
-            self.chars.append(char)
-            self.starts.append(start)
-            self.ends.append(end)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":  # a page that never closes <head> still has a body
-            self._skipping.clear()
-        if tag in _SKIPPED_TAGS:
-            self._skipping.append(tag)
-        elif _BLOCK_TAG.fullmatch(tag) and not self._skipping:
-            offset = self._offset()
-            self._emit("\n" if tag == "br" else "\n\n", offset, offset)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._skipping:
-            while self._skipping.pop() != tag:
-                pass
-        elif tag != "br" and _BLOCK_TAG.fullmatch(tag) and not self._skipping:
-            offset = self._offset()
-            self._emit("\n\n", offset, offset)
-
-    def handle_data(self, data: str) -> None:
-        if self._skipping:
-            return
-        start = self._offset()
-        for i, char in enumerate(data):  # source line breaks are plain spaces in HTML
-            self._emit(" " if char in "\r\n" else char, start + i, start + i + 1)
-
-    def handle_entityref(self, name: str) -> None:
-        self._reference()
-
-    def handle_charref(self, name: str) -> None:
-        self._reference()
-
-    def _reference(self) -> None:
-        if self._skipping:
-            return
-        start = self._offset()
-        match = _REFERENCE.match(self._source, start)
-        raw = match.group() if match else "&"
-        self._emit(html.unescape(raw), start, start + len(raw))
-
-
-def _html_view(text: str) -> _View:
-    """The visible text of an HTML file, one line per block element."""
-    builder = _HtmlViewBuilder(text)
-    builder.feed(text)
-    builder.close()
-    return _View("".join(builder.chars), builder.starts, builder.ends)
-
-
 # --- paragraphs ----------------------------------------------------------------
 
 
@@ -300,8 +219,32 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+def _first_paragraph(
+    lines: list[_Line], datelines: tuple[re.Pattern[str], ...]
+) -> tuple[int, int] | None:
+    """(line index, view offset of its text) of paragraph 1.
+
+    Paragraph 1 is the first line starting "1. ", also after a syndication dateline
+    ("SEOUL, Nov. 2 (Agency) -- 1. ..."); a copy that does not number it and sets
+    its text after the dateline has it there, when a paragraph 2 follows.
+    """
+    after_dateline = None
+    for i, line in enumerate(lines):
+        dated = next((d.match(line.text) for d in datelines if d.match(line.text)), None)
+        match = _MARKER.match(line.text, dated.end() if dated else 0)
+        if match and match.group(1) == "1":
+            return i, line.start + match.end()
+        if dated and after_dateline is None and dated.end() < len(line.text):
+            after_dateline = (i, line.start + dated.end())
+        if after_dateline and match and match.group(1) == "2":
+            return after_dateline
+    return None
+
+
 def _find_markers(
-    lines: list[_Line], warnings: list[str] | None = None
+    lines: list[_Line],
+    warnings: list[str] | None = None,
+    datelines: tuple[re.Pattern[str], ...] = (),
 ) -> list[tuple[int, int, int]]:
     """(line index, number, view offset after the marker) of each numbered paragraph.
 
@@ -309,21 +252,20 @@ def _find_markers(
     follow a blank line or a sentence end, so a hard-wrapped line that happens to
     start with a number ("1978. ...", "Article\n2. ...") is not a paragraph.
     """
-    markers: list[tuple[int, int, int]] = []
-    previous = 0
-    boundary = True
-    for i, line in enumerate(lines):
+    first = _first_paragraph(lines, datelines)
+    if first is None:
+        return []
+    markers: list[tuple[int, int, int]] = [(first[0], 1, first[1])]
+    previous = 1
+    boundary = lines[first[0]].ends_sentence
+    for i, line in enumerate(lines[first[0] + 1 :], start=first[0] + 1):
         if line.blank:
             boundary = True
             continue
         match = _MARKER.match(line.text)
         if match:
             number = int(match.group(1))
-            if markers:
-                accept = boundary and previous < number <= previous + _MAX_GAP
-            else:
-                accept = number == 1
-            if accept:
+            if boundary and previous < number <= previous + _MAX_GAP:
                 markers.append((i, number, line.start + match.end()))
                 previous = number
             elif markers and boundary and warnings is not None:
@@ -408,7 +350,7 @@ def _title(lines: list[_Line]) -> str | None:
 
 def _paragraph(
     number: int,
-    view: _View,
+    view: View,
     blocks: list[list[_Line]],
     rules: _Rules,
     segmenter: pysbd.Segmenter,
@@ -445,12 +387,33 @@ def _paragraph(
             pieces[-1] = (pieces[-1][0], b)
         else:
             pieces.append((a, b))
+    offsets = [
+        view.starts[w] if w >= 0 else _space_offset(view, where[k - 1], where[k + 1])
+        for k, w in enumerate(where)
+    ]
     sentences = tuple(
-        Sentence(number, i, view.starts[where[a]], view.ends[where[b - 1]], flat[a:b])
+        Sentence(
+            number,
+            i,
+            view.starts[where[a]],
+            view.ends[where[b - 1]],
+            flat[a:b],
+            tuple(offsets[a:b]),
+        )
         for i, (a, b) in enumerate(pieces, start=1)
     )
     begin = view.starts[blocks[0][0].start]
     return Paragraph(number, begin, sentences[-1].end, sentences)
+
+
+def _space_offset(view: View, before: int, after: int) -> int:
+    """Source offset of the space joining two words: the first whitespace character of
+    the file between them, or (only tags or dropped characters between) the end of
+    the word before."""
+    for i in range(before + 1, after):
+        if view.ends[i] > view.starts[i] and view.text[i].isspace():
+            return view.starts[i]
+    return view.ends[before]
 
 
 _RUNS_ON = re.compile(r"(?:[;:,]|\band|\bor)\s*$")  # a line the next one continues

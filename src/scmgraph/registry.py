@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from scmgraph.model import InputError
+from scmgraph.registry_posts import MeetingCues, Post, Series, cues_from, post_from, slugify
+from scmgraph.resources import shipped
 
 ENTITY_TYPES = (
     "Person",
@@ -35,15 +37,8 @@ ENTITY_TYPES = (
 
 
 def default_data_dir() -> Path:
-    """The ``data/`` folder of the source checkout this package runs from."""
-    return Path(__file__).resolve().parents[2] / "data"
-
-
-def slugify(text: str) -> str:
-    """A readable, stable IRI segment: "Won In-Choul" -> "won-in-choul"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    folded = folded.replace("&", " and ").replace("'", "").replace("’", "")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    """The shipped ``data/`` folder: registry, reader cues, context, dataset description."""
+    return shipped("data")
 
 
 def name_key(name: str) -> str:
@@ -64,17 +59,6 @@ class Party:
     @property
     def key(self) -> str:
         return slugify(self.name)
-
-
-@dataclass(frozen=True)
-class Post:
-    title: str
-    party: str
-    short: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        return slugify(f"{self.party} {self.title}")
 
 
 @dataclass(frozen=True)
@@ -176,12 +160,21 @@ class Registry:
     subjects: Subjects
     discovery: Discovery
     files: tuple[Path, ...]  # the registry files read, for provenance
+    series: tuple[Series, ...] = ()
+    meeting_cues: MeetingCues | None = None
 
     def party(self, code: str) -> Party:
         for party in self.parties:
             if party.code == code:
                 return party
         raise KeyError(code)
+
+    def post_named(self, party: str, title: str) -> Post | None:
+        """The registry post of ``party`` that has carried the name ``title``."""
+        for post in self.posts:
+            if post.party == party and title in post.titles:
+                return post
+        return None
 
     def verb_forms(self) -> dict[str, Verb]:
         """Map every inflected form (lower-case) to its verb."""
@@ -222,7 +215,11 @@ def _event_code(value: Any) -> EventCode | None:
 
 
 def load_registry(data_dir: Path | None = None) -> Registry:
-    """Read every registry file under ``data_dir`` (default: the checkout's data/)."""
+    """Read every registry file under ``data_dir`` (default: the shipped data/).
+
+    ``data_dir`` is laid out like the shipped folder: ``registry/*.yaml``,
+    ``discovery.yaml`` and ``meeting.yaml``.
+    """
     data_dir = data_dir or default_data_dir()
     reg = data_dir / "registry"
     paths = {
@@ -233,6 +230,8 @@ def load_registry(data_dir: Path | None = None) -> Registry:
     paths["verbs"] = reg / "verbs.yaml"
     paths["subjects"] = reg / "subjects.yaml"
     paths["discovery"] = data_dir / "discovery.yaml"
+    paths["series"] = reg / "series.yaml"
+    paths["meeting"] = data_dir / "meeting.yaml"
     raw = {name: _read_yaml(path) for name, path in paths.items()}
 
     entities = []
@@ -288,10 +287,7 @@ def load_registry(data_dir: Path | None = None) -> Registry:
             )
             for p in raw["parties"]["parties"]
         ),
-        posts=tuple(
-            Post(title=p["title"], party=p["party"], short=_tuple(p.get("short")))
-            for p in raw["posts"]["posts"]
-        ),
+        posts=tuple(post_from(p, paths["posts"]) for p in raw["posts"]["posts"]),
         people=tuple(
             PersonEntry(
                 name=p["name"], variants=_tuple(p.get("variants")), wikidata=p.get("wikidata")
@@ -338,4 +334,14 @@ def load_registry(data_dir: Path | None = None) -> Registry:
             },
         ),
         files=tuple(sorted(paths.values())),
+        series=tuple(
+            Series(
+                acronym=str(item["acronym"]),
+                names=_tuple(item.get("names")),
+                reported=bool(item.get("reported", False)),
+                heads=_tuple(item.get("heads")),
+            )
+            for item in raw["series"]["series"]
+        ),
+        meeting_cues=cues_from(raw["meeting"]),
     )

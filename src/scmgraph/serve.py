@@ -78,9 +78,9 @@ class Settings:
             raise ValueError("timeout, max_rows, max_body and workers must be positive")
 
     def store_path(self) -> Path:
-        from scmgraph.registry import default_data_dir
+        from scmgraph.resources import DEFAULT_OUT
 
-        return Path(self.store) if self.store else default_data_dir() / "graph" / "store"
+        return Path(self.store) if self.store else DEFAULT_OUT / "store"
 
 
 # --- reading SPARQL text without running it ---------------------------------------------

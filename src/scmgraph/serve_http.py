@@ -124,7 +124,9 @@ def execute(store: ox.Store, task: Task) -> Reply:
         media = task.media_type if task.media_type in RESULT_TYPES else RESULT_TYPES[0]
         body = write_solutions(columns, rows, media)
         return Reply(ok=True, body=body, media=media, truncated=truncated)
-    triples = list(islice(result, task.max_rows + 1))
+    from scmgraph.query import distinct
+
+    triples = list(islice(distinct(result), task.max_rows + 1))
     truncated = len(triples) > task.max_rows
     media = task.media_type if task.media_type in RDF_FORMATS else GRAPH_TYPES[0]
     body = (

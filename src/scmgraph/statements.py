@@ -63,7 +63,9 @@ class ClauseFinder:
             p.code for p in registry.parties
         )
         head_posts = {(h.party, h.post) for h in heads}
-        all_posts = tuple(p.key for p in registry.posts if (p.party, p.title) in head_posts)
+        all_posts = tuple(
+            p.key for p in registry.posts if any((p.party, t) in head_posts for t in p.titles)
+        )
         self.everyone = Speaker(self.all_parties, all_posts, True)
         self.phrases: dict[str, Speaker] = {}
 
@@ -85,7 +87,14 @@ class ClauseFinder:
             for short in post.short:
                 put(f"the {short}", speaker)
                 put(short, speaker)
-                tokens = names_by_post.get((post.party, post.title), [])
+                tokens = next(
+                    (
+                        names_by_post[(post.party, t)]
+                        for t in post.titles
+                        if (post.party, t) in names_by_post
+                    ),
+                    [],
+                )
                 for name in (*tokens, " ".join(tokens)):
                     if name:
                         put(f"{short} {name}", speaker)

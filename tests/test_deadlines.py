@@ -1,0 +1,83 @@
+"""Deadlines on small composed clauses: event deadlines, relative times resolved
+against the meeting date, and deadlines inside that-clauses and infinitives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from scmgraph.deadlines import find_deadline
+from scmgraph.extract import extract
+from scmgraph.reader import read_document
+from scmgraph.registry import load_registry
+
+MEETING = dt.date(2029, 10, 20)
+ORDINALS = {"SCM": 61, "MCM": 54}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("to finish the study within the next two years", ("within the next two years", 2031)),
+        ("to finish the study within the next 3 years", ("within the next 3 years", 2032)),
+        ("to report within the year", ("within the year", 2029)),
+        ("to report later this year", ("later this year", 2029)),
+        ("to seek consent before the end of the year", ("before the end of the year", 2029)),
+        ("to seek consent before the end of next year", ("before the end of next year", 2030)),
+        ("to report the results at the next SCM", ("at the next SCM", None)),
+        ("to report the results by the next MCM", ("by the next MCM", None)),
+        ("to report the results at the 55th MCM", ("at the 55th MCM", None)),
+        ("to hold the drill in the first half of 2030", ("in the first half of 2030", 2030)),
+        ("to hold the drill early next year", ("next year", 2030)),
+    ],
+)
+def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
+    found = find_deadline(text, MEETING, ORDINALS)
+    assert found is not None and (found.text, found.year) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as agreed at the 53rd MCM",  # a meeting already held
+        "as agreed at the 60th SCM",
+        "the study completed within the last two years",
+    ],
+)
+def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:
+    assert find_deadline(text, MEETING, ORDINALS) is None
+
+
+def test_at_a_meeting_needs_the_current_ordinals() -> None:
+    assert find_deadline("to report at the 55th MCM", MEETING) is None
+
+
+def test_deadlines_sit_on_the_clause_that_holds_them(tmp_path: Path) -> None:
+    path = tmp_path / "061_scm_2029.txt"
+    path.write_text(
+        "1. The 61st United States (U.S.)-Republic of Korea (ROK) Security Consultative "
+        "Meeting (SCM) was held in Seoul on October 20, 2029. U.S. Secretary of Defense Jane "
+        "Roe and ROK Minister of National Defense Park Min-ho led their respective delegations. "
+        "On October 19, 2029, U.S. Chairman of the Joint Chiefs of Staff, General Ann Smith, "
+        "and ROK Chairman of the Joint Chiefs of Staff, General Lee Jun-ho, presided over the "
+        "54th U.S.-ROK Military Committee Meeting (MCM).\n\n"
+        "2. The Secretary and the Minister welcomed the new training range, and pledged to "
+        "complete the joint study within the next two years.\n\n"
+        "3. The two sides agreed that the ROK would seek the consent of the National Assembly "
+        "before the end of the year.\n\n"
+        "4. They decided to review the results at the 55th MCM.\n",
+        encoding="utf-8",
+    )
+    facts = extract(read_document(path), load_registry())
+    found = {
+        (s.paragraph, s.verb): (s.deadline.text, s.deadline.year) if s.deadline else None
+        for s in facts.statements
+    }
+    assert found == {
+        (2, "welcome"): None,
+        (2, "pledge"): ("within the next two years", 2031),
+        (3, "agree"): ("before the end of the year", 2029),
+        (4, "decide"): ("at the 55th MCM", None),
+    }

@@ -1,0 +1,172 @@
+"""Entities named without a definition or a head noun, on small composed communiqués.
+
+Each text is written here, not taken from a corpus: places from the gazetteer,
+weapon designations and ships by their form, exercises by a cue noun, and the
+name-splitting rules ("X in Y", "X and the Y", a dated known name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scmgraph.extract import extract
+from scmgraph.model import Facts
+from scmgraph.reader import read_document
+from scmgraph.registry import Registry, load_registry
+
+OPENING = (
+    "1. The 61st United States (U.S.)-Republic of Korea (ROK) Security Consultative Meeting "
+    "(SCM) was held in Seoul on October 20, 2029. U.S. Secretary of Defense Jane Roe and ROK "
+    "Minister of National Defense Park Min-ho led their respective delegations."
+)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return load_registry()
+
+
+def read(tmp_path: Path, registry: Registry, *paragraphs: str) -> Facts:
+    body = "\n\n".join(f"{n}. {p}" for n, p in enumerate(paragraphs, start=2))
+    path = tmp_path / "061_scm_2029.txt"
+    path.write_text(f"{OPENING}\n\n{body}\n", encoding="utf-8")
+    return extract(read_document(path), registry)
+
+
+def named(facts: Facts, paragraph: int) -> dict[str, str]:
+    """Name -> type of the entities mentioned in ``paragraph``."""
+    by_key = {e.key: e for e in facts.entities}
+    parties = {"United States", "Republic of Korea"}  # actors, never mentions
+    return {
+        by_key[m.entity].name: by_key[m.entity].type
+        for m in facts.mentions
+        if m.paragraph == paragraph and m.entity in by_key and by_key[m.entity].name not in parties
+    }
+
+
+def test_gazetteer_cities_countries_and_regions(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Secretary and the Minister lauded ROK peacekeepers in Lebanon and relief work in "
+        "East Africa, and welcomed the port call at Incheon.",
+    )
+    assert named(facts, 2) == {"Lebanon": "State", "East Africa": "Place", "Incheon": "Place"}
+
+
+def test_gazetteer_words_that_name_people_or_common_words_are_not_places(
+    tmp_path: Path, registry: Registry
+) -> None:
+    # "Austin" and "Mobile" are cities; here they are a surname and a common word.
+    facts = read(
+        tmp_path,
+        registry,
+        "General Tom Austin briefed the ministers. Mobile forces and mobile units were "
+        "reviewed, and General Austin reported on readiness.",
+    )
+    assert named(facts, 2) == {"Tom Austin": "Person"}
+
+
+def test_weapon_designations_and_ships_by_their_form(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides condemned the launch of the KN-25 missile and welcomed the visit of the "
+        "aircraft carrier USS Carl Vinson and flights of F-35A aircraft.",
+    )
+    assert named(facts, 2) == {
+        "KN-25": "Capability",
+        "USS Carl Vinson": "Capability",
+        "F-35A": "Capability",
+    }
+
+
+def test_exercise_named_by_a_cue_noun(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Secretary and the Minister applauded the Silver Falcon combined air defense "
+        "exercise in May, and pledged to hold it again.",
+    )
+    assert named(facts, 2) == {"Silver Falcon": "Exercise"}
+    (mention,) = [m for m in facts.mentions if m.paragraph == 2]
+    assert mention.surface == "Silver Falcon"
+
+
+def test_a_place_after_in_is_a_name_of_its_own(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They welcomed progress at Camp Walker in Daegu in May and the work of the Hanbit Unit "
+        "in the Gulf of Guinea.",
+    )
+    assert named(facts, 2) == {
+        "Camp Walker": "Place",
+        "Daegu": "Place",
+        "Hanbit Unit": "MilitaryCommand",
+        "Gulf of Guinea": "Place",
+    }
+
+
+def test_new_head_nouns_and_versions(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister explained Defense Innovation 4.0 Reform and the Alliance Cyber Vision, "
+        "and both sides approved the 3D Maritime Concept and the Treaty on Friendship.",
+    )
+    assert named(facts, 2) == {
+        "Defense Innovation 4.0 Reform": "Plan",
+        "Alliance Cyber Vision": "Plan",
+        "3D Maritime Concept": "Plan",
+        "Treaty on Friendship": "Agreement",
+    }
+
+
+def test_a_qualifier_stays_before_a_lone_unit_noun(tmp_path: Path, registry: Registry) -> None:
+    facts = read(tmp_path, registry, "They lauded the activation of the ROK-U.S. Combined Brigade.")
+    assert named(facts, 2) == {"Combined Brigade": "MilitaryCommand"}
+
+
+def test_and_the_ends_a_name(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Secretary thanked Minister Park and the ROK Ministry of National Defense.",
+    )
+    assert named(facts, 2) == {
+        "Park Min-ho": "Person",
+        "Ministry of National Defense": "GovernmentBody",
+    }
+
+
+def test_a_surname_is_the_person_named_in_full(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They received a report from General Ann B. Smith. General Smith noted the progress.",
+    )
+    people = [e.name for e in facts.entities if e.type == "Person"]
+    assert "Smith" not in people and "Ann B. Smith" in people
+    assert {m.surface for m in facts.mentions if m.paragraph == 2} == {"Ann B. Smith", "Smith"}
+
+
+def test_a_dated_known_agreement_is_the_agreement(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path, registry, "The Minister highlighted the April 2018 Panmunjom Declaration."
+    )
+    assert named(facts, 2) == {"Panmunjom Declaration": "Agreement"}
+
+
+def test_a_definition_takes_the_words_that_spell_its_acronym(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They reviewed the Coastal Wartime Operational Control Rotation Plan (CORP) and its "
+        "schedule.",
+    )
+    assert named(facts, 2) == {"Coastal Wartime Operational Control Rotation Plan": "Plan"}

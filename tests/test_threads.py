@@ -1,0 +1,78 @@
+"""Thread links between two small composed communiqués: a statement carried
+forward in other words, in another paragraph, or split in two still links to its
+predecessor, with the kind of change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scmgraph.extract import extract
+from scmgraph.model import Facts
+from scmgraph.reader import read_document
+from scmgraph.registry import load_registry
+from scmgraph.threads import Weights, link_series, load_lexicons
+
+OPENING = (
+    "1. The {n}th United States (U.S.)-Republic of Korea (ROK) Security Consultative Meeting "
+    "(SCM) was held in Seoul on October {day}, {year}. U.S. Secretary of Defense Jane Roe and "
+    "ROK Minister of National Defense Park Min-ho led their respective delegations."
+)
+
+EARLIER = [
+    "The Secretary and the Minister reaffirmed the commitment to the Mutual Defense Treaty "
+    "and pledged to strengthen the combined defense posture on the Korean Peninsula.",
+    "The two sides pledged to complete the relocation of the Combined Forces Command "
+    "headquarters to Camp Humphreys by next year.",
+    "They decided to explore options for space cooperation with U.S. Space Forces Korea.",
+    "Both sides noted the progress of the Nuclear Consultative Group and committed to hold "
+    "the Iron Mace tabletop exercise on nuclear planning.",
+]
+LATER = [
+    "Both sides welcomed the completed relocation of the Combined Forces Command "
+    "headquarters to Camp Humphreys.",
+    "The Minister and the Secretary reiterated their pledge under the Mutual Defense Treaty "
+    "and vowed to bolster the combined defense posture of the Korean Peninsula.",
+    "They committed to fully implement space cooperation with U.S. Space Forces Korea.",
+    "Both sides noted the progress of the Nuclear Consultative Group. They committed to hold "
+    "the Iron Mace tabletop exercise on nuclear planning again.",
+]
+
+
+def write(tmp_path: Path, n: int, year: int, paragraphs: list[str]) -> Facts:
+    body = "\n\n".join(f"{i}. {p}" for i, p in enumerate(paragraphs, start=2))
+    path = tmp_path / f"{n:03d}_scm_{year}.txt"
+    path.write_text(OPENING.format(n=n, day=20, year=year) + "\n\n" + body + "\n", "utf-8")
+    return extract(read_document(path), load_registry())
+
+
+@pytest.fixture(scope="module")
+def links(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, int], str]:
+    folder = tmp_path_factory.mktemp("threads")
+    facts = [write(folder, 61, 2029, EARLIER), write(folder, 62, 2030, LATER)]
+    return {(t.current.paragraph, t.previous.paragraph): t.kind for t in link_series(facts)}
+
+
+def test_reworded_statements_in_another_paragraph_link_back(links) -> None:
+    # the defence commitment moved from paragraph 2 to 3 and was reworded
+    assert {p for (c, p) in links if c == 3} == {2}
+    # the relocation moved from paragraph 3 to 2
+    assert {p for (c, p) in links if c == 2} == {3}
+
+
+def test_link_kinds(links) -> None:
+    assert links[(2, 3)] == "fulfilled"  # "completed relocation" after "pledged to complete"
+    assert links[(4, 4)] == "strengthened"  # "explore options" became "fully implement"
+
+
+def test_a_split_statement_links_each_part_to_its_predecessor(links) -> None:
+    assert {p for (c, p) in links if c == 5} == {5}
+
+
+def test_weights_and_thresholds_come_from_the_data() -> None:
+    lex = load_lexicons()
+    assert lex.weights == Weights(
+        wording=0.5, entities=0.2, topics=0.1, verb_class=0.05, context=0.15
+    )
+    assert (lex.link_threshold, lex.repeated_similarity) == (0.30, 0.6)
