@@ -121,7 +121,8 @@ class Generator:
         folder = data_dir / "generator"
         self.seed = seed
         self.meetings = yaml.safe_load((folder / "meetings.yaml").read_text(encoding="utf-8"))
-        titles = {(p.party, p.title) for p in registry.posts}
+        self.posts = {(p.party, p.title): p for p in registry.posts}
+        titles = set(self.posts)
         for posts in self.meetings["posts"].values():
             for party, post in posts.items():
                 if (party, post["title"]) not in titles:
@@ -135,6 +136,10 @@ class Generator:
         self.holders = Holders(rng, self.meetings)
         self.previous: list[Planned] = []
 
+    def title(self, party: str, title: str, date: dt.date) -> str:
+        """The name a post carries on ``date`` (posts are renamed over time)."""
+        return self.posts[(party, title)].title_on(date) or title
+
     def communique(self, number: int) -> Communique:
         """The ``number``th meeting; call in order from 1."""
         rng = random.Random(f"{self.seed}:{number}")
@@ -146,14 +151,15 @@ class Generator:
         style = rng.choice(("mdy", "mdy", "mdy", "padded", "dmy"))
         people = self.holders.next(rng)
         heads = tuple(
-            Official(p, m["posts"]["head"][p]["title"], people[("head", p)]) for p in (host, guest)
+            Official(p, self.title(p, m["posts"]["head"][p]["title"], date), people[("head", p)])
+            for p in (host, guest)
         )
         mcm = number - m["mcm_offset"] if number > m["mcm_offset"] else None
         chairs = (
             tuple(
                 Official(
                     p,
-                    m["posts"]["chair"][p]["title"],
+                    self.title(p, m["posts"]["chair"][p]["title"], date),
                     people[("chair", p)]["name"],
                     people[("chair", p)]["rank"],
                 )

@@ -92,6 +92,25 @@ def test_the_extractor_reads_generated_communiques_as_written(tmp_path: Path, re
     assert all(kinds[kind] >= 3 for kind in kinds)
 
 
+def test_posts_carry_the_name_they_had_on_the_meeting_date(tmp_path: Path, registry) -> None:
+    communiques = generate(30, 1, registry)
+    before, after = communiques[55], communiques[57]  # the 56th and 58th meetings
+    assert (before.date.isoformat(), after.date.isoformat()) == ("2024-10-19", "2026-09-04")
+    assert [h.post for h in before.heads] == [
+        "Secretary of Defense",
+        "Minister of National Defense",
+    ]
+    assert [h.post for h in after.heads] == ["Secretary of War", "Minister of National Defense"]
+    paths = write_corpus([before, after], tmp_path)
+    read = [extract(read_document(path), registry).meeting for path in paths]
+    assert [[(h.party, h.post, h.name) for h in meeting.heads] for meeting in read] == [
+        [("US", "Secretary of Defense", "Ashton B. Carter"),
+         ("ROK", "Minister of National Defense", "Lee Jong-sup")],
+        [("US", "Secretary of War", "Ashton B. Carter"),
+         ("ROK", "Minister of National Defense", "Shin Won-sik")],
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def registry():
     from scmgraph.registry import load_registry
