@@ -1,0 +1,414 @@
+"""How the build scales with the number of communiqués: a benchmark, not a test.
+
+For each size N (2N generated communiqués, scripts/gen_communiques.py) it runs
+``scmgraph build`` in a subprocess, measuring wall time and peak memory, and in
+the same run times rdflib merely parsing the N-Quads that build wrote, so that
+the build is judged as a ratio to a reference measured on the same machine at
+the same moment. It also times every stored query on the embedded store, a
+rebuild with nothing changed and one after one communiqué changed (as shares of
+the cold build), and, on one graph (``--load-size``, default the smallest),
+``scmgraph serve`` under load against Oxigraph server on the same N-Quads
+(scripts/load_test.py).
+
+Each measured command runs under a fresh Python process that reports the
+command's wall time, ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest
+single process) and the peak total RSS of the command's process tree, sampled
+from /proc every 50 ms (what a process pool really holds).
+
+    .venv/bin/python scripts/bench_scale.py --sizes 1 10 --write-docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load_test
+from gen_communiques import generate, write_corpus
+
+from scmgraph.query import bind, list_queries, open_store, run_select
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CHANGED_FROM, CHANGED_TO = "contributed substantively", "contributed significantly"
+NOTES = "## Notes"  # a section of docs/performance.md written by hand, kept across runs
+
+# Runs the command given as arguments; prints wall seconds, the largest child's peak
+# RSS (KB) and the sampled peak RSS of the whole process tree (KB) as JSON.
+MEASURE = r"""
+import json, os, resource, subprocess, sys, threading, time
+
+def tree_rss(root):
+    children, rss = {}, {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(name))
+            rss[int(name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+peak = [0]
+def sample():
+    while process.poll() is None:
+        peak[0] = max(peak[0], tree_rss(process.pid))
+        time.sleep(0.05)
+thread = threading.Thread(target=sample, daemon=True)
+thread.start()
+code = process.wait()
+wall = time.perf_counter() - started
+thread.join()
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "wall": wall, "maxrss_kb": usage.ru_maxrss, "tree_kb": peak[0]}))
+"""
+PARSE = "import sys; from rdflib import Dataset; Dataset().parse(sys.argv[1], format='nquads')"
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    maxrss_mb: float  # largest single process
+    tree_mb: float  # whole process tree, sampled
+
+
+@dataclass
+class SizeResult:
+    size: int
+    communiques: int
+    corpus_kb: float
+    quads: int = 0
+    build: Run | None = None
+    parse: Run | None = None
+    unchanged: Run | None = None  # a rebuild with nothing changed
+    rebuild: Run | None = None  # a rebuild after one communiqué changed
+    queries: dict[str, float] = field(default_factory=dict)  # median ms
+
+
+def measure(command: list[str], what: str) -> Run:
+    """Run ``command`` under a fresh measuring process; its errors end the benchmark."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False
+    )
+    lines = done.stdout.strip().splitlines()
+    report = json.loads(lines[-1]) if lines else {"code": done.returncode}
+    if report["code"] != 0:
+        raise SystemExit(f"{what} failed ({report['code']}):\n{done.stderr[-2000:]}")
+    return Run(report["wall"], report["maxrss_kb"] / 1024, report["tree_kb"] / 1024)
+
+
+def build_command(corpus: Path, out: Path, jobs: int | None) -> list[str]:
+    scmgraph = str(Path(sys.executable).with_name("scmgraph"))
+    command = [scmgraph, "build", "--corpus", str(corpus), "--out", str(out), "-q"]
+    if jobs is not None:
+        helps = subprocess.run([scmgraph, "build", "--help"], capture_output=True, text=True)
+        if "--jobs" in helps.stdout:
+            command += ["--jobs", str(jobs)]
+    return command
+
+
+def change_one(corpus: Path) -> Path:
+    """Reword one communiqué in the middle of the corpus slightly, as an editor would."""
+    files = sorted(corpus.iterdir())
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    if CHANGED_FROM not in text:
+        raise SystemExit(f"{path}: cannot find {CHANGED_FROM!r} to change")
+    path.write_text(text.replace(CHANGED_FROM, CHANGED_TO, 1), encoding="utf-8")
+    return path
+
+
+def query_medians(store_path: Path, runs: int, budget: float) -> dict[str, float]:
+    """Median ms of each stored query (default parameters) after one warm-up run.
+
+    A query stops being repeated once it has spent ``budget`` seconds, so a slow
+    query at a large size still yields its median of the runs it had.
+    """
+    store = open_store(store_path)
+    medians = {}
+    try:
+        for query in list_queries():
+            substitutions = bind(query, {})
+            run_select(store, query.text, substitutions)
+            spent: list[float] = []
+            while len(spent) < runs and (not spent or sum(spent) < budget):
+                started = time.perf_counter()
+                run_select(store, query.text, substitutions)
+                spent.append(time.perf_counter() - started)
+            medians[query.name] = 1000 * statistics.median(spent)
+    finally:
+        del store
+    return medians
+
+
+def bench_size(size: int, seed: int, work: Path, args: argparse.Namespace) -> SizeResult:
+    corpus, out = work / f"corpus-{size}", work / f"graph-{size}"
+    paths = write_corpus(generate(size, seed), corpus)
+    result = SizeResult(size, len(paths), sum(p.stat().st_size for p in paths) / 1024)
+    command = build_command(corpus, out, args.jobs)
+    print(f"size {size}: building {len(paths)} communiqués", file=sys.stderr)
+    result.build = measure(command, f"build of size {size}")
+    nquads = out / "scmgraph.nq"
+    with nquads.open("rb") as handle:
+        result.quads = sum(1 for _ in handle)
+    result.parse = measure([sys.executable, "-c", PARSE, str(nquads)], "rdflib parse")
+    result.queries = query_medians(out / "store", args.query_runs, args.query_budget)
+    if not args.no_rebuild:
+        result.unchanged = measure(command, f"unchanged rebuild of size {size}")
+        change_one(corpus)
+        result.rebuild = measure(command, f"rebuild of size {size}")
+    return result
+
+
+@dataclass(frozen=True)
+class LoadComparison:
+    size: int
+    clients: int
+    serve: load_test.Phase
+    oxigraph: load_test.Phase
+
+
+def bench_load(size: int, out: Path, args: argparse.Namespace) -> LoadComparison:
+    """One phase per server (Oxigraph first, as load_test.py alternates them)."""
+    print(f"size {size}: load test, {args.load_seconds:.0f} s per server", file=sys.stderr)
+    phase_args = argparse.Namespace(
+        clients=args.clients, seconds=args.load_seconds, max_requests=1_000_000
+    )
+    requests = load_test.stored_requests(None)
+    with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as folder:
+        process, url = load_test.start_oxigraph(out / "scmgraph.nq", Path(folder), 5.0)
+        try:
+            oxigraph = load_test.run_phase("oxigraph", url, requests, phase_args)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    process, url = load_test.start_serve(out / "store", args.workers)
+    try:
+        serve = load_test.run_phase("serve", url, requests, phase_args)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return LoadComparison(size, args.clients, serve, oxigraph)
+
+
+# --- report --------------------------------------------------------------------
+
+
+def _ms(phase: load_test.Phase, p: float) -> float:
+    latencies = phase.latencies
+    return 1000 * load_test.percentile(latencies, p) if latencies else float("inf")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def tables(results: list[SizeResult], load: LoadComparison | None) -> str:
+    build_rows = []
+    for r in results:
+        assert r.build and r.parse
+        build_rows.append(
+            [
+                f"{r.size}×",
+                str(r.communiques),
+                f"{r.corpus_kb / r.communiques:.1f}",
+                f"{r.quads:,}",
+                f"{r.build.wall:.1f}",
+                f"{r.build.wall / r.communiques:.2f}",
+                f"{r.build.maxrss_mb:.0f}",
+                f"{r.build.tree_mb:.0f}",
+                f"{r.parse.wall:.1f}",
+                f"{r.parse.maxrss_mb:.0f}",
+                f"{r.build.wall / r.parse.wall:.2f}",
+                f"{r.build.maxrss_mb / r.parse.maxrss_mb:.2f}",
+            ]
+        )
+    parts = [
+        "### Build (with validation) against rdflib parsing the build's own N-Quads\n",
+        _table(
+            ["size", "communiqués", "KB each", "quads", "build s", "s / communiqué",
+             "build peak MB", "build tree peak MB", "rdflib parse s", "rdflib peak MB",
+             "time ratio", "memory ratio"],
+            build_rows,
+        ),
+    ]  # fmt: skip
+    rows = []
+    for r in results:
+        if r.build and r.unchanged and r.rebuild:
+            rows.append(
+                [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.unchanged.wall:.1f}",
+                 f"{100 * r.unchanged.wall / r.build.wall:.0f} %", f"{r.rebuild.wall:.1f}",
+                 f"{100 * r.rebuild.wall / r.build.wall:.0f} %", f"{r.rebuild.maxrss_mb:.0f}"]
+            )  # fmt: skip
+    if rows:
+        header = ["size", "cold build s", "nothing changed s", "share of cold"]
+        header += ["one communiqué reworded s", "share of cold", "peak MB"]
+        parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
+    names = sorted({name for r in results for name in r.queries})
+    rows = [
+        [name] + [f"{r.queries.get(name, float('nan')):.1f}" for r in results] for name in names
+    ]
+    rows.append(["**slowest**"] + [f"**{max(r.queries.values()):.1f}**" for r in results])
+    parts += [
+        "\n### Stored queries, median ms (embedded pyoxigraph store, default parameters, "
+        "after a warm-up run)\n",
+        _table(["query"] + [f"{r.size}×" for r in results], rows),
+    ]
+    if load is not None:
+        rows = []
+        for label, result in (("scmgraph serve", load.serve), ("Oxigraph server", load.oxigraph)):
+            rows.append(
+                [label, str(len(result.results)), f"{result.throughput:.1f}",
+                 f"{_ms(result, 50):.1f}", f"{_ms(result, 99):.1f}",
+                 str(sum(result.errors.values()))]
+            )  # fmt: skip
+        s, o = load.serve, load.oxigraph
+        rows.append(
+            ["**ratio**", "", f"**{s.throughput / o.throughput:.2f}×**", "",
+             f"**{_ms(s, 99) / _ms(o, 99):.2f}×**", ""]
+        )  # fmt: skip
+        parts += [
+            f"\n### Served: the stored queries POSTed by {load.clients} loopback clients, "
+            f"{load.size}× graph\n",
+            _table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors"], rows),
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def plot(results: list[SizeResult], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    n = [r.communiques for r in results]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(n, [r.build.wall for r in results if r.build], "o-", label="build + validate")
+    left.plot(
+        n, [r.parse.wall for r in results if r.parse], "s--", label="rdflib parse of its N-Quads"
+    )
+    left.set(xscale="log", yscale="log", xlabel="communiqués", ylabel="seconds", title="Time")
+    right.plot(n, [r.build.maxrss_mb for r in results if r.build], "o-", label="build, peak RSS")
+    right.plot(n, [r.build.tree_mb for r in results if r.build], "^:", label="build, process tree")
+    right.plot(n, [r.parse.maxrss_mb for r in results if r.parse], "s--", label="rdflib parse")
+    right.set(xscale="log", yscale="log", xlabel="communiqués", ylabel="MB", title="Peak memory")
+    for axes in (left, right):
+        axes.xaxis.set_major_formatter(ScalarFormatter())
+        axes.xaxis.set_minor_formatter(NullFormatter())
+        axes.yaxis.set_major_formatter(ScalarFormatter())
+        axes.yaxis.set_minor_formatter(NullFormatter())
+        axes.set_xticks(n)
+        axes.grid(True, which="both", alpha=0.3)
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def document(body: str, command: str, label: str) -> str:
+    load = os.getloadavg()
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""# Performance
+
+How the build, the stored queries and the endpoint scale with the number of
+communiqués. The corpora are written by `scripts/gen_communiques.py` (size N is
+2N communiqués in the genre, seeded); the figures come from
+`scripts/bench_scale.py`, which judges each measurement against a reference
+taken in the same run on the same machine (rdflib parsing the build's own
+N-Quads; Oxigraph server answering the same queries), because the machine's
+speed varies more than the ratios do.
+
+**{label}**, measured {when} with
+
+    {command}
+
+on {os.cpu_count()} cores ({platform.python_implementation()} {platform.python_version()}),
+load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end of the run (the
+machine is shared, so absolute times vary; read the ratios). Peak MB is
+`getrusage(RUSAGE_CHILDREN).ru_maxrss`, the largest single process; "tree" is the
+sampled total of the build's process tree.
+
+{body}
+![time and peak memory against communiqués (log-log)](performance.png)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, help="passed to `scmgraph build` when it takes --jobs")
+    parser.add_argument("--query-runs", type=int, default=5, help="timed runs per stored query")
+    parser.add_argument(
+        "--query-budget", type=float, default=10.0, help="seconds after which a query stops"
+    )
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the rebuild measurement")
+    parser.add_argument("--load-seconds", type=float, default=10.0, help="0: no load test")
+    parser.add_argument(
+        "--load-size", type=int, help="graph the load test runs on (default: the smallest size)"
+    )
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="`scmgraph serve` workers")
+    parser.add_argument("--write-docs", action="store_true", help="write docs/performance.*")
+    parser.add_argument("--label", default="Measured", help="heading of the figures in the doc")
+    parser.add_argument("--work", type=Path, help="keep corpora and graphs here")
+    args = parser.parse_args(argv)
+    if any(size < 1 for size in args.sizes):
+        parser.error("sizes must be at least 1")
+    if args.load_size is not None and args.load_size not in args.sizes:
+        parser.error("--load-size must be one of --sizes")
+    sizes = sorted(set(args.sizes))
+    work = args.work or Path(tempfile.mkdtemp(prefix="scmgraph-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        results = [bench_size(size, args.seed, work, args) for size in sizes]
+        load = None
+        if args.load_seconds > 0:
+            size = args.load_size or sizes[0]
+            load = bench_load(size, work / f"graph-{size}", args)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    body = tables(results, load)
+    print(body)
+    print(f"benchmark took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    if args.write_docs:
+        command = "python scripts/bench_scale.py " + shlex.join(argv or sys.argv[1:])
+        target = DOCS / "performance.md"
+        notes = target.read_text("utf-8").partition(NOTES)[2] if target.exists() else ""
+        text = document(body, command, args.label)
+        target.write_text(text + (f"\n{NOTES}{notes}" if notes else ""), "utf-8")
+        plot(results, DOCS / "performance.png")
+        print(f"wrote {DOCS / 'performance.md'} and {DOCS / 'performance.png'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
