@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scmgraph.evaluate import evaluate_dirs
-from scmgraph.pipeline import statements_for_files
+from scored import communiques, shortfalls
 
 DEVSET = Path(__file__).resolve().parent / "fixtures" / "devset"
 DEVSET_MINIMUMS = {
@@ -24,14 +23,10 @@ DEVSET_MINIMUMS = {
 
 
 def test_development_set_scores_as_asked(tmp_path: Path) -> None:
-    inputs = sorted(p for p in DEVSET.iterdir() if p.suffix in (".txt", ".html"))
-    assert [p.name for p in inputs] == [
+    assert communiques(DEVSET) == [
         "047_scm_2015.txt",
         "050_scm_2018.txt",
         "056_scm_2024.html",
         "057_scm_2025.txt",
     ]
-    statements_for_files(inputs, tmp_path)
-    metrics = evaluate_dirs(DEVSET / "gold", tmp_path).metrics()
-    shortfalls = {k: round(metrics[k], 3) for k, v in DEVSET_MINIMUMS.items() if metrics[k] < v}
-    assert shortfalls == {}
+    assert shortfalls(DEVSET, DEVSET_MINIMUMS, tmp_path) == {}

@@ -1005,15 +1005,10 @@ ANNOTATED_MINIMUMS = {
 
 
 def test_annotated_unseen_communiques_score_like_the_corpus(tmp_path: Path) -> None:
-    from scmgraph.evaluate import evaluate_dirs
-    from scmgraph.pipeline import statements_for_files
+    from scored import communiques, shortfalls
 
-    inputs = sorted(p for p in ANNOTATED.iterdir() if p.is_file())
-    assert [p.name for p in inputs] == ["054_scm_2022.txt", "055_scm_2023.html"]
-    statements_for_files(inputs, tmp_path)
-    metrics = evaluate_dirs(ANNOTATED / "gold", tmp_path).metrics()
-    shortfalls = {k: round(metrics[k], 3) for k, v in ANNOTATED_MINIMUMS.items() if metrics[k] < v}
-    assert shortfalls == {}
+    assert communiques(ANNOTATED) == ["054_scm_2022.txt", "055_scm_2023.html"]
+    assert shortfalls(ANNOTATED, ANNOTATED_MINIMUMS, tmp_path) == {}
 
 
 NAMING_RULES_TEXT = """1. The 60th Security Consultative Meeting (SCM) was held at the Pentagon in

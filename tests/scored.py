@@ -1,0 +1,22 @@
+"""Score a folder of annotated communiqués with `evaluate`, as the suite does for
+every annotated set (the given pair excepted, which has its own tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scmgraph.evaluate import evaluate_dirs
+from scmgraph.pipeline import statements_for_files
+
+
+def shortfalls(folder: Path, minimums: dict[str, float], out: Path) -> dict[str, float]:
+    """The metrics of ``folder``'s communiqués that fall below ``minimums``, rounded."""
+    inputs = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html"))
+    statements_for_files(inputs, out)
+    metrics = evaluate_dirs(folder / "gold", out).metrics()
+    return {k: round(metrics[k], 3) for k, v in minimums.items() if metrics[k] < v}
+
+
+def communiques(folder: Path) -> list[str]:
+    """The names of the communiqué files in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".html"))
