@@ -1,6 +1,6 @@
 """The built wheel, installed into a fresh virtualenv, works from outside the checkout.
 
-scripts/check-wheel.sh does the work (CI runs it too); this keeps it in the suite.
+scripts/check-wheel.sh does the work; the suite (and so CI) runs it here.
 It builds the wheel and installs its dependencies, so it takes about a minute.
 """
 
