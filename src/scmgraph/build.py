@@ -25,8 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
+from scmgraph.atomic import write_atomic
 from scmgraph.model import Facts, InputError
 from scmgraph.reader import find_communiques
 from scmgraph.reading import raise_together, read_each
@@ -112,35 +113,6 @@ def build_lock(out_dir: Path) -> Iterator[int]:
             yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a hidden file beside ``path``, ready to be moved in place."""
-    return stage_stream(path, lambda handle: handle.write(data))
-
-
-def stage_stream(path: Path, write: Callable[[BinaryIO], object]) -> Path:
-    """Let ``write`` fill a hidden file beside ``path``, ready to be moved in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes the file private; publish it normally
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
-    os.replace(stage(path, data), path)
 
 
 def prepare_store(nquads: Path, digest: str, out_dir: Path) -> Path:

@@ -19,7 +19,7 @@ import click
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 
-from scmgraph.build import write_atomic
+from scmgraph.atomic import write_atomic
 from scmgraph.rdf_terms import ONTOLOGY_IRI, PREFIXES, default_ontology_path, default_shapes_dir
 
 SERIALISATIONS = ("ttl", "owl", "nt", "jsonld", "html")

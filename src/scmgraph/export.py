@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from scmgraph.build import write_atomic
+from scmgraph.atomic import write_atomic
 from scmgraph.describe import quads
 from scmgraph.network import PROJECTIONS, Corpus, Filters, node_key, project, read_corpus
 from scmgraph.picture import draw_entities

@@ -28,7 +28,8 @@ from scmgraph.assemble import (
     write_turtle,
     write_union,
 )
-from scmgraph.build import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet, stage, stage_stream
+from scmgraph.atomic import stage, stage_stream
+from scmgraph.build import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet
 from scmgraph.describe import DCAT, SPDX, VOID, describe_stats
 from scmgraph.rdf_sink import TripleSet
 from scmgraph.rdf_terms import (

@@ -16,10 +16,11 @@ import json
 from dataclasses import dataclass
 
 from scmgraph import __version__
+from scmgraph.atomic import write_atomic
 from scmgraph.rdf_links import _thread
 from scmgraph.rdf_sink import TripleSet, UnitBuild
 from scmgraph.threads import link, load_lexicons
-from scmgraph.units import UnitCache, UnitContext, UnitSummary, _write, canonical_lines, objects_of
+from scmgraph.units import UnitCache, UnitContext, UnitSummary, canonical_lines, objects_of
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _compute(
     conforms, violations = context.validator.check_lines(b"".join(lines)) if lines else (True, [])
     summary = PairSummary(key, len(links), len(lines), conforms, tuple(violations))
     cache.folder.mkdir(parents=True, exist_ok=True)
-    _write(cache.path(key, "nt"), b"".join(lines))
-    _write(cache.path(key, "objects"), b"".join(objects_of(lines)))
+    write_atomic(cache.path(key, "nt"), b"".join(lines))
+    write_atomic(cache.path(key, "objects"), b"".join(objects_of(lines)))
     cache.save(key, summary)
     return summary

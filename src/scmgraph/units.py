@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -35,6 +34,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from scmgraph import __version__
+from scmgraph.atomic import write_atomic
 from scmgraph.model import Document, Facts, InputError
 from scmgraph.rdf_sink import TripleSet
 from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir, meeting_slug
@@ -129,9 +129,9 @@ class UnitCache:
     def put(self, summary: UnitSummary, triples: bytes, objects: bytes) -> None:
         """Write the unit's files; the summary last, so that it vouches for the others."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write(self.path(summary.key, "nt"), triples)
-        _write(self.path(summary.key, "objects"), objects)
-        _write(self.path(summary.key, "pickle"), pickle.dumps(summary, protocol=5))
+        write_atomic(self.path(summary.key, "nt"), triples)
+        write_atomic(self.path(summary.key, "objects"), objects)
+        write_atomic(self.path(summary.key, "pickle"), pickle.dumps(summary, protocol=5))
 
     def load(self, key: str) -> object | None:
         """Another result cached under ``key`` (pickled), or None."""
@@ -142,7 +142,7 @@ class UnitCache:
 
     def save(self, key: str, value: object) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write(self.path(key, "pickle"), pickle.dumps(value, protocol=5))
+        write_atomic(self.path(key, "pickle"), pickle.dumps(value, protocol=5))
 
     def prune(self, keep: set[str]) -> None:
         """Drop units this build did not use, and files killed builds left half-written."""
@@ -152,18 +152,6 @@ class UnitCache:
             key = path.name.split(".", 1)[0]
             if path.name.endswith(".tmp") or key not in keep:
                 path.unlink(missing_ok=True)
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:

@@ -8,11 +8,8 @@ them far faster than rdflib; each reads one communiqué's named graph.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from scmgraph.atomic import write_atomic
 from scmgraph.rdf_terms import ENTITY_CLASSES, PREFIXES, SCM
 
 _PREFIXES = dict(PREFIXES)
@@ -407,18 +405,6 @@ def statements_view(graph_or_dataset: Graph | ox.Store, communique_iri_or_name: 
     return _view(store, _find(store, communique_iri_or_name))
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def write_views(dataset: Graph | ox.Store, out_dir: Path) -> list[Path]:
     """Write ``<document>.json`` for every communiqué in ``dataset``; return the paths."""
     out_dir = Path(out_dir)
@@ -428,6 +414,6 @@ def write_views(dataset: Graph | ox.Store, out_dir: Path) -> list[Path]:
     for c in communiques(store):
         path = out_dir / f"{c.document}.json"
         text = json.dumps(_view(store, c), indent=2, ensure_ascii=False) + "\n"
-        _write_atomic(path, text)
+        write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
