@@ -83,3 +83,12 @@ def test_deadlines_sit_on_the_clause_that_holds_them(tmp_path: Path) -> None:
         (3, "agree"): ("before the end of the year", 2029),
         (4, "decide"): ("at the 55th MCM", None),
     }
+
+
+def test_meetings_of_four_digit_ordinals_are_read_as_deadlines_or_past() -> None:
+    ordinals = {"SCM": 1234, "MCM": 1227}
+    found = find_deadline("to report the results at the 1228th MCM", MEETING, ordinals)
+    assert found is not None and (found.text, found.year) == ("at the 1228th MCM", None)
+    assert find_deadline("as agreed at the 1233rd SCM", MEETING, ordinals) is None
+    found = find_deadline("to complete the review by the 1235th SCM", MEETING, ordinals)
+    assert found is not None and found.text == "by the 1235th SCM"

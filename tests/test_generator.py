@@ -116,3 +116,25 @@ def registry():
     from scmgraph.registry import load_registry
 
     return load_registry()
+
+
+def test_meetings_past_the_999th_are_read_with_their_ordinals(tmp_path: Path, registry) -> None:
+    communiques = generate(1000, 1, registry)  # 2,000 communiqués, the largest size
+    assert len(communiques) == 2000 and communiques[-1].ordinal == 2000
+    picked = [communiques[i] for i in (998, 999, 1999)]  # the 999th, 1000th and 2000th
+    paths = write_corpus(picked, tmp_path)
+    assert [p.name.split("_")[0] for p in paths] == ["999", "1000", "2000"]
+    read = [extract(read_document(path), registry) for path in paths]
+    for communique, facts in zip(picked, read, strict=True):
+        meeting = facts.meeting
+        assert (meeting.series, meeting.ordinal) == ("SCM", communique.ordinal)
+        assert (meeting.date, meeting.city) == (communique.date, communique.city)
+        assert len(facts.statements) == communique.statements
+        assert sum(1 for s in facts.statements if s.deadline) == communique.deadlines
+        assert not facts.warnings
+    assert [[(a.series, a.ordinal) for a in f.meeting.associated] for f in read] == [
+        [("MCM", 992)],
+        [("MCM", 993)],
+        [("MCM", 1993)],
+    ]
+    assert read[-1].meeting.date.isoformat() == "3968-09-14"

@@ -215,3 +215,22 @@ def test_an_alias_of_a_post_takes_the_name_in_force(
         ("Jane Roe", title, "US"),
     ]
     assert facts.warnings == ()
+
+
+@pytest.mark.parametrize("ordinal", [1000, 1234, 20001])
+def test_an_ordinal_takes_any_number_of_digits(
+    tmp_path: Path, registry: Registry, ordinal: int
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        f"The {ordinal}th Korea-U.S. Security Consultative Meeting was held in Seoul on "
+        "1 May 3030, led by U.S. Secretary of Defense Jane Roe and ROK Minister of National "
+        "Defense Kim Min-su.",
+    )
+    m = facts.meeting
+    assert (m.series, m.ordinal, m.date, m.city) == ("SCM", ordinal, dt.date(3030, 5, 1), "Seoul")
+    assert heads(facts) == [
+        ("Jane Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]

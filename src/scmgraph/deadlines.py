@@ -82,13 +82,11 @@ def _patterns(
             literal,
         ),
         (
-            re.compile(
-                r"\b(?:by|before) the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"
-            ),
+            re.compile(r"\b(?:by|before) the \d+(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             lambda m: None,
         ),
         (
-            re.compile(r"\bat the (?P<n>\d{1,3})(?:st|nd|rd|th) (?P<series>[A-Z]{2,})\b"),
+            re.compile(r"\bat the (?P<n>\d+)(?:st|nd|rd|th) (?P<series>[A-Z]{2,})\b"),
             held_at,
         ),
         (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),

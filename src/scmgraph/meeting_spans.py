@@ -46,7 +46,7 @@ DATE_PATTERNS = (
     re.compile(_MONTH + r"\s+" + _DAY + r",?\s+(?P<year>\d{4})"),
     re.compile(_DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
 )
-ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d{1,3})\s*(?:st|nd|rd|th)\b")
+ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d+)\s*(?:st|nd|rd|th)\b")
 NAME_TOKEN = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
 ACRONYM_IN_PARENS = re.compile(r"\((?P<acronym>[A-Z][A-Za-z.&+]{1,11})\)")
 

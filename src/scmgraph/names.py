@@ -15,7 +15,7 @@ from scmgraph.namerules import NameRules, appositive_people, load_rules, place_t
 from scmgraph.registry import Registry
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
-YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
+YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d+(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
 VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
 CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
