@@ -6,7 +6,9 @@ header (``#+ summary:``, ``#+ description:``, ``#+ tags:``, ``#+ parameters:``,
 ``?_name_type`` (required unless given a default) or ``?__name_type`` (optional)
 — for example ``?_entity_iri`` or ``?__year_year`` — as in grlc. Values are
 parsed into RDF terms of the declared type and bound by the engine (pyoxigraph
-substitutions, SEP-0007), never pasted into the query text.
+substitutions, SEP-0007), never pasted into the query text as strings; the same
+terms are also written, in N-Triples syntax by pyoxigraph, as inline VALUES blocks
+so that the planner starts from them.
 
 SEP-0007 substitutes only variables that the top-level SELECT projects, so a
 stored query projects its parameter variables; their columns only echo the
@@ -331,7 +333,9 @@ def _evaluate(
 ) -> Table:
     try:
         result = store.query(
-            text, use_default_graph_as_union=True, substitutions=substitutions or None
+            _steered(text, substitutions),
+            use_default_graph_as_union=True,
+            substitutions=substitutions or None,
         )
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
@@ -341,6 +345,25 @@ def _evaluate(
         return _table(result)
     except RuntimeError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+def _steered(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None) -> str:
+    """The query with its bound parameters also given as inline VALUES blocks.
+
+    pyoxigraph plans a query before it substitutes the parameters, so a bound
+    parameter does not choose where evaluation starts: a query about one statement
+    or one meeting walks the whole corpus. The same values written as VALUES blocks
+    (as for remote servers) let the planner start from them; the substitutions still
+    bind the variables throughout, so the answers do not change.
+    """
+    if not substitutions:
+        return text
+    from scmgraph.remote import BindError, insert_values
+
+    try:
+        return insert_values(text, substitutions)
+    except BindError:  # no WHERE group to hold them: the substitutions alone bind
+        return text
 
 
 QUERY_STACK_BYTES = 1 << 30  # reserved, not used: the engine's parser recurses per operator
