@@ -26,9 +26,9 @@ from click.testing import CliRunner
 
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
+from scmgraph.errors import QueryError
 from scmgraph.sparql.query import (
     Parameter,
-    QueryError,
     StoredQuery,
     bind,
     check_query,

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from scmgraph.errors import QueryError
 from scmgraph.resources import shipped
 
 T = TypeVar("T")
@@ -62,10 +63,6 @@ SERVICE_REFUSED = (
     "SERVICE (federated query) is refused: scmgraph queries the local store only"
     " (use --endpoint to query a remote server)"
 )
-
-
-class QueryError(Exception):
-    """A stored query that is unknown, or a parameter that is missing or ill-typed."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +311,7 @@ def run_select(
     ``SERVICE`` (which the engine would send over the network) and nesting deep
     enough to overflow the engine's parser are refused before the engine sees them.
     """
-    from scmgraph.server.pool import MAX_NESTING, inspect_query, nesting_message
+    from scmgraph.sparql.lexer import MAX_NESTING, inspect_query, nesting_message
 
     shape = inspect_query(text)
     if shape.update:
