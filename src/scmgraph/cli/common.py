@@ -65,34 +65,26 @@ def load_registry_from(folder: Path | None) -> Registry | None:
     return load_registry(folder) if folder else None
 
 
-def store_option(help_text: str = "The built on-disk store.") -> Callable:
-    """``--store``: the built store (default: the one in ``data/graph``)."""
+def _path_option(name: str, default: Path, help_text: str) -> Callable:
     return click.option(
-        "--store",
+        f"--{name}",
         type=click.Path(path_type=Path),
-        default=DEFAULT_OUT / "store",
+        default=default,
         show_default=True,
         help=help_text,
     )
+
+
+def store_option(help_text: str = "The built on-disk store.") -> Callable:
+    """``--store``: the built store (default: the one in ``data/graph``)."""
+    return _path_option("store", DEFAULT_OUT / "store", help_text)
 
 
 def corpus_option(help_text: str = "Folder of communiqués (.txt, .html).") -> Callable:
     """``--corpus``: the folder of communiqués (default: ``data/communiques``)."""
-    return click.option(
-        "--corpus",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_CORPUS,
-        show_default=True,
-        help=help_text,
-    )
+    return _path_option("corpus", DEFAULT_CORPUS, help_text)
 
 
 def out_option(help_text: str = "Output folder for the graph files and the store.") -> Callable:
     """``--out``: the built graph's folder (default: ``data/graph``)."""
-    return click.option(
-        "--out",
-        type=click.Path(path_type=Path),
-        default=DEFAULT_OUT,
-        show_default=True,
-        help=help_text,
-    )
+    return _path_option("out", DEFAULT_OUT, help_text)

@@ -213,7 +213,8 @@ def query_run(
 ) -> None:
     """Run a stored query (or --file) against the built store."""
     from scmgraph.errors import QueryError
-    from scmgraph.sparql.query import bind, find_query, load_query, open_store, render, run_select
+    from scmgraph.sparql.query import bind, find_query, load_query, open_store, run_select
+    from scmgraph.sparql.render import render
 
     with errors_reported():
         if (name is None) == (query_file is None):

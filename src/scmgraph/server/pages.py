@@ -42,6 +42,7 @@ class App(Protocol):
 
     def stats(self) -> Stats: ...
 
+
 ID = "https://w3id.org/scmgraph/id/"
 SCM = "https://w3id.org/scmgraph/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
