@@ -345,7 +345,7 @@ def _steered(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Liter
     """
     if not substitutions:
         return text
-    from scmgraph.remote import BindError, insert_values
+    from scmgraph.sparql.remote import BindError, insert_values
 
     try:
         return insert_values(text, substitutions)
