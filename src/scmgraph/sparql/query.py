@@ -32,6 +32,7 @@ import yaml
 
 from scmgraph.errors import QueryError
 from scmgraph.resources import shipped
+from scmgraph.sparql.values import steer
 
 T = TypeVar("T")
 
@@ -320,7 +321,7 @@ def _evaluate(
 ) -> Table:
     try:
         result = store.query(
-            _steered(text, substitutions),
+            steer(text, substitutions),
             use_default_graph_as_union=True,
             substitutions=substitutions or None,
         )
@@ -332,25 +333,6 @@ def _evaluate(
         return _table(result)
     except RuntimeError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
-
-
-def _steered(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None) -> str:
-    """The query with its bound parameters also given as inline VALUES blocks.
-
-    pyoxigraph plans a query before it substitutes the parameters, so a bound
-    parameter does not choose where evaluation starts: a query about one statement
-    or one meeting walks the whole corpus. The same values written as VALUES blocks
-    (as for remote servers) let the planner start from them; the substitutions still
-    bind the variables throughout, so the answers do not change.
-    """
-    if not substitutions:
-        return text
-    from scmgraph.sparql.remote import BindError, insert_values
-
-    try:
-        return insert_values(text, substitutions)
-    except BindError:  # no WHERE group to hold them: the substitutions alone bind
-        return text
 
 
 QUERY_STACK_BYTES = 1 << 30  # reserved, not used: the engine's parser recurses per operator
