@@ -146,18 +146,25 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
     ignored = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
     # Nor who spoke: the heads change from one meeting to the next, the commitment stays.
     ignored |= {e.key for f in (previous, current) for e in f.entities if e.type == "Person"}
+    old_named = [set(c.mentions) - ignored for c in old]
+    old_topics = [set(c.topics) for c in old]
+    contexts: dict[tuple[int, int], float] = {}  # by paragraph pair: statements share them
     links = []
     for statement, vector in zip(new, new_vectors, strict=True):
         best: tuple[float, float, int] | None = None
         named = set(statement.mentions) - ignored
+        own_topics = set(statement.topics)
         for index, (candidate, candidate_vector) in enumerate(zip(old, old_vectors, strict=True)):
             wording = _cosine(vector, candidate_vector)
-            entities = _jaccard(named, set(candidate.mentions) - ignored)
-            topics = _jaccard(set(statement.topics), set(candidate.topics))
+            entities = _jaccard(named, old_named[index])
+            topics = _jaccard(own_topics, old_topics[index])
             same_class = float(statement.verb_class == candidate.verb_class)
-            context = _cosine(
-                new_context.get(statement.paragraph, {}), old_context.get(candidate.paragraph, {})
-            )
+            paragraphs = (statement.paragraph, candidate.paragraph)
+            context = contexts.get(paragraphs)
+            if context is None:
+                context = contexts[paragraphs] = _cosine(
+                    new_context.get(paragraphs[0], {}), old_context.get(paragraphs[1], {})
+                )
             score = (
                 w.wording * wording
                 + w.entities * entities
