@@ -7,9 +7,11 @@ hears of every unit computed, so these tests count work instead of timing it.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
@@ -29,6 +31,11 @@ PUBLISHED = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld", 
 
 def outputs(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in PUBLISHED}
+
+
+def store_quads(out: Path) -> set[ox.Quad]:
+    store = ox.Store.read_only(str((out / "store").resolve()))
+    return set(store.quads_for_pattern(None, None, None, None))
 
 
 def counted_build(corpus: Path, out: Path, **options: object) -> list[str]:
@@ -52,8 +59,13 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
     out = tmp_path / "graph"
     assert counted_build(corpus, out, jobs=2) == ["052_scm_2020.txt", "053_scm_2021.txt"]
     first = outputs(out)
+    written = {name: (out / name).stat().st_mtime_ns for name in PUBLISHED}
+    store = os.readlink(out / "store")
     assert counted_build(corpus, out, jobs=2) == []
     assert outputs(out) == first
+    # Nothing to publish: no file rewritten, the same store.
+    assert {name: (out / name).stat().st_mtime_ns for name in PUBLISHED} == written
+    assert os.readlink(out / "store") == store
     # One process, another cache: the same bytes.
     single = tmp_path / "single"
     assert len(counted_build(corpus, single, jobs=1, cache_dir=tmp_path / "other")) == 2
@@ -73,6 +85,9 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     cold = tmp_path / "cold"
     assert len(counted_build(changed, cold, jobs=2)) == 2
     assert outputs(out) == outputs(cold)
+    # The store made from the previous one by its differences holds what a fresh one does.
+    assert store_quads(out) == store_quads(cold)
+    assert os.readlink(out / "store") == os.readlink(cold / "store")
     # The cache keeps only what the last build used: two units, the thread links of one pair.
     cached = sorted(p.name.split(".")[0] for p in (out / "cache").glob("*.nt"))
     assert len(cached) == 3 and cached[-1].startswith("thread-")

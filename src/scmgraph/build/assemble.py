@@ -11,6 +11,7 @@ graph in memory, so the same bytes come out whatever order units were computed i
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 from collections import Counter
@@ -43,10 +44,12 @@ class GraphPart:
     """One named graph: its sorted distinct triples and objects as N-Triples, and their number."""
 
     iri: str
+    identity: str  # names the content: equal identities, equal triples
     count: int
     triples: Callable[[], Iterator[bytes]]
     objects: Callable[[], Iterator[bytes]]
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
+    blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
 
 
 def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
@@ -55,6 +58,7 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
     tail = f" <{iri}> .\n".encode()
     return GraphPart(
         iri,
+        hashlib.sha256(b"".join(lines)).hexdigest(),
         len(lines),
         lambda: iter(lines),
         lambda: iter(objects),
@@ -63,9 +67,12 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
 
 
 def unit_part(
-    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str
+    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str | None = None
 ) -> GraphPart:
-    """A cached graph (a communiqué's, a pair's thread links), naming the real build."""
+    """A cached graph (a communiqué's, a pair's thread links); given ``build_digest``,
+    the placeholder build it names is replaced by the real one."""
+    if build_digest is None:
+        return _cached_part(cache, unit, iri)
     real_end = f"/build/{build_digest}> .\n".encode()
     real_term = f"<{build_iri(build_digest)}>\n".encode()
     tail = f" <{iri}> .\n".encode()
@@ -89,17 +96,60 @@ def unit_part(
         data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
         return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
 
-    return GraphPart(iri, unit.triples, triples, objects, nquads)
+    return GraphPart(iri, f"{unit.key}:{build_digest}", unit.triples, triples, objects, nquads)
 
 
-def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> None:
+def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
+    """A cached graph as it is (a communiqué's names the build of that communiqué)."""
+    tail = f" <{iri}> .\n".encode()
+    triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
+
+    def lines(path: Path) -> Iterator[bytes]:
+        with open(path, "rb") as handle:
+            yield from handle
+
+    def nquads() -> bytes:
+        return triples_path.read_bytes().replace(b" .\n", tail)  # only at a line's end
+
+    trig_path, jsonld_path = cache.path(unit.key, "trig"), cache.path(unit.key, "jsonld")
+
+    cached = trig_path.is_file() and jsonld_path.is_file()
+    return GraphPart(
+        iri,
+        unit.key,
+        unit.triples,
+        lambda: lines(triples_path),
+        lambda: lines(objects_path),
+        nquads,
+        (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
+    )
+
+
+Extents = dict[str, tuple[int, int, str]]  # graph IRI -> offset, length, SHA-256 of its lines
+
+
+def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
     """Every graph in IRI order, each one's lines sorted: canonical N-Quads.
 
     A graph in several parts (the links graph: entities, then each pair's thread
     links) is written part after part, in the order given; the parts are disjoint.
+    Returns where each graph's lines are in the file, and their digest.
     """
+    extents: Extents = {}
+    offset = 0
+    current, digest, start = None, hashlib.sha256(), 0
     for part in sorted(parts, key=lambda p: p.iri):
-        handle.write(part.nquads())
+        if part.iri != current:
+            if current is not None:
+                extents[current] = (start, offset - start, digest.hexdigest())
+            current, digest, start = part.iri, hashlib.sha256(), offset
+        data = part.nquads()
+        handle.write(data)
+        digest.update(data)
+        offset += len(data)
+    if current is not None:
+        extents[current] = (start, offset - start, digest.hexdigest())
+    return extents
 
 
 def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
@@ -163,9 +213,54 @@ def _term(text: bytes) -> object:
     return rdf_term(quad.object)
 
 
-def write_trig(nquads: Path, handle: IO[bytes]) -> None:
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, handle, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+def graph_blocks(nquads: bytes) -> tuple[bytes, bytes]:
+    """One graph in TriG (its block, without the prefixes) and in JSON-LD (its object).
+
+    Both serialisers write a dataset graph after graph, each block depending on that
+    graph's quads alone, so a file is the head and the blocks in graph order: a
+    communiqué's blocks are made with its unit and cached with it.
+    """
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+    head = trig_head()
+    if not trig.startswith(head):
+        raise ValueError("TriG serialisation does not start with the prefixes")
+    jsonld = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
+    return trig[len(head) :], jsonld[1:-1]  # the object, without the list around it
+
+
+def trig_head() -> bytes:
+    """The prefix lines that begin every TriG file pyoxigraph writes with ``PREFIXES``."""
+    s, p, o, g = (ox.NamedNode(f"x:{name}") for name in "spog")
+    probe = ox.Quad(s, p, o, g)
+    text = ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+    return text[: text.index(b"<x:g>")]
+
+
+Blocks = list[tuple[Callable[[], bytes], Callable[[], bytes]]]  # TriG and JSON-LD, by graph
+
+
+def every_block(parts: list[GraphPart]) -> Blocks:
+    """Each graph's blocks in IRI order: cached, or made here (a graph in several parts,
+    a graph computed by this build; held in memory until written)."""
+    groups: dict[str, list[GraphPart]] = {}
+    for part in sorted(parts, key=lambda p: p.iri):
+        groups.setdefault(part.iri, []).append(part)
+    found: Blocks = []
+    for group in groups.values():
+        cached = group[0].blocks
+        if len(group) == 1 and cached is not None:
+            found.append(cached)
+        else:
+            trig, jsonld = graph_blocks(b"".join(p.nquads() for p in group))
+            found.append((lambda trig=trig: trig, lambda jsonld=jsonld: jsonld))  # type: ignore[misc]
+    return found
+
+
+def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:
+    handle.write(trig_head())
+    for trig, _ in blocks:
+        handle.write(trig())
 
 
 def write_turtle(union: Path, handle: IO[bytes]) -> None:
@@ -173,13 +268,14 @@ def write_turtle(union: Path, handle: IO[bytes]) -> None:
     ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
 
-def write_jsonld(nquads: Path, handle: IO[bytes], context: dict) -> None:
+def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:
     """JSON-LD in expanded form (full IRIs, explicit values) under the embedded context.
 
     The context travels inside the document, so no reader needs the network; the
     node objects do not depend on it.
     """
     handle.write(b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ')
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, handle, ox.RdfFormat.JSON_LD)
-    handle.write(b"}\n")
+    handle.write(b"[")
+    for index, (_, jsonld) in enumerate(blocks):
+        handle.write(b"," + jsonld() if index else jsonld())
+    handle.write(b"]}\n")

@@ -88,7 +88,7 @@ def collect_units(
     context: UnitContext,
     cache: UnitCache,
     *,
-    jobs: int,
+    jobs: int | None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
     computed: Progress = _quiet,

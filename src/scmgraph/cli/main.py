@@ -111,7 +111,8 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that read communiqués at once [default: one per core].",
+    help="Processes that read communiqués at once [default: one per core, fewer when "
+    "there are few to read].",
 )
 @click.option(
     "--cache",

@@ -119,6 +119,12 @@ class BuildInfo:
     def iri(self) -> URIRef:
         return build_iri(self.digest)
 
+    def part(self, name: str) -> BuildInfo:
+        """The build of the one input ``name`` within this build, which names a
+        communiqué's nodes: it does not change when another communiqué does."""
+        inputs = tuple(item for item in self.inputs if item[0] == name)
+        return BuildInfo(self.tool_version, inputs, self.registry_files, self.timestamp)
+
 
 class ReproducibleDataset(Dataset):
     """A Dataset that lists its graphs in IRI order.
@@ -420,7 +426,8 @@ def build_dataset(
     slugs = communique_slugs(all_facts)
     for facts in all_facts:
         slug = slugs[facts.document.name]
-        graphs[communique_graph_iri(slug)] = communique_graph(facts, registry, build, slug=slug)
+        part = build.part(facts.document.source.path.name)
+        graphs[communique_graph_iri(slug)] = communique_graph(facts, registry, part, slug=slug)
     graphs[ONTOLOGY_GRAPH] = _ontology_graph(ontology_path)
     for name, graph in registry_graphs(registry).items():
         graphs[registry_graph_iri(name)] = graph

@@ -199,4 +199,14 @@ def provenance_graph(build: BuildInfo) -> Graph:
         g.add((node, SCM.fileName, Literal(name)))
         g.add((node, SCM.sha256, Literal(digest)))
         g.add((activity, PROV.used, node))
+        if is_input:  # the build of this communiqué alone, which its own nodes name
+            unit = build.part(name)
+            part = unit.iri
+            g.add((part, RDF.type, SCM.BuildActivity))
+            g.add((part, RDF.type, PROV.Activity))
+            g.add((part, RDFS.label, Literal(f"scmgraph build {unit.digest}")))
+            g.add((part, SCM.toolVersion, Literal(build.tool_version)))
+            g.add((part, PROV.wasAssociatedWith, agent))
+            g.add((part, PROV.used, node))
+            g.add((part, DCTERMS.isPartOf, activity))
     return g
