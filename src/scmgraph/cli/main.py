@@ -153,13 +153,8 @@ def statements(inputs: tuple[Path, ...], out: Path, registry: Path | None) -> No
 @click.option("--brief", is_flag=True, help="Leave out the list of misses and extras.")
 def evaluate(gold: Path, pred: Path, minimums: tuple[str, ...], as_json: bool, brief: bool) -> None:
     """Score predicted statement views against gold annotations."""
-    from scmgraph.views.evaluate import (
-        evaluate_dirs,
-        failed_minimums,
-        parse_minimums,
-        render_json,
-        render_report,
-    )
+    from scmgraph.views.evaluate import evaluate_dirs
+    from scmgraph.views.scores import failed_minimums, parse_minimums, render_json, render_report
 
     try:
         limits = parse_minimums(list(minimums))
