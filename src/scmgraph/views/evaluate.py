@@ -102,9 +102,7 @@ def _words(text: str) -> list[str]:
 # --- scoring -------------------------------------------------------------------
 
 
-def score(
-    gold: dict, pred: dict, *, qualifiers: Sequence[str] | None = None
-) -> DocumentScore:
+def score(gold: dict, pred: dict, *, qualifiers: Sequence[str] | None = None) -> DocumentScore:
     """Compare one predicted statements view with its gold annotation."""
     issues: list[Issue] = []
     meeting = _score_meeting(gold.get("meeting") or {}, pred.get("meeting") or {}, issues)
