@@ -36,7 +36,8 @@ from scmgraph.model import (
     StatementRef,
     ThreadLink,
 )
-from scmgraph.rdf.convert import BuildInfo, build_dataset, communique_graph
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import build_dataset, communique_graph
 from scmgraph.rdf.terms import SCM, default_ontology_path
 from scmgraph.rdf.validate import validate
 from scmgraph.registry.load import Registry, load_registry
@@ -605,7 +606,8 @@ def test_view_from_a_single_graph(dataset: Dataset) -> None:
 )
 def test_view_names_drop_qualifiers(surface: str, name: str) -> None:
     from scmgraph.rdf.convert import registry_graphs
-    from scmgraph.views.statements import load_store, qualifier_pattern
+    from scmgraph.rdf.store import load_store
+    from scmgraph.views.statements import qualifier_pattern
 
     parties = Graph()  # the registry graphs: the parties and their acronyms
     for graph in registry_graphs(load_registry()).values():

@@ -32,13 +32,15 @@ from scmgraph.build.assemble import (
     write_turtle,
     write_union,
 )
-from scmgraph.build.corpus import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet
+from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
+from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, thread_parts
-from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, canonical_lines
-from scmgraph.rdf.convert import BuildInfo, _ontology_graph
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import _ontology_graph
 from scmgraph.rdf.describe import DCAT, SPDX, VOID, describe_stats
 from scmgraph.rdf.serialize import jsonld_context
-from scmgraph.rdf.sink import TripleSet
+from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import (
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
@@ -53,7 +55,7 @@ Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
 
 def cross_document_graphs(
-    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = _quiet
+    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = quiet
 ) -> tuple[Lines, list[PairSummary], BuildInfo, set[str]]:
     """Links, provenance, registries and ontology, from the units' summaries.
 
@@ -62,7 +64,6 @@ def cross_document_graphs(
     are made whole, and cached under the keys of all units; the registries and
     the ontology under the environment's. Also returns the cache keys used.
     """
-    from scmgraph.build.pipeline import build_info
     from scmgraph.rdf.links import links_graph, provenance_graph
 
     registry = context.registry

@@ -30,21 +30,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib import Graph
 
-from scmgraph import __version__
 from scmgraph.atomic import write_atomic
+from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts, InputError
-from scmgraph.rdf.sink import TripleSet
+from scmgraph.model import Document, Facts
+from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.registry.load import Registry
+from scmgraph.version import __version__
 
 if TYPE_CHECKING:
     from scmgraph.model import SourceFile
-    from scmgraph.rdf.convert import BuildInfo
+    from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.shacl_rudof import RudofValidator
 
 _FORMAT = 2  # bumped when the layout of cached units changes
@@ -160,34 +159,6 @@ class UnitCache:
                 path.unlink(missing_ok=True)
 
 
-def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
-    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
-    triples = graph.triples if isinstance(graph, TripleSet) else graph
-    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
-    canonical = ox.serialize(
-        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-    )
-    return sorted(set(canonical.splitlines(keepends=True)))
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_STRING = str(XSD.string)
-
-
-def _nt(term: Node) -> str:
-    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
-    if isinstance(term, Literal):
-        text = str(term).translate(_ESCAPES)
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return f"<{term}>"
-
-
 def objects_of(lines: Iterable[bytes]) -> list[bytes]:
     """The distinct objects of N-Triples lines, sorted, one term a line."""
     return sorted({line.split(b" ", 2)[2][:-3] + b"\n" for line in lines})
@@ -210,7 +181,7 @@ class UnitContext:
         """The build of one communiqué, which its nodes name: it depends on that file,
         the registry files and the tool alone, so the unit's graph is the same in
         every build that includes it."""
-        from scmgraph.rdf.convert import BuildInfo
+        from scmgraph.rdf.build_info import BuildInfo
 
         if self._registry_files is None:
             files = BuildInfo.from_inputs(__version__, (), self.registry).registry_files
