@@ -13,6 +13,7 @@ gets the nodes selected, so the build never needs pyshacl (slow to import).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pyrudof
@@ -47,11 +48,32 @@ class RudofValidator:
                 context.add(triple)
         context.parse(default_ontology_path(), format="turtle")
         self.context = b"".join(canonical_lines(context)).decode("utf-8")
+        self._engine: pyrudof.Rudof | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_engine": None}  # an engine stays in its process
 
     def check_lines(self, ntriples: bytes) -> tuple[bool, list[Violation]]:
-        """Validate a graph given as N-Triples (a communiqué's, or the shared graphs')."""
-        data = self.context + ntriples.decode("utf-8")
-        return _validate(self.shapes, pyrudof.ShaclFormat.Turtle, data)
+        """Validate a graph given as N-Triples (a communiqué's, or the shared graphs').
+
+        The shapes and the context (registries, ontology) are read once per
+        validator; each graph is read in a staging frame that is then rolled back.
+        """
+        if self._engine is None:
+            self._engine = pyrudof.Rudof(pyrudof.RudofConfig())
+            self._engine.read_shacl(self.shapes, format=pyrudof.ShaclFormat.Turtle)
+            self._engine.read_data(
+                self.context, format=pyrudof.RDFFormat.NTriples, reader_mode=_STRICT
+            )
+        engine = self._engine
+        engine.begin_staging()
+        try:
+            engine.read_data(
+                ntriples.decode("utf-8"), format=pyrudof.RDFFormat.NTriples, reader_mode=_STRICT
+            )
+            return _results(engine.validate_shacl())
+        finally:
+            engine.rollback_staging()
 
     def check_ontology(self, ontology: bytes | None = None) -> tuple[bool, list[Violation]]:
         """The ontology (Turtle; default the project's) against its own shapes.
@@ -101,7 +123,10 @@ def _validate(shapes: str, shapes_format: object, data: str) -> tuple[bool, list
     engine = pyrudof.Rudof(pyrudof.RudofConfig())
     engine.read_shacl(shapes, format=shapes_format)
     engine.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=_STRICT)
-    report = engine.validate_shacl()
+    return _results(engine.validate_shacl())
+
+
+def _results(report: Any) -> tuple[bool, list[Violation]]:
     found = [
         Violation(
             focus=short(_node(entry.focus_node)),
