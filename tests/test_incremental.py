@@ -26,6 +26,7 @@ from scmgraph.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
+GRAPH = "https://w3id.org/scmgraph/graph/"
 PUBLISHED = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld", "void.ttl")
 
 
@@ -36,6 +37,15 @@ def outputs(out: Path) -> dict[str, bytes]:
 def store_quads(out: Path) -> set[ox.Quad]:
     store = ox.Store.read_only(str((out / "store").resolve()))
     return set(store.quads_for_pattern(None, None, None, None))
+
+
+def graph_lines(out: Path) -> dict[str, list[bytes]]:
+    """The N-Quads lines of each named graph (by its name under graph/)."""
+    graphs: dict[str, list[bytes]] = {}
+    for line in (out / "scmgraph.nq").read_bytes().splitlines():
+        name = line.rsplit(b" ", 2)[-2].decode()[1:-1].removeprefix(GRAPH)
+        graphs.setdefault(name, []).append(line)
+    return graphs
 
 
 def counted_build(corpus: Path, out: Path, **options: object) -> list[str]:
@@ -77,6 +87,7 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     shutil.copytree(corpus, changed)
     out = tmp_path / "graph"
     counted_build(changed, out, jobs=1)
+    before = graph_lines(out)
     target = changed / "053_scm_2021.txt"
     lines = target.read_text(encoding="utf-8").splitlines()
     last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
@@ -85,6 +96,12 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     cold = tmp_path / "cold"
     assert len(counted_build(changed, cold, jobs=2)) == 2
     assert outputs(out) == outputs(cold)
+    # Only the changed communiqué's graph and the cross-document graphs differ: the
+    # other communiqué's nodes name the build of that communiqué, not the whole build.
+    after = graph_lines(out)
+    assert before["communique/scm-52"] == after["communique/scm-52"]
+    changed_graphs = {name for name in before if before[name] != after.get(name)}
+    assert changed_graphs == {"communique/scm-53", "links", "provenance"}
     # The store made from the previous one by its differences holds what a fresh one does.
     assert store_quads(out) == store_quads(cold)
     assert os.readlink(out / "store") == os.readlink(cold / "store")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -104,10 +105,6 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
     tail = f" <{iri}> .\n".encode()
     triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
 
-    def lines(path: Path) -> Iterator[bytes]:
-        with open(path, "rb") as handle:
-            yield from handle
-
     def nquads() -> bytes:
         return triples_path.read_bytes().replace(b" .\n", tail)  # only at a line's end
 
@@ -118,8 +115,8 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
         iri,
         unit.key,
         unit.triples,
-        lambda: lines(triples_path),
-        lambda: lines(objects_path),
+        lambda: _lines(triples_path),
+        lambda: _lines(objects_path),
         nquads,
         (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
     )
@@ -152,6 +149,17 @@ def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
     return extents
 
 
+def _lines(path: Path) -> Iterator[bytes]:
+    """The lines of a file, read by the file object itself (no Python call per line),
+    closed once read."""
+
+    def opened() -> Iterator[IO[bytes]]:
+        with open(path, "rb") as handle:
+            yield handle
+
+    return itertools.chain.from_iterable(opened())
+
+
 def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
     previous = None
     for line in heapq.merge(*streams):
@@ -167,8 +175,11 @@ def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
     instances: Counter[bytes] = Counter()
     sources: set[bytes] = set()
     facts: list[tuple[bytes, bytes, bytes]] = []
-    last_subject = None
-    for line in _distinct(part.triples() for part in parts):
+    last_subject = previous = None
+    for line in heapq.merge(*(part.triples() for part in parts)):
+        if line == previous:  # a triple in several graphs is written once
+            continue
+        previous = line
         handle.write(line)
         s, p, o = line[:-3].split(b" ", 2)
         triples += 1
