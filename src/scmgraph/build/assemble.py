@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from scmgraph.build.blocks import graph_blocks, trig_head
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
 from scmgraph.rdf.sink import PLACEHOLDER_DIGEST
@@ -222,30 +223,6 @@ def _term(text: bytes) -> object:
     """The rdflib term of one N-Triples term."""
     quad = next(iter(ox.parse(b"<x:s> <x:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
     return rdf_term(quad.object)
-
-
-def graph_blocks(nquads: bytes) -> tuple[bytes, bytes]:
-    """One graph in TriG (its block, without the prefixes) and in JSON-LD (its object).
-
-    Both serialisers write a dataset graph after graph, each block depending on that
-    graph's quads alone, so a file is the head and the blocks in graph order: a
-    communiqué's blocks are made with its unit and cached with it.
-    """
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
-    head = trig_head()
-    if not trig.startswith(head):
-        raise ValueError("TriG serialisation does not start with the prefixes")
-    jsonld = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
-    return trig[len(head) :], jsonld[1:-1]  # the object, without the list around it
-
-
-def trig_head() -> bytes:
-    """The prefix lines that begin every TriG file pyoxigraph writes with ``PREFIXES``."""
-    s, p, o, g = (ox.NamedNode(f"x:{name}") for name in "spog")
-    probe = ox.Quad(s, p, o, g)
-    text = ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
-    return text[: text.index(b"<x:g>")]
 
 
 Blocks = list[tuple[Callable[[], bytes], Callable[[], bytes]]]  # TriG and JSON-LD, by graph

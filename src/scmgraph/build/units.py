@@ -213,7 +213,7 @@ def compute_unit(
     Returns the summary and the unit's files by suffix: its triples (``nt``), their
     objects, and its blocks of the TriG and JSON-LD files.
     """
-    from scmgraph.build.assemble import graph_blocks
+    from scmgraph.build.blocks import graph_blocks
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
     from scmgraph.rdf.terms import communique_graph_iri
