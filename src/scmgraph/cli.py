@@ -367,6 +367,7 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
 # Commands that live beside the modules they drive, imported when first asked for:
 # their modules are slow to import, and `scmgraph build` needs none of them.
 _ELSEWHERE = {
+    "add": ("scmgraph.add", "add_command"),
     "export": ("scmgraph.export", "export_command"),
     "docs": ("scmgraph.docs", "docs_command"),
     "serve": ("scmgraph.serve", "serve_command"),

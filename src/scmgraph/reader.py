@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,6 +34,7 @@ from scmgraph.layout import View, load_layout_rules, normalise
 from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
 from scmgraph.numbering import Line as _Line
 from scmgraph.registry import default_data_dir
+from scmgraph.sources import recorded_origin
 
 MEDIA_TYPES = MappingProxyType(
     {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -106,6 +107,9 @@ def read_document(path: Path) -> Document:
     """Read one communiqué into its numbered paragraphs, with offsets into the file."""
     path = Path(path)
     source = _read_source(path)
+    origin, stale = recorded_origin(path, source.sha256)
+    source = replace(source, origin=origin)
+    problems: list[str] = [stale] if stale else []
     view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
     layout = load_layout_rules()
     language = unread_language(view.text, layout.unread_scripts)
@@ -114,7 +118,6 @@ def read_document(path: Path) -> Document:
     rules = _load_rules()
     view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
-    problems: list[str] = []
     markers = layout.numbering.markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")

@@ -40,6 +40,7 @@ from scmgraph.rdf_sink import TripleSet
 from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.reading import raise_together
 from scmgraph.registry import Registry
+from scmgraph.sources import SOURCES_FILE, origin_key
 
 if TYPE_CHECKING:
     from scmgraph.shacl_rudof import RudofValidator
@@ -72,7 +73,9 @@ def file_digest(paths: Iterable[Path]) -> str:
 def env_digest(registry: Registry) -> str:
     """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
     package = Path(__file__).resolve().parent
-    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file()]
+    # A corpus's provenance file is an input of its units, not of the environment
+    # (in a checkout, the corpus data/communiques lies inside the data folder).
+    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file() and p.name != SOURCES_FILE]
     parts = [
         *package.glob("*.py"),
         *registry.files,
@@ -85,9 +88,11 @@ def env_digest(registry: Registry) -> str:
 
 
 def unit_key(path: Path, env: str, slug: str | None = None) -> str:
-    """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
+    """The cache key of one communiqué file: its path, bytes and recorded origin, the
+    environment, the slug."""
     digest = hashlib.sha256()
     digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    digest.update(origin_key(path) + b"\0")
     try:
         digest.update(path.read_bytes())
     except (OSError, RuntimeError):
