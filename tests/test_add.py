@@ -50,11 +50,13 @@ PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 
 
 class _Site(http.server.SimpleHTTPRequestHandler):
-    """Files of a folder, plus a redirect loop, a redirect to ftp: and a PDF."""
+    """Files of a folder, plus a redirect, a redirect loop, a redirect to ftp: and a PDF."""
 
     def do_GET(self) -> None:
         if self.path == "/loop":
             self._redirect("/loop")
+        elif self.path == "/moved-other":
+            self._redirect("/other.html")
         elif self.path == "/to-ftp":
             self._redirect("ftp://127.0.0.1/page.html")
         elif self.path == "/report.pdf":
@@ -124,11 +126,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def added(
     site: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Path, Result, str, str]:
-    """A corpus holding the 54th SCM to which the 55th was added from the server."""
+    """A corpus holding the 54th SCM, built, to which the 55th was added from the server."""
     base, _ = site
     corpus = tmp_path_factory.mktemp("corpus")
     shutil.copy(PREVIOUS, corpus / PREVIOUS.name)
     out = tmp_path_factory.mktemp("graph")
+    build(corpus, out, jobs=1)
     before = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     result = add(f"{base}/page.html", "--corpus", str(corpus), "--out", str(out))
     after = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -154,7 +157,13 @@ def test_a_page_is_stored_as_published_under_its_meeting_name_with_its_origin(
     assert record["sha256"] == hashlib.sha256(PAGE.read_bytes()).hexdigest()
     assert record["content_type"] == "text/html"
     assert before <= record["retrieved"] <= after
-    assert f"added 055_scm_2023.html (SCM 55, 2023-11-13) from {base}/page.html" in result.stdout
+    assert result.stdout.splitlines()[0] == (
+        f"added 055_scm_2023.html (SCM 55, 2023-11-13) from {base}/page.html"
+    )
+    # The 54th was taken from the build's cache: only the page added was read.
+    assert result.stdout.splitlines()[1].startswith(
+        "built 2 communiqués (1 read anew: 055_scm_2023.html; the others from the cache), "
+    )
     size = f"{PAGE.stat().st_size:,}"
     assert f"took {base}/page.html: {size} bytes, text/html" in result.stderr
 
@@ -269,11 +278,11 @@ def test_other_content_for_a_meeting_present_is_refused_unless_replace(
     assert snapshot(corpus) == corpus_before
     assert snapshot(out) == out_before
 
-    replaced = add(f"{base}/other.html", "--corpus", str(corpus), "--out", str(out), "--replace")
+    # Replaced from a link that redirects to the page: the page's own URL is recorded.
+    moved = f"{base}/moved-other"
+    replaced = add(moved, "--corpus", str(corpus), "--out", str(out), "--replace")
     assert replaced.exit_code == 0, replaced.output
-    assert f"replaced 055_scm_2023.html (SCM 55, 2023-11-13) from {base}/other.html" in (
-        replaced.stdout
-    )
+    assert f"replaced 055_scm_2023.html (SCM 55, 2023-11-13) from {moved}" in replaced.stdout
     new = (folder / "other.html").read_bytes()
     assert (corpus / "055_scm_2023.html").read_bytes() == new
     record = yaml.safe_load((corpus / "sources.yaml").read_text(encoding="utf-8"))
@@ -311,6 +320,16 @@ def test_a_bad_page_is_refused_with_one_line_and_nothing_is_stored(
     assert line.startswith(f"error: {base}{path}: {problem}"), line
     assert sorted(p.name for p in corpus.iterdir()) == [PREVIOUS.name]
     assert not (tmp_path / "graph").exists()
+
+
+def test_a_failed_build_puts_the_corpus_back(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "000_notes.txt").write_text("\n", encoding="utf-8")  # cannot be read: empty
+    result = add(str(OWN), "--corpus", str(corpus), "--out", str(tmp_path / "graph"))
+    assert result.exit_code == 2
+    assert problems(result) == [f"error: {corpus / '000_notes.txt'}: empty file"]
+    assert [p.name for p in corpus.iterdir()] == ["000_notes.txt"]
 
 
 @pytest.mark.parametrize("scheme", ["ftp", "file"])

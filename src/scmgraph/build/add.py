@@ -209,12 +209,14 @@ def add(
     taken: Callable[[Fetched], None] | None = None,
     progress: Progress = _quiet,
     warn: Progress = _quiet,
+    computed: Progress = _quiet,
     jobs: int | None = None,
 ) -> tuple[list[Added], BuildResult | None]:
     """Store the sources in ``corpus`` and rebuild ``out`` from the unit cache.
 
-    Nothing stored and a graph already built: no build (None). A failed build puts
-    the corpus back as it was before raising.
+    Nothing stored and a graph already built: no build (None). ``computed`` hears
+    the name of every communiqué the build did not take from the cache. A failed
+    build puts the corpus back as it was before raising.
     """
     from scmgraph.build.corpus import GRAPH_FILE, build
 
@@ -231,7 +233,15 @@ def add(
         return plan.results, None
     undo = plan.apply()
     try:
-        result = build(corpus, out, registry=registry, progress=progress, warn=warn, jobs=jobs)
+        result = build(
+            corpus,
+            out,
+            registry=registry,
+            progress=progress,
+            warn=warn,
+            jobs=jobs,
+            computed=computed,
+        )
     except BaseException:
         undo()
         raise

@@ -95,6 +95,7 @@ def add_command(
     with its origin recorded in the corpus's sources.yaml. All or nothing.
     """
     meter = _Meter(quiet)
+    fresh: list[str] = []  # the communiqués the build read anew, not from its cache
     with errors_reported():
         results, built = add(
             list(sources),
@@ -106,6 +107,7 @@ def add_command(
             taken=meter.taken,
             progress=progress_printer(quiet),
             warn=warn,
+            computed=fresh.append,
             jobs=jobs,
         )
     if quiet:
@@ -114,12 +116,14 @@ def add_command(
         if item.status == "unchanged":
             click.echo(f"unchanged: {item.name} ({item.meeting}) already holds {item.source}")
         else:
-            instead = f" (instead of {', '.join(item.replaced)})" if item.replaced else ""
+            others = [name for name in item.replaced if name != item.name]
+            instead = f" (instead of {', '.join(others)})" if others else ""
             click.echo(f"{item.status} {item.name} ({item.meeting}) from {item.source}{instead}")
     if built is None:
         click.echo(f"nothing to do: the corpus and {out} are left as they were")
     else:
         click.echo(
-            f"built {built.documents} communiqués, {built.statements} statements, "
-            f"{built.triples} triples -> {built.out_dir}"
+            f"built {built.documents} communiqués ({len(fresh)} read anew: "
+            f"{', '.join(sorted(fresh)) or 'none'}; the others from the cache), "
+            f"{built.statements} statements, {built.triples} triples -> {built.out_dir}"
         )

@@ -47,10 +47,10 @@ def is_url(source: str) -> bool:
     return bool(sep) and scheme.isascii() and scheme.replace("+", "").isalnum()
 
 
-def take(source: str, received: Received | None = None, **limits: float) -> Fetched:
-    """The bytes of ``source``, a URL or a file; ``limits`` overrides those of ``fetch_url``."""
+def take(source: str, received: Received | None = None) -> Fetched:
+    """The bytes of ``source``, a URL (``received`` hears how much arrived) or a file."""
     if is_url(source):
-        return fetch_url(source, received, **limits)  # type: ignore[arg-type]
+        return fetch_url(source, received)
     return read_file(Path(source))
 
 
