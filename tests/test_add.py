@@ -97,6 +97,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     assert changed != PAGE.read_text(encoding="utf-8")
     (folder / "other.html").write_text(changed, encoding="utf-8")
     (folder / "recipe.html").write_text(RECIPE, encoding="utf-8")
+    (folder / "notes.txt").write_text("Notes on the alliance, without numbers.\n", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("1. Caf\u00e9 talks were held.\n".encode("latin-1"))
     (folder / "big.html").write_bytes(b"<p>1. Too long.</p>\n" * (MAX_FILE_BYTES // 20 + 10))
     handler = partial(_Site, directory=str(folder))
     server = _Server(("127.0.0.1", 0), handler)
@@ -300,6 +302,15 @@ def test_other_content_for_a_meeting_present_is_refused_unless_replace(
         (
             "/recipe.html",
             "not a communiqué: paragraph 1 reports no SCM meeting with its ordinal and date",
+        ),
+        (
+            "/notes.txt",
+            "cannot be read as a communiqué: no numbered paragraphs found (expected a line "
+            "starting '1. ')",
+        ),
+        (
+            "/latin1.txt",
+            "cannot be read as a communiqué: not valid UTF-8 (byte 0xe9 at offset 6)",
         ),
         ("/loop", "more than 5 redirects"),
         ("/big.html", f"page too large ({MAX_FILE_BYTES // 20 * 20 + 200} bytes; the limit is "),

@@ -141,7 +141,7 @@ def read_fetched(source: str, fetched: Fetched, registry: Registry) -> Facts:
         try:
             facts = extract(read_document(path), registry)
         except InputError as error:
-            raise InputError(source, f"not a communiqué: {error.problem}") from error
+            raise InputError(source, f"cannot be read as a communiqué: {error.problem}") from error
     return facts
 
 
