@@ -27,6 +27,7 @@ class _Meter:
         self.quiet = quiet
         self.live = sys.stderr.isatty()
         self.started = time.monotonic()
+        self.pending = False  # a live line not yet ended
 
     def received(self, source: str) -> Received | None:
         self.started = time.monotonic()
@@ -36,6 +37,7 @@ class _Meter:
         def show(size: int, total: int | None) -> None:
             of = f" of {total:,}" if total else ""
             click.echo(f"\rfetching {source}: {size:,}{of} bytes", err=True, nl=False)
+            self.pending = True
 
         return show
 
@@ -48,6 +50,16 @@ class _Meter:
             f"{seconds:.1f} s"
         )
         click.echo(f"\r{line}\033[K" if self.live else line, err=True)
+        self.pending = False
+
+    def __enter__(self) -> _Meter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """End a live line a failed download left open, so an error starts a line of its own."""
+        if self.pending:
+            click.echo("", err=True)
+            self.pending = False
 
 
 @click.command("add")
@@ -96,7 +108,7 @@ def add_command(
     """
     meter = _Meter(quiet)
     fresh: list[str] = []  # the communiqués the build read anew, not from its cache
-    with errors_reported():
+    with errors_reported(), meter:  # the meter ends its line before an error is printed
         results, built = add(
             list(sources),
             corpus,
@@ -122,8 +134,9 @@ def add_command(
     if built is None:
         click.echo(f"nothing to do: the corpus and {out} are left as they were")
     else:
+        cached = "; the others from the cache" if len(fresh) < built.documents else ""
         click.echo(
             f"built {built.documents} communiqués ({len(fresh)} read anew: "
-            f"{', '.join(sorted(fresh)) or 'none'}; the others from the cache), "
+            f"{', '.join(sorted(fresh)) or 'none'}{cached}), "
             f"{built.statements} statements, {built.triples} triples -> {built.out_dir}"
         )
