@@ -25,7 +25,7 @@ from loopback import running
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
 from scmgraph.extract.document import extract
-from scmgraph.model import Origin
+from scmgraph.model import InputError, Origin
 from scmgraph.read.reader import MAX_FILE_BYTES, read_document
 from scmgraph.read.sources import dump_sources
 from scmgraph.registry.load import load_registry
@@ -401,3 +401,14 @@ def test_a_file_edited_after_it_was_added_loses_its_recorded_origin(tmp_path: Pa
     assert f"{stored}: sources.yaml records other bytes for this file" in " ".join(
         document.warnings
     )
+
+
+def test_a_malformed_provenance_file_stops_the_build_naming_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(OWN, corpus / OWN.name)
+    (corpus / "sources.yaml").write_text(f"{OWN.name}:\n  source: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        build(corpus, tmp_path / "graph", jobs=1)
+    assert str(caught.value) == f"{corpus / 'sources.yaml'}: not valid YAML (line 3)"
+    assert not (tmp_path / "graph" / "scmgraph.trig").exists()

@@ -36,7 +36,7 @@ from rdflib.term import Node
 from scmgraph import __version__
 from scmgraph.atomic import write_atomic
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts, InputError
+from scmgraph.model import Document, Facts, InputError, Origin
 from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.read.sources import SOURCES_FILE, origin_key
@@ -87,12 +87,12 @@ def env_digest(registry: Registry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def unit_key(path: Path, env: str, slug: str | None = None) -> str:
+def unit_key(path: Path, env: str, slug: str | None = None, origin: Origin | None = None) -> str:
     """The cache key of one communiqué file: its path, bytes and recorded origin, the
     environment, the slug."""
     digest = hashlib.sha256()
     digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
-    digest.update(origin_key(path) + b"\0")
+    digest.update(origin_key(origin) + b"\0")
     try:
         digest.update(path.read_bytes())
     except (OSError, RuntimeError):
@@ -220,15 +220,17 @@ class UnitContext:
 
 
 def compute_unit(
-    path: Path, key: str, context: UnitContext, slug: str | None
+    path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
 ) -> tuple[UnitSummary, bytes, bytes]:
-    """Read, extract, convert and validate one communiqué (no cache involved)."""
+    """Read, extract, convert and validate one communiqué (no cache involved); ``origin``
+    is the record of where it was taken from, if any."""
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
     from scmgraph.rdf.sink import UnitBuild
     from scmgraph.read.reader import read_document
 
-    facts = extract(read_document(path), context.registry)
+    records = {path.name: origin} if origin else {}
+    facts = extract(read_document(path, records), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
     build = UnitBuild(__version__, (), ())
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
@@ -258,13 +260,16 @@ def _init_worker(context: UnitContext) -> None:
     _WORKER.append(context)
 
 
-def _work(path: Path, slug: str | None, key: str, cache_folder: Path) -> UnitSummary:
-    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug)
+def _work(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug, origin)
     UnitCache(cache_folder).put(summary, triples, objects)
     return summary
 
 
-Task = tuple[Path, str | None, str]  # a file, the slug to use (None: its own), its key
+# A file, the slug to use (None: its own), its key, the record of where it was taken from.
+Task = tuple[Path, str | None, str, Origin | None]
 
 
 def run_units(
@@ -281,10 +286,10 @@ def run_units(
     """
     errors: list[InputError] = []
     if jobs <= 1 or len(tasks) <= 1:
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
             try:
-                summary, triples, objects = compute_unit(path, key, context, slug)
+                summary, triples, objects = compute_unit(path, key, context, slug, origin)
             except InputError as error:
                 errors.append(error)
                 continue
@@ -307,9 +312,9 @@ def run_units(
         initargs=(context,),
     ) as pool:
         futures = []
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
-            futures.append(pool.submit(_work, path, slug, key, cache.folder))
+            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
         try:
             for future in futures:
                 try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -28,7 +29,7 @@ from typing import Any
 import pysbd
 import yaml
 
-from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
+from scmgraph.model import Document, InputError, Origin, Paragraph, Sentence, SourceFile
 from scmgraph.read.html_view import html_view
 from scmgraph.read.language import unread_language
 from scmgraph.read.layout import View, load_layout_rules, normalise
@@ -103,11 +104,14 @@ def find_communiques(folder: Path) -> list[Path]:
     return files
 
 
-def read_document(path: Path) -> Document:
-    """Read one communiqué into its numbered paragraphs, with offsets into the file."""
+def read_document(path: Path, records: Mapping[str, Origin] | None = None) -> Document:
+    """Read one communiqué into its numbered paragraphs, with offsets into the file.
+
+    ``records``: the provenance records of its folder (``read.sources``), when read already.
+    """
     path = Path(path)
     source = _read_source(path)
-    origin, stale = recorded_origin(path, source.sha256)
+    origin, stale = recorded_origin(path, source.sha256, records)
     source = replace(source, origin=origin)
     problems: list[str] = [stale] if stale else []
     view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)

@@ -98,9 +98,36 @@ def dump_sources(records: Mapping[str, Origin]) -> bytes:
     return (_HEADER + body).encode("utf-8")
 
 
-def recorded_origin(path: Path, sha256: str) -> tuple[Origin | None, str | None]:
-    """The origin recorded for ``path`` if it vouches for these bytes, and else why not."""
-    origin = load_sources(path.parent).get(path.name)
+class FolderRecords:
+    """The provenance records of many files' folders, each folder's file read once.
+
+    Made per build or per run over many files: one lookup per file would read the
+    file again each time, which grows with the square of the corpus.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, dict[str, Origin]] = {}
+
+    def of(self, path: Path) -> dict[str, Origin]:
+        """The records of the folder of ``path``; InputError when its file is malformed."""
+        folder = Path(path).parent
+        if folder not in self._folders:
+            self._folders[folder] = load_sources(folder)
+        return self._folders[folder]
+
+    def origin(self, path: Path) -> Origin | None:
+        return self.of(path).get(Path(path).name)
+
+
+def recorded_origin(
+    path: Path, sha256: str, records: Mapping[str, Origin] | None = None
+) -> tuple[Origin | None, str | None]:
+    """The origin recorded for ``path`` if it vouches for these bytes, and else why not.
+
+    ``records`` are the records of its folder, when the caller has read them already.
+    """
+    records = load_sources(path.parent) if records is None else records
+    origin = records.get(path.name)
     if origin is None or origin.sha256 == sha256:
         return origin, None
     return None, (
@@ -109,12 +136,8 @@ def recorded_origin(path: Path, sha256: str) -> tuple[Origin | None, str | None]
     )
 
 
-def origin_key(path: Path) -> bytes:
-    """What the record of ``path`` adds to its cache key (nothing when it has none)."""
-    try:
-        origin = load_sources(path.parent).get(path.name)
-    except InputError:
-        return b"\0unreadable provenance"  # reading the file reports the problem
+def origin_key(origin: Origin | None) -> bytes:
+    """What a file's record adds to its cache key (nothing when it has none)."""
     if origin is None:
         return b""
     return "\0".join((origin.source, origin.retrieved, origin.sha256, origin.content_type)).encode()
