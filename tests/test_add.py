@@ -24,8 +24,9 @@ import scmgraph
 from loopback import running
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
+from scmgraph.errors import InputError
 from scmgraph.extract.document import extract
-from scmgraph.model import InputError, Origin
+from scmgraph.model import Origin
 from scmgraph.read.reader import MAX_FILE_BYTES, read_document
 from scmgraph.read.sources import dump_sources
 from scmgraph.registry.load import load_registry

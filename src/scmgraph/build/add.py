@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scmgraph.atomic import write_atomic
+from scmgraph.build.inputs import Progress, quiet
+from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Facts, InputError, Origin
+from scmgraph.model import Facts, Origin
 from scmgraph.read.fetch import Fetched, Received, take
 from scmgraph.read.reader import MEDIA_TYPES
 from scmgraph.read.sources import dump_sources, load_sources, sources_path
@@ -31,12 +33,6 @@ from scmgraph.registry.posts import slugify
 
 if TYPE_CHECKING:
     from scmgraph.build.corpus import BuildResult
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -207,9 +203,9 @@ def add(
     registry: Registry | None = None,
     received: Callable[[str], Received | None] | None = None,
     taken: Callable[[Fetched], None] | None = None,
-    progress: Progress = _quiet,
-    warn: Progress = _quiet,
-    computed: Progress = _quiet,
+    progress: Progress = quiet,
+    warn: Progress = quiet,
+    computed: Progress = quiet,
     jobs: int | None = None,
 ) -> tuple[list[Added], BuildResult | None]:
     """Store the sources in ``corpus`` and rebuild ``out`` from the unit cache.
@@ -218,7 +214,8 @@ def add(
     the name of every communiqué the build did not take from the cache. A failed
     build puts the corpus back as it was before raising.
     """
-    from scmgraph.build.corpus import GRAPH_FILE, build
+    from scmgraph.build.corpus import build
+    from scmgraph.build.folder import GRAPH_FILE
 
     registry = registry or load_registry()
     plan = plan_additions(

@@ -9,15 +9,16 @@ from pathlib import Path
 import click
 
 from scmgraph.build.add import add
-from scmgraph.cli.main import (
+from scmgraph.cli.common import (
+    corpus_option,
     errors_reported,
     load_registry_from,
+    out_option,
     progress_printer,
     registry_option,
     warn,
 )
 from scmgraph.read.fetch import Fetched, Received, is_url
-from scmgraph.resources import DEFAULT_CORPUS, DEFAULT_OUT
 
 
 class _Meter:
@@ -64,20 +65,8 @@ class _Meter:
 
 @click.command("add")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option(
-    "--corpus",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CORPUS,
-    show_default=True,
-    help="Folder of communiqués to add to.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Output folder of the graph to rebuild.",
-)
+@corpus_option("Folder of communiqués to add to.")
+@out_option("Output folder of the graph to rebuild.")
 @click.option(
     "--replace",
     "replacing",

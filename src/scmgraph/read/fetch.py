@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
-from scmgraph import __version__
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 from scmgraph.read.reader import MAX_FILE_BYTES, MEDIA_TYPES
 from scmgraph.read.sources import utc_stamp
+from scmgraph.version import __version__
 
 TIMEOUT_SECONDS = 30.0
 MAX_REDIRECTS = 5

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from scmgraph.model import InputError, Origin
+from scmgraph.errors import InputError
+from scmgraph.model import Origin
 
 SOURCES_FILE = "sources.yaml"
 _FIELDS = ("source", "retrieved", "sha256", "content_type")
