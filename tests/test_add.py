@@ -411,5 +411,6 @@ def test_a_malformed_provenance_file_stops_the_build_naming_it(tmp_path: Path) -
     (corpus / "sources.yaml").write_text(f"{OWN.name}:\n  source: [unclosed\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         build(corpus, tmp_path / "graph", jobs=1)
-    assert str(caught.value) == f"{corpus / 'sources.yaml'}: not valid YAML (line 3)"
+    assert str(caught.value).startswith(f"{corpus / 'sources.yaml'}: not valid YAML (")
+    assert "\n" not in str(caught.value)
     assert not (tmp_path / "graph" / "scmgraph.trig").exists()

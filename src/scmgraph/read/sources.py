@@ -20,6 +20,7 @@ import yaml
 
 from scmgraph.errors import InputError
 from scmgraph.model import Origin
+from scmgraph.registry.files import read_data
 
 SOURCES_FILE = "sources.yaml"
 _FIELDS = ("source", "retrieved", "sha256", "content_type")
@@ -44,22 +45,12 @@ def utc_stamp(moment: dt.datetime) -> str:
 def load_sources(folder: Path) -> dict[str, Origin]:
     """File name -> origin, from the folder's provenance file (none: an empty mapping)."""
     path = sources_path(folder)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         return {}
+    try:
+        data = read_data(path, "provenance file")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot read the provenance file: {error}") from error
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InputError(path, f"not valid YAML{where}") from error
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(path, "expected a mapping of file names to their sources")
     return {str(name): _origin(path, str(name), entry) for name, entry in data.items()}
 
 
