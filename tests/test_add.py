@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -23,10 +24,12 @@ from click.testing import CliRunner, Result
 import scmgraph
 from loopback import running
 from scmgraph.build.corpus import build
+from scmgraph.build.units import env_digest
 from scmgraph.cli.main import main
 from scmgraph.errors import InputError
 from scmgraph.extract.document import extract
 from scmgraph.model import Origin
+from scmgraph.read.fetch import fetch_url
 from scmgraph.read.reader import MAX_FILE_BYTES, read_document
 from scmgraph.read.sources import dump_sources
 from scmgraph.registry.load import load_registry
@@ -60,6 +63,9 @@ class _Site(http.server.SimpleHTTPRequestHandler):
             self._redirect("/other.html")
         elif self.path == "/to-ftp":
             self._redirect("ftp://127.0.0.1/page.html")
+        elif self.path == "/slow.html":
+            time.sleep(3)  # longer than the timeout the test gives
+            super().do_GET()
         elif self.path == "/report.pdf":
             body = b"%PDF-1.7\n"
             self.send_response(200)
@@ -83,6 +89,8 @@ class _Site(http.server.SimpleHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     """Quiet when a client hangs up early, as ``add`` does on a page it refuses: the
     traceback would land on the stderr the command's runner captures."""
+
+    daemon_threads = True  # a page still being answered does not hold up the shutdown
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
@@ -414,3 +422,25 @@ def test_a_malformed_provenance_file_stops_the_build_naming_it(tmp_path: Path) -
     assert str(caught.value).startswith(f"{corpus / 'sources.yaml'}: not valid YAML (")
     assert "\n" not in str(caught.value)
     assert not (tmp_path / "graph" / "scmgraph.trig").exists()
+
+
+def test_a_page_that_does_not_answer_in_time_is_refused(site: tuple[str, Path]) -> None:
+    base, _ = site
+    with pytest.raises(InputError) as caught:
+        fetch_url(f"{base}/slow.html", timeout=0.5)
+    assert str(caught.value) == f"{base}/slow.html: no answer within 0.5 s"
+
+
+def test_the_provenance_file_leaves_the_cached_units_of_a_checkout_valid(tmp_path: Path) -> None:
+    """In a checkout the corpus (data/communiques) lies inside the data folder, whose
+    YAML files name the units' environment: adding a communiqué there must not make
+    every cached unit stale, while a data file does."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("graph", "communiques"))
+    (data / "communiques").mkdir()
+    before = env_digest(load_registry(data))
+    origin = Origin("https://example.org/51.txt", "2026-01-31T09:30:00Z", "0" * 64, "text/plain")
+    (data / "communiques" / "sources.yaml").write_bytes(dump_sources({OWN.name: origin}))
+    assert env_digest(load_registry(data)) == before
+    (data / "reader" / "extra.yaml").write_text("cue: [a]\n", encoding="utf-8")
+    assert env_digest(load_registry(data)) != before
