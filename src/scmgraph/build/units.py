@@ -35,9 +35,10 @@ from rdflib import Graph
 from scmgraph.atomic import write_atomic
 from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts
+from scmgraph.model import Document, Facts, Origin
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
+from scmgraph.read.sources import SOURCES_FILE, origin_key
 from scmgraph.registry.load import Registry
 from scmgraph.version import __version__
 
@@ -75,7 +76,9 @@ def file_digest(paths: Iterable[Path]) -> str:
 def env_digest(registry: Registry) -> str:
     """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
     package = Path(__file__).resolve().parents[1]
-    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file()]
+    # A corpus's provenance file is an input of its units, not of the environment
+    # (in a checkout, the corpus data/communiques lies inside the data folder).
+    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file() and p.name != SOURCES_FILE]
     parts = [
         *package.rglob("*.py"),
         *registry.files,
@@ -87,10 +90,12 @@ def env_digest(registry: Registry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def unit_key(path: Path, env: str, slug: str | None = None) -> str:
-    """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
+def unit_key(path: Path, env: str, slug: str | None = None, origin: Origin | None = None) -> str:
+    """The cache key of one communiqué file: its path, bytes and recorded origin, the
+    environment, the slug."""
     digest = hashlib.sha256()
     digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    digest.update(origin_key(origin) + b"\0")
     try:
         digest.update(path.read_bytes())
     except (OSError, RuntimeError):
@@ -206,9 +211,10 @@ class UnitContext:
 
 
 def compute_unit(
-    path: Path, key: str, context: UnitContext, slug: str | None
+    path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
 ) -> tuple[UnitSummary, dict[str, bytes]]:
-    """Read, extract, convert, validate and serialise one communiqué (no cache involved).
+    """Read, extract, convert, validate and serialise one communiqué (no cache involved);
+    ``origin`` is the record of where it was taken from, if any.
 
     Returns the summary and the unit's files by suffix: its triples (``nt``), their
     objects, and its blocks of the TriG and JSON-LD files.
@@ -219,7 +225,8 @@ def compute_unit(
     from scmgraph.rdf.terms import communique_graph_iri
     from scmgraph.read.reader import read_document
 
-    facts = extract(read_document(path), context.registry)
+    records = {path.name: origin} if origin else {}
+    facts = extract(read_document(path, records), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
     build = context.build_of(facts.document.source)
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
@@ -252,14 +259,17 @@ def _init_worker(context: UnitContext) -> None:
     _WORKER.append(context)
 
 
-def _work(path: Path, slug: str | None, key: str, cache_folder: Path) -> UnitSummary:
-    summary, files = compute_unit(path, key, _WORKER[0], slug)
+def _work(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    summary, files = compute_unit(path, key, _WORKER[0], slug, origin)
     UnitCache(cache_folder).put(summary, files)
     return summary
 
 
 _PER_WORKER = 2  # units a pool worker must have at least, or they are computed in-process
-Task = tuple[Path, str | None, str]  # a file, the slug to use (None: its own), its key
+# A file, the slug to use (None: its own), its key, the record of where it was taken from.
+Task = tuple[Path, str | None, str, Origin | None]
 
 
 def run_units(
@@ -282,10 +292,10 @@ def run_units(
     if jobs is None:  # as many workers as cores, each with enough units to repay its start
         jobs = min(os.cpu_count() or 1, len(tasks) // _PER_WORKER)
     if jobs <= 1 or len(tasks) <= 1:
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
             try:
-                summary, files = compute_unit(path, key, context, slug)
+                summary, files = compute_unit(path, key, context, slug, origin)
             except InputError as error:
                 errors.append(error)
                 continue
@@ -308,9 +318,9 @@ def run_units(
         initargs=(context,),
     ) as pool:
         futures = []
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
-            futures.append(pool.submit(_work, path, slug, key, cache.folder))
+            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
         try:
             for future in futures:
                 try:

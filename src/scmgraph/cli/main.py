@@ -275,6 +275,7 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
 # Commands that live beside the modules they drive, imported when first asked for:
 # their modules are slow to import, and `scmgraph build` needs none of them.
 _ELSEWHERE = {
+    "add": ("scmgraph.cli.add", "add_command"),
     "export": ("scmgraph.cli.export", "export_command"),
     "docs": ("scmgraph.cli.docs", "docs_command"),
     "serve": ("scmgraph.cli.serve", "serve_command"),

@@ -174,6 +174,13 @@ def verb_iri(lemma: str) -> URIRef:
     return ID[f"verb/{slugify(lemma)}"]
 
 
+def origin_iri(source: str) -> URIRef:
+    """The published page a corpus file was taken from: its URL, or a file's ``file:`` IRI."""
+    if "://" not in source:
+        source = Path(source).absolute().as_uri()
+    return URIRef(quote(source, safe=":/?#[]@!$&'()*+,;=%~-._"))
+
+
 def source_iri(name: str) -> URIRef:
     """``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data."""
     return ID[f"source/{quote(name, safe='/._-~')}"]
