@@ -202,6 +202,13 @@ class App:
                 Rule("/id/<path:rest>", endpoint="entity", methods=["GET"]),
                 Rule("/queries", endpoint="queries", methods=["GET"]),
                 Rule("/queries/<name>", endpoint="stored", methods=["GET"]),
+                Rule("/meetings", endpoint="meetings", methods=["GET"]),
+                Rule("/threads", endpoint="threads", methods=["GET"]),
+                Rule("/threads/<path:rest>", endpoint="thread", methods=["GET"]),
+                Rule("/timeline", endpoint="timeline", methods=["GET"]),
+                Rule("/graph", endpoint="graph", methods=["GET"]),
+                Rule("/search", endpoint="search", methods=["GET"]),
+                Rule("/static/<name>", endpoint="static", methods=["GET"]),
             ],
             strict_slashes=True,
             merge_slashes=False,
@@ -341,6 +348,41 @@ class App:
         from scmgraph.serve_pages import entity_response
 
         return entity_response(self, request, rest)
+
+    def on_meetings(self, request: Request) -> Response:
+        from scmgraph.serve_meetings import meetings_page
+
+        return meetings_page(self)
+
+    def on_threads(self, request: Request) -> Response:
+        from scmgraph.serve_threads import threads_page
+
+        return threads_page(self, request)
+
+    def on_thread(self, request: Request, rest: str) -> Response:
+        from scmgraph.serve_threads import thread_page
+
+        return thread_page(self, rest)
+
+    def on_timeline(self, request: Request) -> Response:
+        from scmgraph.serve_timeline import timeline_page
+
+        return timeline_page(self, request)
+
+    def on_graph(self, request: Request) -> Response:
+        from scmgraph.serve_graph import graph_page
+
+        return graph_page(self)
+
+    def on_search(self, request: Request) -> Response:
+        from scmgraph.serve_graph import search_page
+
+        return search_page(self, request)
+
+    def on_static(self, request: Request, name: str) -> Response:
+        from scmgraph.serve_graph import static_file
+
+        return static_file(name)
 
     def on_queries(self, request: Request) -> Response:
         from scmgraph.query import list_queries
