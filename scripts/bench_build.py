@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from scmgraph.build import build
-from scmgraph.export import FORMATS, NETWORK_FORMATS, export
-from scmgraph.network import PROJECTIONS
+from scmgraph.build.corpus import build
 from scmgraph.resources import DEFAULT_CORPUS
+from scmgraph.views.export import FORMATS, NETWORK_FORMATS, export
+from scmgraph.views.network import PROJECTIONS
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -19,8 +19,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from scmgraph.query import QueryError, StoredQuery, bind, list_queries, open_store, run_select
 from scmgraph.resources import DEFAULT_OUT
+from scmgraph.sparql.query import (
+    QueryError,
+    StoredQuery,
+    bind,
+    list_queries,
+    open_store,
+    run_select,
+)
 
 
 @dataclass(frozen=True)

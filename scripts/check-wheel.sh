@@ -35,8 +35,8 @@ names = set(zipfile.ZipFile(wheel).namelist())
 src = repo / "src"
 wanted = {p.relative_to(src).as_posix() for p in src.rglob("*.py")}
 # the server's templates and vendored scripts (with their licence) are package data
-wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/templates/*.html")}
-wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/static/*")}
+wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/templates/*.html")}
+wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/static/*")}
 for pattern in ("queries/*.rq", "ontology/*.ttl", "shapes/*.ttl", "data/context.jsonld",
                 "data/*.yaml", "data/reader/*.yaml", "data/registry/*.yaml"):
     wanted |= {f"scmgraph/{p.relative_to(repo).as_posix()}" for p in repo.glob(pattern)}
@@ -87,7 +87,7 @@ assert len(kg.statements()) > 0 and kg.network("entities").number_of_nodes() > 0
 PY
 
 # The server's pages render from the templates the wheel carries.
-"$bin/python" -c 'from scmgraph.serve_pages import index_page; assert "<h1>scmgraph</h1>" in index_page()' \
+"$bin/python" -c 'from scmgraph.server.pages import index_page; assert "<h1>scmgraph</h1>" in index_page()' \
     || fail "the front page does not render from the installed package"
 
 # Another registry is chosen by the environment variable: a missing one is a one-line error.

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from scmgraph.registry import Registry
+from scmgraph.registry.load import Registry
 
 CHOICE = re.compile(r"\{([^{}:]*\|[^{}]*)\}")
 ENTITY = re.compile(r"\{E:([^{}]+)\}")

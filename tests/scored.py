@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scmgraph.evaluate import evaluate_dirs
-from scmgraph.pipeline import statements_for_files
+from scmgraph.build.pipeline import statements_for_files
+from scmgraph.views.evaluate import evaluate_dirs
 
 
 def shortfalls(folder: Path, minimums: dict[str, float], out: Path) -> dict[str, float]:

@@ -31,10 +31,10 @@ import pytest
 from click.testing import CliRunner
 
 from loopback import call, q, running
-from scmgraph.build import build
-from scmgraph.cli import main
-from scmgraph.query import open_store
-from scmgraph.serve import MAX_NESTING, Settings, serving
+from scmgraph.build.corpus import build
+from scmgraph.cli.main import main
+from scmgraph.server.pool import MAX_NESTING, Settings, serving
+from scmgraph.sparql.query import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "communiques" / "052_scm_2020.txt"
@@ -322,7 +322,7 @@ def test_the_command_line_refuses_deep_nesting_instead_of_crashing(
 ) -> None:
     path = tmp_path / "deep.rq"
     path.write_text(nested_parentheses(5_000), encoding="utf-8")
-    command = [sys.executable, "-m", "scmgraph.cli", "query", "run", "--file", str(path)]
+    command = [sys.executable, "-m", "scmgraph.cli.main", "query", "run", "--file", str(path)]
     result = subprocess.run([*command, "--store", str(store)], capture_output=True, text=True)
     # before the limit the engine overflowed its stack: exit -11 (segmentation fault)
     assert (result.returncode, result.stdout) == (2, "")
@@ -341,7 +341,7 @@ def test_the_command_line_survives_long_operator_chains(
     # a thread with a large stack instead of overflowing the main thread's (exit -11).
     path = tmp_path / "chain.rq"
     path.write_text(f"ASK {{ FILTER({condition}) }}", encoding="utf-8")
-    command = [sys.executable, "-m", "scmgraph.cli", "query", "run", "--file", str(path)]
+    command = [sys.executable, "-m", "scmgraph.cli.main", "query", "run", "--file", str(path)]
     result = subprocess.run(
         [*command, "--store", str(store), "--format", "csv"], capture_output=True, text=True
     )

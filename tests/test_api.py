@@ -14,10 +14,10 @@ import pytest
 import scmgraph
 import scmgraph.api
 from scmgraph.api import KnowledgeGraph, python_value
-from scmgraph.build import build
-from scmgraph.export import export, network_bytes
-from scmgraph.query import UPDATES_REFUSED, QueryError, list_queries
-from scmgraph.view import write_views
+from scmgraph.build.corpus import build
+from scmgraph.sparql.query import UPDATES_REFUSED, QueryError, list_queries
+from scmgraph.views.export import export, network_bytes
+from scmgraph.views.statements import write_views
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAIN = (str, int, float, bool, dt.date, type(None))

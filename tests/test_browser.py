@@ -39,8 +39,8 @@ from playwright.sync_api import (
 )
 from rdflib.namespace import OWL, RDF, RDFS
 
-from scmgraph.cli import main
-from scmgraph.serve import Settings, serving
+from scmgraph.cli.main import main
+from scmgraph.server.pool import Settings, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
@@ -154,7 +154,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Building]:
     """``scmgraph build`` of the corpus, started first and run in a process of its own,
     so that the tests that need no graph (the documentation's) run meanwhile."""
     out = tmp_path_factory.mktemp("graph")
-    command = [sys.executable, "-m", "scmgraph.cli", "build", "--quiet"]
+    command = [sys.executable, "-m", "scmgraph.cli.main", "build", "--quiet"]
     command += ["--corpus", str(CORPUS), "--out", str(out)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     yield process, out

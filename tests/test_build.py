@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, URIRef
 
-from scmgraph import pipeline, to_rdf
-from scmgraph.build import BuildError, build, build_lock
-from scmgraph.cli import main
-from scmgraph.evaluate import evaluate_dirs
+from scmgraph.build import pipeline
+from scmgraph.build.corpus import BuildError, build, build_lock
+from scmgraph.cli.main import main
+from scmgraph.rdf import convert as to_rdf
+from scmgraph.views.evaluate import evaluate_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
@@ -74,7 +75,7 @@ def test_two_builds_give_identical_bytes(tmp_path: Path, built: Path) -> None:
         [
             sys.executable,
             "-m",
-            "scmgraph.cli",
+            "scmgraph.cli.main",
             "build",
             "-q",
             "--corpus",

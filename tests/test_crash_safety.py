@@ -36,7 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from scmgraph.build import build
+from scmgraph.build.corpus import build
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
@@ -77,14 +77,14 @@ def rmtree(path, *args, **kwargs):
 
 
 os.replace, shutil.rmtree = replace, rmtree
-from scmgraph.cli import main
+from scmgraph.cli.main import main
 
 main(["build", "-q", "--corpus", corpus, "--out", out])
 """
 
 
 def scmgraph(*args: str) -> list[str]:
-    return [sys.executable, "-m", "scmgraph.cli", *args]
+    return [sys.executable, "-m", "scmgraph.cli.main", *args]
 
 
 def sha256(path: Path) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.deadlines import find_deadline
-from scmgraph.extract import extract
-from scmgraph.reader import read_document
-from scmgraph.registry import load_registry
+from scmgraph.extract.deadlines import find_deadline
+from scmgraph.extract.document import extract
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import load_registry
 
 MEETING = dt.date(2029, 10, 20)
 ORDINALS = {"SCM": 61, "MCM": 54}

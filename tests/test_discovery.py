@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import Facts
-from scmgraph.reader import read_document
-from scmgraph.registry import Registry, load_registry
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import Registry, load_registry
 
 OPENING = (
     "1. The 61st United States (U.S.)-Republic of Korea (ROK) Security Consultative Meeting "

@@ -1,4 +1,4 @@
-"""Tests for scmgraph.evaluate: gold files against themselves and perturbed copies."""
+"""Tests for scmgraph.views.evaluate: gold files against themselves and perturbed copies."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.evaluate import (
+from scmgraph.model import InputError
+from scmgraph.views.evaluate import (
     METRIC_KEYS,
     Report,
     evaluate_dirs,
@@ -21,7 +22,6 @@ from scmgraph.evaluate import (
     render_report,
     score,
 )
-from scmgraph.model import InputError
 
 GOLD_DIR = Path(__file__).parent / "gold"
 DOC = "053_scm_2021"

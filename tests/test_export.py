@@ -25,16 +25,16 @@ from pyld import jsonld
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from scmgraph.build import build
-from scmgraph.describe import DATASET, ENDPOINT, describe_dataset
-from scmgraph.docs import docs_command, write_docs
-from scmgraph.export import TABLES, export, export_command
-from scmgraph.network import Filters, project, read_corpus
-from scmgraph.picture import entity_figure
-from scmgraph.rdf_terms import PROVENANCE_GRAPH, default_ontology_path
-from scmgraph.serialize import jsonld_context
-from scmgraph.to_rdf import BuildInfo
-from scmgraph.validate import load_dataset
+from scmgraph.build.corpus import build
+from scmgraph.rdf.convert import BuildInfo
+from scmgraph.rdf.describe import DATASET, ENDPOINT, describe_dataset
+from scmgraph.rdf.docs import docs_command, write_docs
+from scmgraph.rdf.serialize import jsonld_context
+from scmgraph.rdf.terms import PROVENANCE_GRAPH, default_ontology_path
+from scmgraph.rdf.validate import load_dataset
+from scmgraph.views.export import TABLES, export, export_command
+from scmgraph.views.network import Filters, project, read_corpus
+from scmgraph.views.picture import entity_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
@@ -461,8 +461,8 @@ def test_exports_do_not_depend_on_the_hash_seed(built: Path, tmp_path: Path) -> 
     import sys
 
     script = (
-        "import sys; from pathlib import Path; from scmgraph.export import export; "
-        "from scmgraph.validate import load_dataset; "
+        "import sys; from pathlib import Path; from scmgraph.views.export import export; "
+        "from scmgraph.rdf.validate import load_dataset; "
         "ds = load_dataset(Path(sys.argv[1])); out = Path(sys.argv[2]); "
         "[export(ds, f, out / f'entities.{f}') for f in ('png', 'gexf', 'cytoscape', 'dot')]; "
         "export(ds, 'graphml', out / 'speakers.graphml', projection='speakers'); "

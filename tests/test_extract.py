@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import Facts
-from scmgraph.reader import read_document
-from scmgraph.registry import load_registry
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import load_registry
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "communiques"
 

@@ -36,10 +36,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import Entity, Facts, Statement
-from scmgraph.reader import read_document
-from scmgraph.registry import Registry, load_registry
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import Registry, load_registry
 
 REPO = Path(__file__).resolve().parents[1]
 UNSEEN = Path(__file__).resolve().parent / "fixtures" / "unseen"
@@ -1079,7 +1079,7 @@ def test_no_data_file_names_a_corpus_document(path: Path) -> None:
 def test_month_deadlines_resolve_against_the_meeting_date(
     text: str, phrase: str | None, year: int | None
 ) -> None:
-    from scmgraph.deadlines import find_deadline
+    from scmgraph.extract.deadlines import find_deadline
 
     found = find_deadline(text, dt.date(2023, 11, 13))
     assert (found.text, found.year) == (phrase, year) if found else phrase is None
@@ -1105,7 +1105,7 @@ VENUE_TEXTS = {
 def test_the_meetings_own_city_is_no_evidence_for_a_thread(
     tmp_path: Path, registry: Registry
 ) -> None:
-    from scmgraph.threads import link_series
+    from scmgraph.extract.threads import link_series
 
     all_facts = []
     for name, text in VENUE_TEXTS.items():

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.extract import extract
-from scmgraph.reader import read_document
-from scmgraph.threads import link_series
+from scmgraph.extract.document import extract
+from scmgraph.extract.threads import link_series
+from scmgraph.read.reader import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "gen_communiques.py"
@@ -113,6 +113,6 @@ def test_posts_carry_the_name_they_had_on_the_meeting_date(tmp_path: Path, regis
 
 @pytest.fixture(scope="module")
 def registry():
-    from scmgraph.registry import load_registry
+    from scmgraph.registry.load import load_registry
 
     return load_registry()

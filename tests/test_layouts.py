@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.entities import char_offsets
+from scmgraph.extract.entities import char_offsets
 from scmgraph.model import Document, InputError
-from scmgraph.reader import read_document
+from scmgraph.read.reader import read_document
 
 DEVSET = Path(__file__).parent / "fixtures" / "devset"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from scmgraph.build import build
-from scmgraph.query import bind, list_queries, open_store, run_select
-from scmgraph.registry import default_data_dir
+from scmgraph.build.corpus import build
+from scmgraph.registry.load import default_data_dir
+from scmgraph.sparql.query import bind, list_queries, open_store, run_select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scmgraph.cli import main
-from scmgraph.extract import extract
+from scmgraph.cli.main import main
+from scmgraph.extract.document import extract
 from scmgraph.model import InputError
-from scmgraph.reader import MAX_FILE_BYTES, find_communiques, read_document
-from scmgraph.registry import load_registry
+from scmgraph.read.reader import MAX_FILE_BYTES, find_communiques, read_document
+from scmgraph.registry.load import load_registry
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "malformed"
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "communiques"

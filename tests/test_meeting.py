@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import Facts
-from scmgraph.rdf_terms import SCM, post_iri
-from scmgraph.reader import read_document
-from scmgraph.registry import Registry, load_registry
-from scmgraph.to_rdf import BuildInfo, communique_graph
-from scmgraph.view import statements_view
+from scmgraph.rdf.convert import BuildInfo, communique_graph
+from scmgraph.rdf.terms import SCM, post_iri
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import Registry, load_registry
+from scmgraph.views.statements import statements_view
 
 DEVSET = Path(__file__).resolve().parent / "fixtures" / "devset"
 

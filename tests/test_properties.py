@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import Facts, InputError
-from scmgraph.reader import read_document
-from scmgraph.registry import load_registry
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import load_registry
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -211,10 +211,10 @@ def test_graphs_of_generated_communiques_pass_shacl_and_are_reproducible(seed: i
     # SHACL costs about a second a graph, so this property runs on a few drawn
     # examples per seed rather than on every example of the other properties.
     from scmgraph import __version__
-    from scmgraph.serialize import serialize_all
-    from scmgraph.threads import link_series
-    from scmgraph.to_rdf import BuildInfo, build_dataset
-    from scmgraph.validate import validate
+    from scmgraph.extract.threads import link_series
+    from scmgraph.rdf.convert import BuildInfo, build_dataset
+    from scmgraph.rdf.serialize import serialize_all
+    from scmgraph.rdf.validate import validate
 
     @settings(
         max_examples=4 if os.environ.get("HYPOTHESIS_PROFILE") != "large" else 200,

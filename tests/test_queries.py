@@ -24,9 +24,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from scmgraph.build import build
-from scmgraph.cli import main
-from scmgraph.query import (
+from scmgraph.build.corpus import build
+from scmgraph.cli.main import main
+from scmgraph.sparql.query import (
     Parameter,
     QueryError,
     StoredQuery,
@@ -40,7 +40,7 @@ from scmgraph.query import (
     render,
     run_select,
 )
-from scmgraph.view import statements_view
+from scmgraph.views.statements import statements_view
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

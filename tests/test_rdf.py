@@ -36,11 +36,11 @@ from scmgraph.model import (
     StatementRef,
     ThreadLink,
 )
-from scmgraph.rdf_terms import SCM, default_ontology_path
-from scmgraph.registry import Registry, load_registry
-from scmgraph.to_rdf import BuildInfo, build_dataset, communique_graph
-from scmgraph.validate import validate
-from scmgraph.view import _display_name, statements_view, write_views
+from scmgraph.rdf.convert import BuildInfo, build_dataset, communique_graph
+from scmgraph.rdf.terms import SCM, default_ontology_path
+from scmgraph.rdf.validate import validate
+from scmgraph.registry.load import Registry, load_registry
+from scmgraph.views.statements import _display_name, statements_view, write_views
 
 ID = "https://w3id.org/scmgraph/id/"
 G = "https://w3id.org/scmgraph/graph/"
@@ -604,8 +604,8 @@ def test_view_from_a_single_graph(dataset: Dataset) -> None:
     ],
 )
 def test_view_names_drop_qualifiers(surface: str, name: str) -> None:
-    from scmgraph.to_rdf import registry_graphs
-    from scmgraph.view import load_store, qualifier_pattern
+    from scmgraph.rdf.convert import registry_graphs
+    from scmgraph.views.statements import load_store, qualifier_pattern
 
     parties = Graph()  # the registry graphs: the parties and their acronyms
     for graph in registry_graphs(load_registry()).values():

@@ -1,4 +1,4 @@
-"""Tests for scmgraph.reader: the real corpus, synthetic communiqués and bad input."""
+"""Tests for scmgraph.read.reader: the real corpus, synthetic communiqués and bad input."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scmgraph.model import Document, InputError
-from scmgraph.reader import find_communiques, read_document
+from scmgraph.read.reader import find_communiques, read_document
 
 CORPUS = Path(__file__).parent / ".." / "data" / "communiques"
 CHROME = ("official website", "Here's how you know", "Search News", "Public Release")

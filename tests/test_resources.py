@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scmgraph.cli import main
-from scmgraph.query import default_queries_dir
-from scmgraph.rdf_terms import default_ontology_path, default_shapes_dir
-from scmgraph.registry import default_data_dir
+from scmgraph.cli.main import main
+from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir
+from scmgraph.registry.load import default_data_dir
 from scmgraph.resources import shipped
+from scmgraph.sparql.query import default_queries_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 JAPAN = ROOT / "tests" / "fixtures" / "unseen" / "us_japan_scc_2023.txt"

@@ -25,9 +25,9 @@ import rdflib
 from click.testing import CliRunner
 
 from loopback import call, q
-from scmgraph.build import build
-from scmgraph.query import find_query, open_store, run_select
-from scmgraph.serve import SETTINGS, Settings, inspect_query, serve_command, serving
+from scmgraph.build.corpus import build
+from scmgraph.server.pool import SETTINGS, Settings, inspect_query, serve_command, serving
+from scmgraph.sparql.query import find_query, open_store, run_select
 
 SELECT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 CONSTRUCT = (
@@ -507,7 +507,7 @@ def test_stored_query_with_parameter(base: str, store: Path) -> None:
     assert status == 200
     rows = json.loads(body)["results"]["bindings"]
     stored = find_query("entity-statements")
-    from scmgraph.query import bind
+    from scmgraph.sparql.query import bind
 
     local = run_select(open_store(store), stored.text, bind(stored, {"entity": entity}))
     assert len(rows) == len(local.rows) > 0

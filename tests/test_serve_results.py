@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from scmgraph.serve import Task
-from scmgraph.serve_results import GRAPH_TYPES, RESULT_TYPES, execute
+from scmgraph.server.pool import Task
+from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, execute
 
 EX = "http://example.org/"
 ROWS = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
+from scmgraph.extract.threads import Weights, link_series, load_lexicons
 from scmgraph.model import Facts
-from scmgraph.reader import read_document
-from scmgraph.registry import load_registry
-from scmgraph.threads import Weights, link_series, load_lexicons
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import load_registry
 
 OPENING = (
     "1. The {n}th United States (U.S.)-Republic of Korea (ROK) Security Consultative Meeting "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scmgraph.registry import load_registry
-from scmgraph.topics import TopicScorer
+from scmgraph.extract.topics import TopicScorer
+from scmgraph.registry.load import load_registry
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from scmgraph.build import build
-from scmgraph.cli import main
-from scmgraph.compare import diff
-from scmgraph.query import QueryError
-from scmgraph.trace import statement_at, trace
+from scmgraph.build.corpus import build
+from scmgraph.cli.main import main
+from scmgraph.sparql.query import QueryError
+from scmgraph.views.compare import diff
+from scmgraph.views.trace import statement_at, trace
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

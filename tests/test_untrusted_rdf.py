@@ -23,8 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from loopback import running
-from scmgraph.cli import main
-from scmgraph.remote import RemoteEndpoint, RemoteError
+from scmgraph.cli.main import main
+from scmgraph.sparql.remote import RemoteEndpoint, RemoteError
 
 PASSWD = Path("/etc/passwd")
 XXE = """<?xml version="1.0"?>
@@ -50,7 +50,7 @@ def secret() -> str:
 
 
 def scmgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scmgraph.cli", *args]
+    command = [sys.executable, "-m", "scmgraph.cli.main", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.extract import extract
+from scmgraph.extract.document import extract
 from scmgraph.model import MeetingFacts
-from scmgraph.reader import read_document
-from scmgraph.registry import Registry, load_registry
+from scmgraph.read.reader import read_document
+from scmgraph.registry.load import Registry, load_registry
 from variations import (
     GOLD,
     LAYOUTS,

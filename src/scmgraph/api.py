@@ -22,9 +22,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from scmgraph.network import Filters, project, read_corpus
-from scmgraph.query import XSD, Table, bind, find_query, open_store, run_select
-from scmgraph.view import communiques, statements_view
+from scmgraph.sparql.query import XSD, Table, bind, find_query, open_store, run_select
+from scmgraph.views.network import Filters, project, read_corpus
+from scmgraph.views.statements import communiques, statements_view
 
 Row = dict[str, Any]
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger"}

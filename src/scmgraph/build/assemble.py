@@ -1,0 +1,185 @@
+"""Write the published files from the graphs of a build, streaming, in a fixed order.
+
+Each named graph comes as sorted, distinct N-Triples lines: a cached communiqué
+unit from its file, a cross-document graph from memory. The N-Quads file is the
+graphs in IRI order, each graph's lines in order; TriG and JSON-LD are pyoxigraph's
+serialisations of that file, read back as it streams; the Turtle file (one graph,
+no names) is the merge of all graphs without repeats, which also gives the
+counts the dataset description needs. Nothing holds more than one line per
+graph in memory, so the same bytes come out whatever order units were computed in.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib.namespace import RDF
+
+from scmgraph.build.units import UnitCache, UnitSummary, objects_of
+from scmgraph.rdf.describe import DatasetStats, rdf_term
+from scmgraph.rdf.sink import PLACEHOLDER_DIGEST
+from scmgraph.rdf.terms import ID, PREFIXES, SCM, build_iri
+
+if TYPE_CHECKING:
+    from scmgraph.build.thread_parts import PairSummary
+
+_PLACEHOLDER_END = f"/build/{PLACEHOLDER_DIGEST}> .\n".encode()
+_PLACEHOLDER_TERM = f"<{build_iri(PLACEHOLDER_DIGEST)}>\n".encode()
+_TYPE = f"<{RDF.type}>".encode()
+_SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
+_SOURCE_FACTS = (f"<{SCM.sha256}>".encode(), f"<{SCM.fileName}>".encode())
+_ENTITY = f"<{ID}".encode()
+
+
+@dataclass(frozen=True)
+class GraphPart:
+    """One named graph: its sorted distinct triples and objects as N-Triples, and their number."""
+
+    iri: str
+    count: int
+    triples: Callable[[], Iterator[bytes]]
+    objects: Callable[[], Iterator[bytes]]
+    nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
+
+
+def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
+    """A graph computed by this build (links, provenance, registries, ontology)."""
+    objects = objects_of(lines)
+    tail = f" <{iri}> .\n".encode()
+    return GraphPart(
+        iri,
+        len(lines),
+        lambda: iter(lines),
+        lambda: iter(objects),
+        lambda: b"".join(line[:-3] + tail for line in lines),
+    )
+
+
+def unit_part(
+    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str
+) -> GraphPart:
+    """A cached graph (a communiqué's, a pair's thread links), naming the real build."""
+    real_end = f"/build/{build_digest}> .\n".encode()
+    real_term = f"<{build_iri(build_digest)}>\n".encode()
+    tail = f" <{iri}> .\n".encode()
+    triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
+
+    def triples() -> Iterator[bytes]:
+        with open(triples_path, "rb") as handle:
+            for line in handle:
+                yield (
+                    line[: -len(_PLACEHOLDER_END)] + real_end
+                    if line.endswith(_PLACEHOLDER_END)
+                    else line
+                )
+
+    def objects() -> Iterator[bytes]:
+        with open(objects_path, "rb") as handle:
+            for line in handle:
+                yield real_term if line == _PLACEHOLDER_TERM else line
+
+    def nquads() -> bytes:
+        data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
+        return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
+
+    return GraphPart(iri, unit.triples, triples, objects, nquads)
+
+
+def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> None:
+    """Every graph in IRI order, each one's lines sorted: canonical N-Quads.
+
+    A graph in several parts (the links graph: entities, then each pair's thread
+    links) is written part after part, in the order given; the parts are disjoint.
+    """
+    for part in sorted(parts, key=lambda p: p.iri):
+        handle.write(part.nquads())
+
+
+def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
+    previous = None
+    for line in heapq.merge(*streams):
+        if line != previous:
+            previous = line
+            yield line
+
+
+def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
+    """The distinct triples of all graphs, sorted, as N-Triples; and what they count."""
+    triples = subjects = entities = 0
+    properties: Counter[bytes] = Counter()
+    instances: Counter[bytes] = Counter()
+    sources: set[bytes] = set()
+    facts: list[tuple[bytes, bytes, bytes]] = []
+    last_subject = None
+    for line in _distinct(part.triples() for part in parts):
+        handle.write(line)
+        s, p, o = line[:-3].split(b" ", 2)
+        triples += 1
+        if s != last_subject:
+            last_subject = s
+            subjects += 1
+            entities += s.startswith(_ENTITY)
+        properties[p] += 1
+        if p == _TYPE:
+            instances[o] += 1
+        elif p == _SOURCE_FILE:
+            sources.add(o)
+        elif p in _SOURCE_FACTS:
+            facts.append((s, p, o))
+    objects = sum(1 for _ in _distinct(part.objects() for part in parts))
+    return DatasetStats(
+        triples=triples,
+        entities=entities,
+        subjects=subjects,
+        objects=objects,
+        instances={_term(k): v for k, v in instances.items()},
+        properties={_term(k): v for k, v in properties.items()},
+        graphs=_graph_counts(parts),
+        sources=tuple(sorted(_term(s) for s in sources)),
+        source_triples=tuple(
+            sorted((_term(s), _term(p), _term(o)) for s, p, o in facts if s in sources)
+        ),
+    )
+
+
+def _graph_counts(parts: list[GraphPart]) -> dict[object, int]:
+    """Triples per named graph (a graph may come in several disjoint parts)."""
+    counts: Counter[str] = Counter()
+    for part in parts:
+        counts[part.iri] += part.count
+    return {_term(f"<{iri}>".encode()): n for iri, n in counts.items() if n}
+
+
+def _term(text: bytes) -> object:
+    """The rdflib term of one N-Triples term."""
+    quad = next(iter(ox.parse(b"<x:s> <x:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
+    return rdf_term(quad.object)
+
+
+def write_trig(nquads: Path, handle: IO[bytes]) -> None:
+    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, handle, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+
+
+def write_turtle(union: Path, handle: IO[bytes]) -> None:
+    triples = ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+
+def write_jsonld(nquads: Path, handle: IO[bytes], context: dict) -> None:
+    """JSON-LD in expanded form (full IRIs, explicit values) under the embedded context.
+
+    The context travels inside the document, so no reader needs the network; the
+    node objects do not depend on it.
+    """
+    handle.write(b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ')
+    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, handle, ox.RdfFormat.JSON_LD)
+    handle.write(b"}\n")

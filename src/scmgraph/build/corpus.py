@@ -1,0 +1,281 @@
+"""Build the graph: read the corpus, extract, convert, validate, then publish.
+
+Publishing is all-or-nothing. Every output is first written next to its final
+place and moved in with ``os.replace``; the embedded store is built in a fresh
+folder and switched to through a symlink, so a reader never sees half a file
+and a failed or killed build leaves the previous output intact. Once everything
+is on disk, the renames that publish it are written down in a journal
+(``.publish``) and then carried out: a build killed among them leaves every file
+whole (some new, some old) and the journal, and the next build finishes the
+publishing before it reads anything. The next build also removes what killed
+builds left behind (staged files, half-loaded stores, stores nothing links to).
+A lock file refuses a second build running at the same time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import itertools
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scmgraph.atomic import write_atomic
+from scmgraph.extract.reading import raise_together, read_each
+from scmgraph.model import Facts, InputError
+from scmgraph.read.reader import find_communiques
+from scmgraph.registry.load import Registry, load_registry
+
+if TYPE_CHECKING:
+    from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
+
+GRAPH_FILE = "scmgraph.trig"
+OUTPUTS = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld")
+CACHE_DIR = "cache"  # the units of earlier builds, by key (see ``scmgraph.build.units``)
+DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it came from
+STORE_LINK = "store"
+JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
+# What ``stage`` and ``switch_store`` leave when killed: ".NAME.RANDOM.tmp", ".store.PID.tmp".
+_STAGED = re.compile(r"\.(?:scmgraph\.(?:trig|nq|ttl|jsonld)|void\.ttl|\.publish|store)\..+\.tmp")
+
+
+class BuildError(Exception):
+    """The build cannot go on (validation failed, another build is running)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    files: tuple[Path, ...]
+    store: Path
+    triples: int
+    documents: int
+    statements: int
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def read_corpus(
+    paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
+) -> list[Facts]:
+    """Read and extract every communiqué; raises InputError naming every bad file.
+
+    Input that is wrong but readable (a repeated paragraph number, a paragraph 1
+    without a date) is read as well as it can be and reported through ``warn``.
+    """
+    all_facts, errors = read_each(paths, registry, progress, warn)
+    raise_together(errors)
+    return all_facts
+
+
+def collect_inputs(inputs: list[Path]) -> list[Path]:
+    """Expand folders into their communiqué files; keep files as given."""
+    paths: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            paths.extend(find_communiques(item))
+        elif item.exists():
+            paths.append(item)
+        else:
+            raise InputError(item, "no such file or folder")
+    return paths
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[int]:
+    """Hold an exclusive lock on the output folder for the duration of a build.
+
+    Yields the lock's file descriptor, which forked workers must close: a flock
+    belongs to the open file, so a worker outliving a killed build would hold it.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / ".lock"
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(
+                f"{out_dir}: another scmgraph build is running (lock {lock_path} is held)"
+            ) from exc
+        try:
+            yield handle.fileno()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_store(nquads: Path, digest: str, out_dir: Path) -> Path:
+    """Load the N-Quads file into a new on-disk store named after its content (its SHA-256).
+
+    The bulk loader holds what it is given in memory, so it is given the file a
+    slice at a time: memory stays flat however large the graph.
+    """
+    import pyoxigraph
+
+    target = out_dir / f"store-{digest[:16]}"
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
+        store = pyoxigraph.Store(str(staging))
+        with open(nquads, "rb") as handle:
+            while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
+                store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+        del store
+        os.replace(staging, target)
+    return target
+
+
+_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
+
+
+def switch_store(target: Path, out_dir: Path) -> Path:
+    """Point the ``store`` link at ``target`` in one rename, then drop older stores."""
+    link = out_dir / STORE_LINK
+    tmp_link = out_dir / f".{STORE_LINK}.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    os.replace(tmp_link, link)
+    for old in out_dir.glob("store-*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def publish(staged: dict[Path, Path], target: Path, out_dir: Path) -> Path:
+    """Move the staged files in and switch the store, writing down the plan first."""
+    plan = {"files": [[path.name, tmp.name] for path, tmp in staged.items()], "store": target.name}
+    write_atomic(out_dir / JOURNAL, json.dumps(plan).encode("utf-8"))
+    finish_publishing(out_dir)
+    return out_dir / STORE_LINK
+
+
+def finish_publishing(out_dir: Path) -> bool:
+    """Carry out the renames of a journal left in ``out_dir``, then drop the journal.
+
+    Renames already done are skipped, so this also finishes a build killed
+    while publishing. False when there is no journal.
+    """
+    journal = out_dir / JOURNAL
+    try:
+        plan = json.loads(journal.read_bytes())
+        moves = [(str(name), str(tmp)) for name, tmp in plan["files"]]
+        store = str(plan["store"])
+    except FileNotFoundError:
+        return False
+    except (ValueError, KeyError, TypeError):  # not written by a build: nothing to finish
+        journal.unlink()
+        return False
+    for name, tmp in moves:
+        if "/" not in name + tmp and (out_dir / tmp).is_file():
+            os.replace(out_dir / tmp, out_dir / name)
+    if "/" not in store and store.startswith("store-") and (out_dir / store).is_dir():
+        switch_store(out_dir / store, out_dir)
+    journal.unlink()
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove what killed builds left: staged files, half-loaded stores, unlinked stores.
+
+    Only called with the build lock held, so no other build is writing them.
+    """
+    link = out_dir / STORE_LINK
+    current = os.readlink(link) if link.is_symlink() else None
+    for path in out_dir.iterdir():
+        name = path.name
+        if _STAGED.fullmatch(name) and (path.is_symlink() or path.is_file()):
+            path.unlink(missing_ok=True)
+        elif path.is_symlink() or not path.is_dir():
+            continue
+        elif name.startswith(".store-") or (name.startswith("store-") and name != current):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build(
+    corpus: Path,
+    out_dir: Path,
+    *,
+    registry: Registry | None = None,
+    progress: Progress = _quiet,
+    warn: Progress = _quiet,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    computed: Progress = _quiet,
+) -> BuildResult:
+    """Build, validate and publish the graph of every communiqué in ``corpus``.
+
+    Each communiqué is a unit computed on ``jobs`` processes (default: one per
+    core) and cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears
+    the name of every file not taken from the cache.
+    """
+    from scmgraph.build.pipeline import collect_units
+    from scmgraph.build.units import UnitCache, UnitContext, env_digest
+
+    registry = registry or load_registry()
+    paths = find_communiques(corpus)
+    jobs = jobs or os.cpu_count() or 1
+    with build_lock(out_dir) as lock:
+        finish_publishing(out_dir)  # a build killed while publishing
+        remove_leftovers(out_dir)
+        cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
+        context = UnitContext(registry, env_digest(registry), inherited=(lock,))
+        units = collect_units(
+            paths, context, cache, jobs=jobs, progress=progress, warn=warn, computed=computed
+        )
+        triples, parts = publish_units(units, context, cache, out_dir, progress)
+        # from here on the build is published: what follows only tidies the cache
+        cache.prune({u.key for u in units} | parts)
+    return BuildResult(
+        out_dir=out_dir,
+        files=tuple(out_dir / name for name in (*OUTPUTS, DESCRIPTION_FILE)),
+        store=out_dir / STORE_LINK,
+        triples=triples,
+        documents=len(units),
+        statements=sum(len(u.facts.statements) for u in units),
+    )
+
+
+def publish_units(
+    units: list[UnitSummary],
+    context: UnitContext,
+    cache: UnitCache,
+    out_dir: Path,
+    progress: Progress = _quiet,
+) -> tuple[int, set[str]]:
+    """Add the cross-document graphs to the units, validate, write and publish.
+
+    Returns the number of quads written and the cache keys used besides the units'.
+    """
+    from scmgraph.build.outputs import cross_document_graphs, stage_outputs, validate_build
+
+    graphs, pairs, info = cross_document_graphs(units, context, cache, progress)
+    progress("validating")
+    keep = {p.key for p in pairs}
+    result = validate_build([*units, *pairs], graphs, context, cache, keep)
+    if not result.conforms:
+        raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
+    progress("writing files")
+    staged, quads, digest = stage_outputs(units, graphs, pairs, info, cache, out_dir)
+    try:
+        progress("loading the store")
+        target = prepare_store(staged[out_dir / "scmgraph.nq"], digest, out_dir)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    # Everything is on disk; publishing is now a handful of renames.
+    publish(staged, target, out_dir)
+    return quads, keep

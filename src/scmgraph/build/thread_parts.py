@@ -1,0 +1,103 @@
+"""Thread links of a build, one cached part per pair of consecutive communiqués.
+
+``threads.link_series`` links each communiqué to the previous one of its series;
+what it finds for one pair depends on the two communiqués only (and on the
+names and types of the entities they mention), so each pair is linked,
+converted and validated once and cached under a key of exactly that. The
+shapes check a thread link by its own triples ("links check their ends by node
+kind"), so a pair's part validates on its own. Like a unit, a part names a
+placeholder build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from scmgraph import __version__
+from scmgraph.atomic import write_atomic
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, canonical_lines, objects_of
+from scmgraph.extract.threads import link, load_lexicons
+from scmgraph.rdf.links import _thread
+from scmgraph.rdf.sink import TripleSet, UnitBuild
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """A cached pair: the links found and whether their triples pass the shapes."""
+
+    key: str
+    links: int
+    triples: int
+    conforms: bool
+    violations: tuple
+
+
+def series_pairs(units: list[UnitSummary]) -> list[tuple[UnitSummary, UnitSummary]]:
+    """(previous, current) as ``link_series`` pairs them: same series, ordinal minus one."""
+    by_meeting = {
+        (u.facts.meeting.series, u.facts.meeting.ordinal): u
+        for u in units
+        if u.facts.meeting.ordinal is not None
+    }
+    pairs = []
+    for (series, ordinal), unit in sorted(by_meeting.items(), key=lambda item: str(item[0])):
+        previous = by_meeting.get((series, ordinal - 1))  # type: ignore[operator]
+        if previous is not None:
+            pairs.append((previous, unit))
+    return pairs
+
+
+def thread_parts(
+    units: list[UnitSummary], context: UnitContext, cache: UnitCache
+) -> list[PairSummary]:
+    """The thread-link part of every pair, from the cache or computed, in pairing order."""
+    names = {e.key: e.name for u in units for e in u.facts.entities}
+    ordered = sorted(units, key=lambda u: u.name)
+    kinds = {e.key: e.type for u in ordered for e in u.facts.entities}
+    lexicons = None
+    parts = []
+    for previous, current in series_pairs(units):
+        own = sorted({e.key for u in (previous, current) for e in u.facts.entities})
+        payload = [
+            previous.key,
+            current.key,
+            previous.slug,
+            current.slug,
+            [(k, names.get(k), kinds.get(k)) for k in own],
+        ]
+        digest = hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()[:32]
+        key = f"thread-{digest}"
+        found = cache.load(key)
+        if not isinstance(found, PairSummary) or not cache.path(key, "nt").is_file():
+            lexicons = lexicons or load_lexicons()
+            found = _compute(key, previous, current, names, kinds, lexicons, context, cache)
+        parts.append(found)
+    return parts
+
+
+def _compute(
+    key: str,
+    previous: UnitSummary,
+    current: UnitSummary,
+    names: dict[str, str],
+    kinds: dict[str, str],
+    lexicons: object,
+    context: UnitContext,
+    cache: UnitCache,
+) -> PairSummary:
+    links = link(previous.facts, current.facts, lexicons, names)  # type: ignore[arg-type]
+    sink = TripleSet()
+    slugs = {previous.name: previous.slug, current.name: current.slug}
+    build = UnitBuild(__version__, (), ())
+    for found in links:
+        _thread(sink, found, slugs, kinds, build)  # type: ignore[arg-type]
+    lines = canonical_lines(sink)
+    conforms, violations = context.validator.check_lines(b"".join(lines)) if lines else (True, [])
+    summary = PairSummary(key, len(links), len(lines), conforms, tuple(violations))
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(cache.path(key, "nt"), b"".join(lines))
+    write_atomic(cache.path(key, "objects"), b"".join(objects_of(lines)))
+    cache.save(key, summary)
+    return summary

@@ -1,0 +1,332 @@
+"""Per-communiqué build units: read, extract, convert and validate one file, cached.
+
+A unit's output is a pure function of the file (its path and bytes) and of the
+environment it was computed in (tool version and source, registry and data
+files, ontology, shapes): ``env_digest`` names the environment and the unit key
+hashes both. The cache keeps, per key, the communiqué's named graph as sorted
+N-Triples, its sorted distinct objects (for the dataset description), and a
+small summary: the facts the cross-document parts need (without the text and
+mentions), the slug used and the validation result. Every cached file is
+written whole or not at all (written aside, then renamed), so a killed build
+leaves the cache usable.
+
+The graph of a unit names its build with a placeholder IRI: the build's real
+name hashes every input, which a unit cannot know. The assembler substitutes the
+real IRI (same length, one triple per produced node, so sorted order is kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from scmgraph import __version__
+from scmgraph.atomic import write_atomic
+from scmgraph.extract.reading import raise_together
+from scmgraph.model import Document, Facts, InputError
+from scmgraph.rdf.sink import TripleSet
+from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
+from scmgraph.registry.load import Registry
+
+if TYPE_CHECKING:
+    from scmgraph.rdf.shacl_rudof import RudofValidator
+
+_FORMAT = 1  # bumped when the layout of cached units changes
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """What the cross-document parts need of one communiqué, and where its graph is."""
+
+    key: str
+    name: str  # document name (file stem)
+    slug: str
+    facts: Facts  # slim: no source text, no paragraphs, no mentions
+    triples: int
+    conforms: bool
+    violations: tuple  # validate.Violation, sorted
+    warnings: tuple[str, ...]
+
+
+def file_digest(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path).encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def env_digest(registry: Registry) -> str:
+    """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
+    package = Path(__file__).resolve().parents[1]
+    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file()]
+    parts = [
+        *package.rglob("*.py"),
+        *registry.files,
+        *data,
+        default_ontology_path(),
+        *default_shapes_dir().glob("*.ttl"),
+    ]
+    payload = f"{_FORMAT}\0{__version__}\0{file_digest(sorted(set(parts)))}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def unit_key(path: Path, env: str, slug: str | None = None) -> str:
+    """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
+    digest = hashlib.sha256()
+    digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    try:
+        digest.update(path.read_bytes())
+    except (OSError, RuntimeError):
+        # Unreadable (a link loop, a broken link, no permission): no cache entry will
+        # match, and reading the file in its unit reports the problem as the reader words it.
+        digest.update(b"\0unreadable")
+    return digest.hexdigest()[:32]
+
+
+def slim(facts: Facts) -> Facts:
+    """Facts without what only the unit itself needs (the file's text, each character's
+    offset, mentions). Paragraph and sentence texts stay: thread links compare them."""
+    source = replace(facts.document.source, text="")
+    paragraphs = tuple(
+        replace(p, sentences=tuple(replace(s, offsets=()) for s in p.sentences))
+        for p in facts.document.paragraphs
+    )
+    document = Document(source=source, title=facts.document.title, paragraphs=paragraphs)
+    return replace(facts, document=document, mentions=())
+
+
+class UnitCache:
+    """The folder of cached units: ``KEY.nt``, ``KEY.objects``, ``KEY.pickle``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str, suffix: str) -> Path:
+        return self.folder / f"{key}.{suffix}"
+
+    def get(self, key: str) -> UnitSummary | None:
+        try:
+            summary = pickle.loads(self.path(key, "pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+        ok = self.path(key, "nt").is_file() and self.path(key, "objects").is_file()
+        return summary if isinstance(summary, UnitSummary) and ok else None
+
+    def put(self, summary: UnitSummary, triples: bytes, objects: bytes) -> None:
+        """Write the unit's files; the summary last, so that it vouches for the others."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path(summary.key, "nt"), triples)
+        write_atomic(self.path(summary.key, "objects"), objects)
+        write_atomic(self.path(summary.key, "pickle"), pickle.dumps(summary, protocol=5))
+
+    def load(self, key: str) -> object | None:
+        """Another result cached under ``key`` (pickled), or None."""
+        try:
+            return pickle.loads(self.path(key, "pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def save(self, key: str, value: object) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path(key, "pickle"), pickle.dumps(value, protocol=5))
+
+    def prune(self, keep: set[str]) -> None:
+        """Drop units this build did not use, and files killed builds left half-written."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            key = path.name.split(".", 1)[0]
+            if path.name.endswith(".tmp") or key not in keep:
+                path.unlink(missing_ok=True)
+
+
+def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
+    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
+    triples = graph.triples if isinstance(graph, TripleSet) else graph
+    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
+    canonical = ox.serialize(
+        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+    )
+    return sorted(set(canonical.splitlines(keepends=True)))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def _nt(term: Node) -> str:
+    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
+    if isinstance(term, Literal):
+        text = str(term).translate(_ESCAPES)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
+
+
+def objects_of(lines: Iterable[bytes]) -> list[bytes]:
+    """The distinct objects of N-Triples lines, sorted, one term a line."""
+    return sorted({line.split(b" ", 2)[2][:-3] + b"\n" for line in lines})
+
+
+@dataclass
+class UnitContext:
+    """What every unit of one build shares: registry, its graphs, shapes, ontology."""
+
+    registry: Registry
+    env: str
+    inherited: tuple[int, ...] = ()  # descriptors a forked worker must close (the build lock)
+    _validator: RudofValidator | None = field(default=None, init=False, repr=False)
+    _registry_graphs: dict[str, Graph] | None = field(default=None, init=False, repr=False)
+
+    def registry_graphs(self) -> dict[str, Graph]:
+        """The registries as RDF, one graph each (made once per build and worker)."""
+        if self._registry_graphs is None:
+            from scmgraph.rdf.registry import registry_graphs
+
+            self._registry_graphs = registry_graphs(self.registry)
+        return self._registry_graphs
+
+    @property
+    def validator(self) -> RudofValidator:
+        if self._validator is None:
+            from scmgraph.rdf.shacl_rudof import RudofValidator
+
+            self._validator = RudofValidator(self.registry, self.registry_graphs())
+        return self._validator
+
+
+def compute_unit(
+    path: Path, key: str, context: UnitContext, slug: str | None
+) -> tuple[UnitSummary, bytes, bytes]:
+    """Read, extract, convert and validate one communiqué (no cache involved)."""
+    from scmgraph.extract.document import extract
+    from scmgraph.rdf.convert import communique_triples
+    from scmgraph.rdf.sink import UnitBuild
+    from scmgraph.read.reader import read_document
+
+    facts = extract(read_document(path), context.registry)
+    slug = slug or meeting_slug(facts.meeting, facts.document.name)
+    build = UnitBuild(__version__, (), ())
+    lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
+    conforms, violations = context.validator.check_lines(b"".join(lines))
+    summary = UnitSummary(
+        key=key,
+        name=facts.document.name,
+        slug=slug,
+        facts=slim(facts),
+        triples=len(lines),
+        conforms=conforms,
+        violations=tuple(violations),
+        warnings=tuple(facts.warnings),
+    )
+    return summary, b"".join(lines), b"".join(objects_of(lines))
+
+
+# --- running units, in this process or on a pool ----------------------------------------
+
+_WORKER: list[UnitContext] = []  # the context of a pool worker, set once when it starts
+
+
+def _init_worker(context: UnitContext) -> None:
+    for fd in context.inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _WORKER.append(context)
+
+
+def _work(path: Path, slug: str | None, key: str, cache_folder: Path) -> UnitSummary:
+    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug)
+    UnitCache(cache_folder).put(summary, triples, objects)
+    return summary
+
+
+Task = tuple[Path, str | None, str]  # a file, the slug to use (None: its own), its key
+
+
+def run_units(
+    tasks: list[Task],
+    context: UnitContext,
+    cache: UnitCache,
+    jobs: int,
+    started: Callable[[Path], None],
+) -> Iterator[UnitSummary]:
+    """Compute ``tasks`` and cache them, in order; on a pool of ``jobs`` processes if > 1.
+
+    A file that cannot be read does not stop the others: once all are done, the
+    errors of every bad file are raised together.
+    """
+    errors: list[InputError] = []
+    if jobs <= 1 or len(tasks) <= 1:
+        for path, slug, key in tasks:
+            started(path)
+            try:
+                summary, triples, objects = compute_unit(path, key, context, slug)
+            except InputError as error:
+                errors.append(error)
+                continue
+            cache.put(summary, triples, objects)
+            yield summary
+        raise_together(errors)
+        return
+    method = _start_method()
+    mp = get_context(method)
+    if method == "forkserver":
+        mp.set_forkserver_preload(
+            ["scmgraph.build.units", "scmgraph.extract.document", "scmgraph.rdf.shacl_rudof"]
+        )
+    if method != "fork":  # nothing is inherited, and the context travels pickled
+        context = replace(context, inherited=())
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=mp,
+        initializer=_init_worker,
+        initargs=(context,),
+    ) as pool:
+        futures = []
+        for path, slug, key in tasks:
+            started(path)
+            futures.append(pool.submit(_work, path, slug, key, cache.folder))
+        try:
+            for future in futures:
+                try:
+                    yield future.result()
+                except InputError as error:
+                    errors.append(error)
+            raise_together(errors)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _start_method() -> str:
+    """How to start workers: forked when this process runs a single thread (they start
+    at once, every module loaded); else from a fork server, since forking a process
+    with other threads (a store's, a library's) can copy a lock some thread holds."""
+    try:
+        single = len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        single = False
+    methods = get_all_start_methods()
+    if single and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"

@@ -1,0 +1,1 @@
+"""The ``scmgraph`` command line: every click command lives here."""

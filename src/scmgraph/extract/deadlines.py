@@ -1,0 +1,143 @@
+"""Find when a clause says something is to happen, and resolve the year.
+
+A deadline is a future time ("by the end of the year", "in 2022", "by early
+2022", "by next year", "this Fall") or an event or condition ("by the 54th SCM",
+"when all required actions are complete"), resolved against the meeting date.
+Past and present times ("earlier this year", "held in 2020") are not deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scmgraph.extract.meeting import MONTHS
+
+SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter|spring|summer|fall|autumn|winter)"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+COUNT = r"(?:\d{1,2}|" + "|".join(COUNTS) + ")"
+
+
+@dataclass(frozen=True)
+class FoundDeadline:
+    text: str
+    year: int | None
+    begin: int  # index in the searched text
+    end: int
+
+
+SKIP = -1  # a resolver's answer for a match that is no deadline after all
+
+
+def _patterns(
+    meeting: dt.date, ordinals: Mapping[str, int]
+) -> list[tuple[re.Pattern[str], object]]:
+    """Ordered (pattern, resolver) pairs; a resolver maps a match to a year, None
+    (an event, no year) or SKIP."""
+    year = meeting.year
+
+    def within(match: re.Match[str]) -> int:
+        count = match["count"]
+        return year + (int(count) if count.isdigit() else COUNTS[count])
+
+    def held_at(match: re.Match[str]) -> int | None:
+        # "at the 48th MCM" is a deadline only when that meeting is still to come.
+        current = ordinals.get(match["series"])
+        return None if current is not None and int(match["n"]) > current else SKIP
+
+    def literal(match: re.Match[str]) -> int | None:
+        found = re.search(r"\d{4}", match.group())
+        return int(found.group()) if found else None
+
+    def month_only(match: re.Match[str]) -> int:
+        # "in December" at a November meeting: this year. A month not after the
+        # meeting's may be a past event ("the meeting in June"): not a deadline.
+        month = re.search(MONTH, match.group())
+        later = month is not None and MONTHS[month.group().lower()] > meeting.month
+        return year if later else SKIP
+
+    return [
+        (re.compile(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
+        (re.compile(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
+        (
+            re.compile(rf"\bwithin (?:the )?(?:next|coming) (?P<count>{COUNT}) years\b"),
+            within,
+        ),
+        (re.compile(r"\bwithin (?:the|this) year\b|\blater this year\b"), lambda m: year),
+        (
+            re.compile(r"\b(?:at|by|before|during) the next [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            lambda m: None,
+        ),
+        (re.compile(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (
+            re.compile(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
+            lambda m: year + 1,
+        ),
+        (
+            re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            literal,
+        ),
+        (
+            re.compile(
+                r"\b(?:by|before) the \d{1,3}(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"
+            ),
+            lambda m: None,
+        ),
+        (
+            re.compile(r"\bat the (?P<n>\d{1,3})(?:st|nd|rd|th) (?P<series>[A-Z]{2,})\b"),
+            held_at,
+        ),
+        (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),
+        (re.compile(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (re.compile(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),
+        (
+            re.compile(
+                r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
+                r"met|ready|finished|concluded)\b"
+            ),
+            lambda m: None,
+        ),
+    ]
+
+
+def find_deadline(
+    text: str, meeting_date: dt.date | None, ordinals: Mapping[str, int] | None = None
+) -> FoundDeadline | None:
+    """The first deadline in ``text``, or None.
+
+    ``ordinals`` gives the ordinal of the meetings this communiqué reports, by
+    series acronym ({"SCM": 56, "MCM": 49}): "at the 50th MCM" is a deadline
+    only after them.
+    """
+    if meeting_date is None:
+        return None
+    for pattern, resolve in _patterns(meeting_date, ordinals or {}):
+        for match in pattern.finditer(text):
+            year = resolve(match)  # type: ignore[operator]
+            if year == SKIP:
+                continue
+            phrase = match.group()
+            if year is not None and not _is_future(phrase, year, meeting_date):
+                continue
+            if re.search(r"\b(?:earlier|last|previous|past|since)\s+$", text[: match.start()]):
+                continue
+            if phrase.endswith(".") and "." not in phrase.rsplit(" ", 1)[-1][:-1]:
+                phrase = phrase[:-1]  # the sentence's full stop, not an abbreviation's
+            return FoundDeadline(phrase, year, match.start(), match.start() + len(phrase))
+    return None
+
+
+def _is_future(phrase: str, year: int, meeting: dt.date) -> bool:
+    """Whether a time with a resolved year lies after the meeting."""
+    if year > meeting.year:
+        return True
+    if year < meeting.year:
+        return False
+    if phrase.startswith(("by", "before", "this", "within", "later")):
+        return True
+    month = re.search(MONTH, phrase)
+    return bool(month) and MONTHS[month.group().lower()] > meeting.month

@@ -1,0 +1,274 @@
+"""Find the named entities of a communiqué and where each sentence names them.
+
+Two sources feed one catalogue per document: the curated registry, and
+discovery from the text itself — inline definitions "Long Name (ACRO)", title-case
+phrases ending in a head noun ("... Joint Statement", "... Working group"),
+people introduced by a rank, title or post ("President Biden") or followed by a
+comma and a post, names known by their form, a cue noun or the gazetteer
+(``namerules``), and the meeting's own heads and city. Types of discovered
+entities come from data/discovery.yaml, so nothing here names an entity of the
+corpus. The word-level pieces live in ``names``, the matching in ``mentions``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from scmgraph.extract.mentions import Catalogue, Surface, char_offsets, find_mentions
+from scmgraph.extract.namerules import (
+    NameRules,
+    cue_names,
+    form_names,
+    load_rules,
+    place_type,
+    split_at_places,
+)
+from scmgraph.extract.names import (
+    MONTHS,
+    NAME_SUFFIXES,
+    SEASONS,
+    acronym_definitions,
+    appositions,
+    bare_word,
+    clean_name,
+    head_type,
+    is_qualifier,
+    person_names,
+    post_masks,
+    qualifier_words,
+    split_at_connectors,
+    split_coordination,
+    title_runs,
+    trim,
+    without_date,
+)
+from scmgraph.model import Entity, MeetingFacts, Sentence
+from scmgraph.registry.load import Registry, name_key, slugify
+
+__all__ = ["Catalogue", "Surface", "build_catalogue", "char_offsets", "find_mentions"]
+
+
+def build_catalogue(
+    sentences: list[Sentence], meeting: MeetingFacts | None, registry: Registry
+) -> Catalogue:
+    """Collect the entities a document can mention: registry plus discoveries."""
+    disc = registry.discovery
+    rules = load_rules(registry.data_dir)
+    qualifiers = qualifier_words(registry)
+    entities: dict[str, Entity] = {}
+    surfaces: list[Surface] = []
+    lookup: dict[str, str] = {}  # name_key of names and acronyms -> entity key
+
+    def add(entity: Entity, names: Iterable[str], acronym: str | None) -> str:
+        names = tuple(names)
+        for candidate in (*names, acronym or ""):
+            folded = name_key(candidate)
+            key = lookup.get(folded) or lookup.get(folded.removesuffix("s")) if folded else None
+            if key:
+                # Another spelling of a known entity ("Counter Weapons of Mass Destruction
+                # Committee (CWMDC)" for the Counter WMD Committee) names it too.
+                for name in names:
+                    if name and name_key(name) not in lookup and " " in name:
+                        lookup[name_key(name)] = key
+                        surfaces.append(Surface(name, key, False, plural=True))
+                return key
+        entities[entity.key] = entity
+        for name in names:
+            if name:
+                lookup[name_key(name)] = entity.key
+                multiword = " " in name
+                surfaces.append(Surface(name, entity.key, not multiword, plural=multiword))
+        if acronym:
+            lookup[name_key(acronym)] = entity.key
+            surfaces.append(Surface(acronym, entity.key, case_sensitive=True, plural=True))
+        return entity.key
+
+    parties = set()
+    for party in registry.parties:
+        entity = Entity(
+            slugify(party.name), party.name, "State", party.acronym, party.wikidata, True
+        )
+        parties.add(add(entity, party.names, party.acronym))
+    for item in registry.entities:
+        entity = Entity(item.key, item.name, item.type, item.acronym, item.wikidata, True)
+        add(entity, (item.name, *item.aliases), item.acronym)
+
+    series = {meeting.series} if meeting else set()
+    officials = []
+    if meeting:
+        officials = [*meeting.heads, *(h for m in meeting.associated for h in m.heads)]
+        if meeting.city:
+            add(Entity(slugify(meeting.city), meeting.city, "Place"), (meeting.city,), None)
+    for official in officials:
+        person = registry.person_by_name(official.name)
+        key = person.key if person else slugify(official.name)
+        names = (official.name, *(person.variants if person else ()))
+        add(
+            Entity(
+                key,
+                person.name if person else official.name,
+                "Person",
+                wikidata=person.wikidata if person else None,
+                curated=person is not None,
+            ),
+            names,
+            None,
+        )
+        for post in registry.posts:
+            if post.party == official.party and post.title == official.post:
+                for short in post.short:
+                    surfaces.append(Surface(f"{short} {official.name}", key, True))
+                    for token in official.name.split():
+                        if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
+                            surfaces.append(Surface(f"{short} {token}", key, True))
+
+    party_names = {n for p in registry.parties for n in p.names if " " not in n}
+
+    def discovered(words: list[str], acronym: str | None, after: str = "") -> None:
+        raw = trim(without_date(words, disc.connectors), disc.connectors)
+        words = clean_name(raw, registry, qualifiers)
+        if words and words[-1] in party_names and len(raw) > len(words):
+            before = raw[-len(words) - 1]
+            if is_qualifier(before, qualifiers):  # "US Space Forces Korea" keeps its "US"
+                words = [before, *words]
+        name = " ".join(words)
+        if acronym in disc.concept_acronyms or acronym in series:
+            return
+        if len(words) > 2 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1]):
+            # "the April 2018 Panmunjom Declaration": a known entity, dated.
+            known = lookup.get(name_key(" ".join(clean_name(words[2:], registry, qualifiers))))
+            if known:
+                return
+        if not words or name in disc.not_entities or name in qualifiers:
+            return
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if acronym is None and len(words) > 1 and initials in disc.concept_acronyms:
+            return  # "Full Operational Capability": spelled out, still a concept (FOC)
+        kind = head_type(words, registry)
+        if kind is None and acronym is not None and after:
+            kind = head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
+        if kind is None and acronym is None and "of" in words[1:]:
+            # "Article V of the Treaty of ...": the name may start after an "of".
+            return discovered(words[words.index("of", 1) + 1 :], None)
+        if kind is None or (len(words) == 1 and acronym is None):
+            return
+        if name.endswith("s") and not name.endswith("ss") and kind != "Meeting":
+            name = name[:-1] if words[-1][:-1] in disc.head_nouns else name
+        add(Entity(slugify(name), name, kind, acronym), (name,), acronym)
+
+    definitions = [d for s in sentences for d in acronym_definitions(s.text)]
+    series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
+    for acronym, words, after in definitions:
+        discovered(words, acronym, after)
+    for sentence in sentences:
+        text = sentence.text
+        for run in title_runs(text, registry):
+            words = trim([bare_word(m.group()) for m in run], disc.connectors)
+            for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
+                for words in split_coordination(part, registry):
+                    if " ".join(words) not in series_names:
+                        discovered(words, None)
+        for name in (*person_names(text, registry), *appositions(text, registry, rules)):
+            person = registry.person_by_name(name)
+            key = person.key if person else slugify(name)
+            add(
+                Entity(
+                    key,
+                    person.name if person else name,
+                    "Person",
+                    wikidata=person.wikidata if person else None,
+                    curated=person is not None,
+                ),
+                (name, *(person.variants if person else ())),
+                None,
+            )
+
+    _add_unheaded(sentences, registry, rules, qualifiers, lookup, add, surfaces)
+    _merge_surnames(entities, surfaces, registry)
+
+    masks = post_masks(registry)
+    masks += tuple(series) + tuple(sorted(series_names))
+    surfaces.sort(key=lambda s: (-len(s.text), s.text, s.entity))
+    return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
+
+
+def _add_unheaded(
+    sentences: list[Sentence],
+    registry: Registry,
+    rules: NameRules,
+    qualifiers: set[str],
+    lookup: dict[str, str],
+    add: Callable[[Entity, Iterable[str], str | None], str],
+    surfaces: list[Surface],
+) -> None:
+    """Names without head noun or definition: forms, cue nouns, the gazetteer.
+
+    A gazetteer word is no place when it is part of a person's name met in the
+    document ("Secretary Austin"), a word the document also writes in lower case
+    ("the Alliance"), or a title, rank, month or party word.
+    """
+    disc = registry.discovery
+    person_words = {
+        w for p in registry.people for n in (p.name, *p.variants) for w in n.split()
+    } | {w for s in surfaces if s.text.split()[0] in registry.titles for w in s.text.split()}
+    lower = {w for s in sentences for w in re.findall(r"\b[a-z][a-z-]+\b", s.text)}
+    banned = (
+        set(registry.titles)
+        | set(registry.ranks)
+        | set(disc.not_entities)
+        | qualifiers
+        | MONTHS
+        | SEASONS
+        | person_words
+    )
+
+    def acceptable(words: list[str]) -> bool:
+        return bool(words) and not any(w in banned or w.lower() in lower for w in words)
+
+    for sentence in sentences:
+        text = sentence.text
+        for name, kind in form_names(text, rules):
+            if name not in disc.concept_acronyms and name_key(name) not in lookup:
+                add(Entity(slugify(name), name, kind), (name,), None)
+        for name, phrase, kind in cue_names(text, rules):
+            words = clean_name(name.split(), registry, qualifiers)
+            if not acceptable(words) or name_key(" ".join(words)) in lookup:
+                continue
+            if head_type(words, registry) is None and (len(words) > 1 or text.find(name) > 0):
+                clean = " ".join(words)
+                key = add(Entity(slugify(clean), clean, kind), (clean,), None)
+                surfaces.append(
+                    Surface(phrase[phrase.index(clean) :], key, False, named=len(clean))
+                )
+        for run in title_runs(text, registry):
+            words = trim([bare_word(m.group()) for m in run], disc.connectors)
+            for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
+                for chunk in split_at_connectors(part, registry.discovery.connectors):
+                    kind = place_type(chunk, rules)
+                    if kind and acceptable(chunk):
+                        name = " ".join(chunk)
+                        add(Entity(slugify(name), name, kind), (name,), None)
+
+
+def _merge_surnames(
+    entities: dict[str, Entity], surfaces: list[Surface], registry: Registry
+) -> None:
+    """A person named by one word ("General Scaparrotti", "Chairman Kim") is the one
+    person of the document whose full name starts or ends with that word."""
+    people = [e for e in entities.values() if e.type == "Person"]
+    for short in [e for e in people if " " not in e.name]:
+        full = [
+            e
+            for e in people
+            if e is not short
+            and short.name in (e.name.split()[0], *[w for w in e.name.split()[-2:]])
+        ]
+        if len(full) != 1 or short.curated:
+            continue
+        del entities[short.key]
+        for i, surface in enumerate(surfaces):
+            if surface.entity == short.key:
+                surfaces[i] = Surface(
+                    surface.text, full[0].key, surface.case_sensitive, surface.plural
+                )

@@ -1,0 +1,292 @@
+"""Words of names: title-case runs, head nouns, qualifiers, inline definitions.
+
+The pieces ``entities.build_catalogue`` puts together to discover the entities
+of a communiqué. Types come from head nouns (data/discovery.yaml); nothing here
+names an entity of the corpus.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+
+from scmgraph.extract.namerules import NameRules, appositive_people, load_rules, place_type
+from scmgraph.registry.load import Registry
+
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
+YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d{1,3}(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
+VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
+CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
+SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
+MONTHS = frozenset(calendar.month_name[1:])
+NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
+DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
+
+
+def qualifier_words(registry: Registry) -> set[str]:
+    """Words that qualify a name nationally ("U.S.", "ROK", "Korea-U.S.", "U.S.-DPRK")."""
+    words = {a for p in registry.parties for a in (*p.adjectives, *p.names, p.acronym or "")}
+    words |= {e.acronym for e in registry.entities if e.type == "State" and e.acronym}
+    words |= {e.name for e in registry.entities if e.type == "State"}
+    return {w for w in words if w}
+
+
+def is_qualifier(token: str, qualifiers: set[str]) -> bool:
+    parts = [p for p in re.split(r"-(?=[A-Z])", token) if p]
+    return bool(parts) and all(p in qualifiers for p in parts)
+
+
+def clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> list[str]:
+    """Drop leading years, ordinals, seasons, qualifiers and determiners."""
+    drop = {w.lower() for w in registry.discovery.drop_prefixes}
+    words = list(words)
+    keep_date = len(words) >= 3 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1])
+    if keep_date:
+        rest = [w for w in words[2:] if not is_qualifier(w, qualifiers)]
+        if len(rest) <= 2:
+            return words
+    keep = load_rules(registry.data_dir).keep_prefix_heads
+    connectors = registry.discovery.connectors
+    while (
+        words
+        and (
+            # "ROK-U.S. Combined Division": the qualifier goes, "Combined" stays.
+            not (len(words) == 2 and words[1] in keep and words[0].lower() not in connectors)
+        )
+        and (
+            YEAR_OR_ORDINAL.match(words[0])
+            or words[0] in SEASONS
+            or words[0] in MONTHS
+            or words[0].lower() in drop
+            or words[0] in registry.discovery.connectors
+            or is_qualifier(words[0], qualifiers)
+        )
+    ):
+        words.pop(0)
+    return words
+
+
+def noun_type(word: str, registry: Registry) -> str | None:
+    """The entity type a head noun gives, singular or plural, any case."""
+    singulars = [word, word[:-1] if word.endswith("s") else word]
+    if word.endswith("ies"):
+        singulars.append(word[:-3] + "y")
+    for candidate in singulars:
+        for noun, kind in registry.discovery.head_nouns.items():
+            if candidate == noun or candidate.lower() == noun.lower():
+                return kind
+    return None
+
+
+def head_type(words: list[str], registry: Registry) -> str | None:
+    """The entity type named by the head noun.
+
+    The head is the word before "of"/"for" ("Treaty of ..."); when that names no
+    type and no "the" follows, the last word ("Security of Supply Arrangement",
+    while "Commander of the ... Command" names the command alone). A trailing
+    party name is not the head ("Space Forces Korea"). A modifier anywhere in the
+    name may change the type ("Cyber Operations Command"). A prefix noun types
+    a name without a head noun ("Camp Humphreys", but "Camp David ... Summit").
+    """
+    disc = registry.discovery
+    if not words:
+        return None
+    last = len(words) - 1
+    party_words = {n for p in registry.parties for n in (*p.names, *p.adjectives)}
+    while last > 0 and (words[last] in party_words or VERSION.match(words[last])):
+        last -= 1
+    heads = [last]
+    markers = load_rules(registry.data_dir).head_markers
+    for i, word in enumerate(words):
+        if i > 0 and word in markers:
+            after_the = i + 1 < len(words) and words[i + 1].lower() == "the"
+            heads = [i - 1] if after_the else [i - 1, last]
+            break
+    for index in heads:
+        kind = noun_type(words[index], registry)
+        if kind is not None:
+            for word in words:
+                kind = disc.modifiers.get(word, {}).get(kind, kind)
+            return kind
+    if words[0] in disc.prefix_nouns and len(words) >= 2:
+        return disc.prefix_nouns[words[0]]
+    versioned = load_rules(registry.data_dir).versioned
+    if versioned and len(words) >= 3 and VERSION.match(words[-1]):
+        return versioned  # "Defense Innovation 4.0": a named programme in its version
+    return None
+
+
+def title_runs(text: str, registry: Registry) -> Iterable[list[re.Match[str]]]:
+    """Title-case runs of tokens, joined only by single spaces and connectors."""
+    connectors = registry.discovery.connectors
+    run: list[re.Match[str]] = []
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        gap = text[run[-1].end() : match.start()] if run else " "
+        bare = word.rstrip(".")
+        capital = word[0].isupper() or YEAR_OR_ORDINAL.match(bare) is not None
+        capital = capital or CODED.match(bare) is not None or bool(run and VERSION.match(bare))
+        if run and gap != " ":
+            yield run
+            run = []
+        if capital or (run and word in connectors):
+            run.append(match)
+        else:
+            if run:
+                yield run
+            run = []
+    if run:
+        yield run
+
+
+def bare_word(token: str) -> str:
+    """A token without sentence punctuation or possessive ("Summit." -> "Summit", "U.S." stays)."""
+    token = token.removesuffix("’s").removesuffix("'s")
+    if token.endswith(".") and not re.search(r"(?:^|[-.])[A-Z]\.$", token):
+        token = token.rstrip(".")
+    return token
+
+
+def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
+    """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two.
+
+    Before "and the" a name ends even when its left side names nothing: "Minister
+    Ahn and the ROK Ministry of National Defense" is a person and a ministry.
+    """
+    for i, word in enumerate(words):
+        if word != "and" or not 0 < i < len(words) - 1:
+            continue
+        rest = words[i + 1 :]
+        if all(is_qualifier(w, qualifier_words(registry)) for w in rest):
+            return [words[:i]]  # "US Space Forces Korea and ROK space units"
+        determined = rest[0] == "the"
+        while rest and rest[0] == "the":
+            rest = rest[1:]
+        if (determined or head_type(words[:i], registry)) and head_type(rest, registry):
+            return [words[:i], *split_coordination(rest, registry)]
+    return [words]
+
+
+def without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
+    """Cut a trailing "in August", "of May 21, 2022": when, not part of the name."""
+    for i in range(1, len(words) - 1):
+        following = words[i + 1]
+        if words[i] in connectors and (following in MONTHS or following in SEASONS):
+            return list(words[:i])
+    return list(words)
+
+
+def trim(words: list[str], connectors: frozenset[str]) -> list[str]:
+    while words and words[-1] in connectors:
+        words.pop()
+    return words
+
+
+def acronym_definitions(text: str) -> Iterable[tuple[str, list[str], str]]:
+    """Inline definitions: the acronym, the words before it whose initials spell it,
+    and the word right after the parenthesis ("(UFS) exercise": "exercise")."""
+    for match in DEFINITION.finditer(text):
+        after = re.match(r"\s+([a-z]+)\b", text[match.end() :])
+        acronym = match["acronym"].strip()
+        letters = [c.lower() for c in acronym if c.isalpha()]
+        if acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
+            acronym, letters = acronym[:-1], letters[:-1]
+        before = TOKEN.findall(text[: match.start()])[-(len(letters) * 2 + 3) :]
+        # The run of words ending at the parenthesis whose initials include the
+        # acronym's letters in order, starting with its first letter; of several, the
+        # one whose capitalised initials spell most of it, then the shortest
+        # ("Conditions-based Wartime ... Transition Plan (COTP)", not "Control ...").
+        best: tuple[int, list[str]] | None = None
+        for start in range(len(before) - 1, -1, -1):
+            words = before[start:]
+            if not words[0][0].isalpha() or words[0][0].lower() != letters[0]:
+                continue
+            chars = "".join(w.lower() for w in words)
+            pos, ok = 0, True
+            for letter in letters:
+                pos = chars.find(letter, pos)
+                if pos < 0:
+                    ok = False
+                    break
+                pos += 1
+            initials = sum(1 for w in words if w[0].isalpha() and w[0].lower() in letters)
+            if ok and initials >= min(len(letters), 2) - 1:
+                score = spelled(words, letters)
+                if best is None or score > best[0]:
+                    best = (score, words)
+        if best is not None:
+            yield acronym, [bare_word(w) for w in best[1]], after.group(1) if after else ""
+
+
+def spelled(words: list[str], letters: list[str]) -> int:
+    """How many of the acronym's letters, in order, capitalised words begin with."""
+    parts = [p for w in words for p in w.split("-") if p[:1].isupper()]
+    count, k = 0, 0
+    for part in parts:
+        if k < len(letters) and part[0].lower() == letters[k]:
+            count, k = count + 1, k + 1
+    return count
+
+
+def person_names(text: str, registry: Registry) -> Iterable[str]:
+    """People introduced by a rank, a title or a post: "President Donald J. Trump",
+    "U.S. Secretary of Defense Ashton Carter"."""
+    posts = {p.title for p in registry.posts}
+    leads = sorted({*registry.ranks, *registry.titles, *posts}, key=len, reverse=True)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
+        r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
+        r"(?:\s+(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|II|III|IV|Jr\.)"
+        r"(?![A-Za-z]))*)"
+    )
+    for match in pattern.finditer(text):
+        name = match["name"]
+        if name.split()[0] in ("of", "the") or name in registry.discovery.not_entities:
+            continue
+        yield name
+
+
+def appositions(text: str, registry: Registry, rules: NameRules) -> list[str]:
+    """People named before a comma and their post, without rank or title."""
+    leads = {*registry.ranks, *registry.titles}
+    found = []
+    for name in appositive_people(text, rules):
+        words = name.split()
+        while words and words[0] in leads:
+            words.pop(0)
+        plain = [w for w in words if not re.fullmatch(r"[A-Z]\.|Jr\.|II|III|IV", w)]
+        if len(plain) < 2 or any(w in registry.discovery.not_entities for w in words):
+            continue
+        if place_type(words, rules) or head_type(words, registry):
+            continue
+        found.append(" ".join(words))
+    return found
+
+
+def post_masks(registry: Registry) -> tuple[str, ...]:
+    """Post titles that hide the names inside them, with a party qualifier after
+    "of the" and in the plural: "Chairman of the U.S. Joint Chiefs of Staff", "the
+    ROK and US Chairmen of the Joint Chiefs of Staff"."""
+    adjectives = sorted({a for p in registry.parties for a in p.adjectives})
+    masks: list[str] = []
+    for title in dict.fromkeys(p.title for p in registry.posts if " of " in p.title):
+        head, rest = title.split(" ", 1)
+        plural = head[:-3] + "men" if head.endswith("man") else head + "s"
+        for first in (head, plural):
+            masks.append(f"{first} {rest}")
+            if " of the " in title:
+                masks += [
+                    f"{first} {rest.replace('of the ', f'of the {a} ', 1)}" for a in adjectives
+                ]
+    return tuple(masks)
+
+
+def split_at_connectors(words: list[str], connectors: frozenset[str]) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    for word in words:
+        if word in connectors:
+            chunks.append([])
+        else:
+            chunks[-1].append(word)
+    return [c for c in chunks if c]

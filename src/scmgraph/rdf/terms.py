@@ -1,0 +1,216 @@
+"""Namespaces, class names and identifier rules of the scmgraph graph.
+
+Identifiers are derived from meaning (series and ordinal, paragraph and sentence
+numbers, registry slugs), never from counters or blank nodes, so the same input
+always yields the same IRIs and a researcher can guess an IRI from the text.
+``to_rdf`` writes with these rules; ``view`` and ``validate`` read with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import quote
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from scmgraph.model import Facts, MeetingFacts
+from scmgraph.registry.load import slugify
+from scmgraph.resources import shipped
+
+SCM = Namespace("https://w3id.org/scmgraph/ontology#")
+ONTOLOGY_IRI = URIRef("https://w3id.org/scmgraph/ontology")
+ID = Namespace("https://w3id.org/scmgraph/id/")
+GRAPH = Namespace("https://w3id.org/scmgraph/graph/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES = MappingProxyType(
+    {
+        "scm": str(SCM),
+        "id": str(ID),
+        "prov": str(PROV),
+        "org": str(ORG),
+        "skos": str(SKOS),
+        "dcterms": str(DCTERMS),
+        "time": str(TIME),
+        "nif": str(NIF),
+        "itsrdf": str(ITSRDF),
+        "foaf": str(FOAF),
+        "owl": str(OWL),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+        "vann": str(VANN),
+        "wd": str(WIKIDATA),
+    }
+)
+
+# Statements-view entity type -> (ontology class, IRI family under id/).
+ENTITY_CLASSES = MappingProxyType(
+    {
+        "Person": (SCM.Person, "person"),
+        "State": (SCM.State, "org"),
+        "MilitaryCommand": (SCM.MilitaryCommand, "org"),
+        "GovernmentBody": (SCM.GovernmentBody, "org"),
+        "ConsultativeBody": (SCM.ConsultativeBody, "org"),
+        "InternationalOrganization": (SCM.InternationalOrganization, "org"),
+        "Agreement": (SCM.Agreement, "agreement"),
+        "Plan": (SCM.Plan, "plan"),
+        "Exercise": (SCM.Exercise, "exercise"),
+        "Meeting": (SCM.Meeting, "meeting"),
+        "Capability": (SCM.Capability, "capability"),
+        "Place": (SCM.Place, "place"),
+        "Initiative": (SCM.Initiative, "initiative"),
+    }
+)
+
+VERB_CLASS_SCHEME = ID["scheme/verb-classes"]
+TOPIC_SCHEME = ID["scheme/topics"]
+VERB_SCHEME = ID["scheme/verbs"]
+CAMEO_SCHEME = ID["scheme/cameo"]
+PLOVER_SCHEME = ID["scheme/plover"]
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+LINKS_GRAPH = GRAPH["links"]
+PROVENANCE_GRAPH = GRAPH["provenance"]
+
+
+def default_ontology_path() -> Path:
+    """The shipped OWL ontology, ``ontology/scmgraph.ttl``."""
+    return shipped("ontology") / "scmgraph.ttl"
+
+
+def default_shapes_dir() -> Path:
+    """The shipped SHACL shapes, ``shapes/``."""
+    return shipped("shapes")
+
+
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    """An empty graph with the project's prefixes bound, for readable Turtle."""
+    graph = Graph(identifier=identifier)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+# --- identifiers -------------------------------------------------------------------
+
+
+def meeting_slug(meeting: MeetingFacts, fallback: str) -> str:
+    """``scm-52`` from the series and ordinal, else the slug of ``fallback``."""
+    if meeting.series and meeting.ordinal is not None:
+        return f"{slugify(meeting.series)}-{meeting.ordinal}"
+    return slugify(fallback)
+
+
+def communique_slugs(all_facts: Sequence[Facts]) -> dict[str, str]:
+    """Document name -> communiqué slug; files reporting the same meeting keep their own."""
+    wanted = {f.document.name: meeting_slug(f.meeting, f.document.name) for f in all_facts}
+    counts: dict[str, int] = {}
+    for slug in wanted.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {name: slug if counts[slug] == 1 else slugify(name) for name, slug in wanted.items()}
+
+
+def communique_graph_iri(slug: str) -> URIRef:
+    return GRAPH[f"communique/{slug}"]
+
+
+def registry_graph_iri(name: str) -> URIRef:
+    return GRAPH[f"registry/{name}"]
+
+
+def communique_iri(slug: str) -> URIRef:
+    return ID[f"communique/{slug}"]
+
+
+def paragraph_iri(slug: str, paragraph: int) -> URIRef:
+    return ID[f"communique/{slug}/p{paragraph}"]
+
+
+def sentence_iri(slug: str, paragraph: int, sentence: int) -> URIRef:
+    return ID[f"communique/{slug}/p{paragraph}/s{sentence}"]
+
+
+def mention_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
+    return ID[f"communique/{slug}/p{paragraph}/s{sentence}/m/{begin}"]
+
+
+def verb_phrase_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
+    return ID[f"communique/{slug}/p{paragraph}/s{sentence}/v/{begin}"]
+
+
+def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRef:
+    return ID[f"statement/{slug}/p{paragraph}/s{sentence}/{index}"]
+
+
+def meeting_iri(slug: str) -> URIRef:
+    return ID[f"meeting/{slug}"]
+
+
+def series_iri(series: str) -> URIRef:
+    return ID[f"meeting-series/{slugify(series)}"]
+
+
+def entity_iri(key: str, entity_type: str) -> URIRef:
+    """``org/combined-forces-command``: the type family, then the entity's key."""
+    family = ENTITY_CLASSES[entity_type][1] if entity_type in ENTITY_CLASSES else "entity"
+    return ID[f"{family}/{key}"]
+
+
+def person_iri(key: str) -> URIRef:
+    return ID[f"person/{key}"]
+
+
+def post_key(party: str, title: str) -> str:
+    """The same key the extractor gives a post: ``us-secretary-of-defense``."""
+    return slugify(f"{party} {title}")
+
+
+def post_iri(key: str) -> URIRef:
+    return ID[f"post/{key}"]
+
+
+def party_iri(name: str) -> URIRef:
+    """A party is the State entity of its name, so mentions and actors meet."""
+    return entity_iri(slugify(name), "State")
+
+
+def topic_iri(topic_id: str) -> URIRef:
+    return ID[f"topic/{topic_id}"]
+
+
+def verb_class_iri(class_id: str) -> URIRef:
+    return ID[f"verb-class/{class_id}"]
+
+
+def verb_iri(lemma: str) -> URIRef:
+    return ID[f"verb/{slugify(lemma)}"]
+
+
+def source_iri(name: str) -> URIRef:
+    """``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data."""
+    return ID[f"source/{quote(name, safe='/._-~')}"]
+
+
+def build_iri(digest: str) -> URIRef:
+    return ID[f"build/{digest}"]
+
+
+def membership_iri(person: str, post: str) -> URIRef:
+    return ID[f"membership/{person}/{post}"]
+
+
+def instant_iri(date_iso: str) -> URIRef:
+    return ID[f"instant/{date_iso}"]
+
+
+def wikidata_iri(value: str) -> URIRef:
+    """A Wikidata item from its id ("Q30") or its full IRI."""
+    return URIRef(value) if value.startswith("http") else WIKIDATA[value]

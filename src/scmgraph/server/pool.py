@@ -1,0 +1,445 @@
+"""``scmgraph serve``: a read-only SPARQL endpoint over the built store.
+
+This module holds what does not need an HTTP library: the server's settings
+(declared once, with their help text, so the command line, the service
+description and the tests read the same list), a lexer that reads SPARQL text
+without running it (to refuse updates and ``SERVICE`` before any engine sees
+them), and the pool of worker processes that run queries.
+
+Queries run in worker processes because a pyoxigraph query cannot be cancelled
+from Python: a worker that overruns the time limit is killed and replaced while
+the other workers go on answering. Each worker opens the store read-only and
+reopens it when ``build`` has switched the store link to a new build.
+
+The HTTP side is in ``serve_http`` (routes, protocol, content negotiation) and
+``serve_pages`` (entity pages, service description, VoID); what a worker answers,
+written by pyoxigraph's serialisers within the row limit, is in ``serve_results``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import click
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One server setting: its name, default and the help text shown everywhere."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "127.0.0.1", "Address to bind; the default answers this machine only."),
+    Setting("port", 7878, "Port to listen on (0: any free port)."),
+    Setting("store", None, "The built on-disk store (default: data/graph/store)."),
+    Setting("timeout", 5.0, "Seconds a query may run before its worker is killed (503)."),
+    Setting("max_rows", 10_000, "Most result rows or triples returned; more are cut (header)."),
+    Setting("max_body", 1_000_000, "Largest request body in bytes; larger gets 413."),
+    Setting("workers", 2, "Worker processes running queries in parallel."),
+    Setting("cors", False, "Send Access-Control-Allow-Origin: * (off unless asked)."),
+    Setting("queries", None, "Folder of stored queries (default: queries/)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The server's settings; defaults are the safe ones of ``SETTINGS``."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    store: Path | None = None
+    timeout: float = 5.0
+    max_rows: int = 10_000
+    max_body: int = 1_000_000
+    workers: int = 2
+    cors: bool = False
+    queries: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.max_rows < 1 or self.max_body < 1 or self.workers < 1:
+            raise ValueError("timeout, max_rows, max_body and workers must be positive")
+
+    def store_path(self) -> Path:
+        from scmgraph.resources import DEFAULT_OUT
+
+        return Path(self.store) if self.store else DEFAULT_OUT / "store"
+
+
+# --- reading SPARQL text without running it ---------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:'{0,2}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{0,2}(?:[^"\\]|\\.))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<var>[?$][\w\u00B7-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?:
+              (?:[\w:.\-\u00B7-\uFFFF]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = frozenset(
+    ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
+)
+# Deepest bracket nesting accepted. The engine's parser recurses once per level and
+# overflows the stack (killing the process) from about 3,000 levels; real queries
+# nest a dozen deep.
+MAX_NESTING = 256
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """SPARQL tokens, whitespace and comments left out."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+def _unescape_codepoints(text: str) -> str:
+    """``\\u0053`` → ``S``: SPARQL engines apply these before parsing (SPARQL 1.1 §19.2)."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _CODEPOINT.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What a request's SPARQL text is, read by the lexer before any engine runs it."""
+
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None
+    update: bool  # starts like an update operation
+    service: bool  # uses SERVICE anywhere
+    depth: int = 0  # deepest nesting of (), [] and {} outside strings, IRIs and comments
+
+
+def inspect_query(text: str) -> QueryShape:
+    """The query form, whether the text is an update or uses SERVICE, how deep it nests.
+
+    The text is read twice, as written and with code point escapes applied,
+    since an engine may read ``\\u0053ERVICE`` as ``SERVICE``; either reading
+    that finds the keyword counts.
+    """
+    form: str | None = None
+    update = service = False
+    deepest = 0
+    for variant in {text, _unescape_codepoints(text)}:
+        first: str | None = None
+        depth = 0
+        for match in _TOKEN.finditer(variant):  # every request: no Token objects made
+            kind = match.lastgroup
+            if kind == "other":
+                char = match.group()
+                if char in "([{":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif char in ")]}":
+                    depth -= 1
+            elif kind == "word":
+                word = match.group().upper()
+                if first is None and word not in ("BASE", "PREFIX"):
+                    first = word
+                if word == "SERVICE":
+                    service = True
+        if first in QUERY_FORMS and form is None:
+            form = first
+        update = update or first in UPDATE_KEYWORDS
+    return QueryShape(form=form, update=update, service=service, depth=deepest)
+
+
+def nesting_message(depth: int) -> str:
+    return f"the query nests brackets {depth} deep; at most {MAX_NESTING} levels are accepted"
+
+
+# --- worker processes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One query for a worker; ``media_type`` None asks for a Table instead of bytes."""
+
+    text: str
+    media_type: str | None = None
+    max_rows: int = 10_000
+    substitutions: dict[Any, Any] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: serialised bytes or a table, or an error of a kind."""
+
+    ok: bool
+    body: bytes = b""
+    media: str = ""
+    table: Any = None  # scmgraph.sparql.query.Table when the task asked for rows
+    truncated: bool = False
+    error: str = ""  # "syntax", "query" (rejected by the engine), "store"
+    message: str = ""
+
+
+class PoolError(Exception):
+    """The pool could not answer: ``status`` is the HTTP status to report."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def worker_main(fd: int, store_path: str) -> None:
+    """A worker process: answer tasks on socket ``fd`` until it closes.
+
+    The store is reopened whenever the store link points to a new build.
+    """
+    import pyoxigraph as ox
+
+    conn = Connection(fd)
+
+    from scmgraph.sparql.results import execute
+
+    store: ox.Store | None = None
+    opened = ""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            real = os.path.realpath(store_path)
+            if store is None or real != opened:
+                store = ox.Store.read_only(real)
+                opened = real
+            reply = execute(store, task)
+        except SyntaxError as exc:
+            reply = Reply(ok=False, error="syntax", message=f"SPARQL syntax error: {exc}")
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
+            reply = Reply(ok=False, error="query", message=str(exc))
+        conn.send(reply)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+
+
+class WorkerPool:
+    """Worker processes that run queries, each killed and replaced when it overruns.
+
+    ``run`` is called from many request threads at once: each takes an idle
+    worker (waiting at most ``timeout``), sends it the task and waits at most
+    ``timeout`` for the answer. A worker that does not answer in time is killed
+    and a fresh one takes its place; other requests are not held up.
+    """
+
+    def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 5.0) -> None:
+        if not store_path.exists():
+            raise FileNotFoundError(f"{store_path}: no built store here (run `scmgraph build`)")
+        self.store_path = store_path
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = threading.Event()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        for _ in range(workers):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        """A fresh worker: a new interpreter (no fork of a threaded server, no re-run
+        of the caller's main module) talking over a socket pair."""
+        parent, child = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        code = (
+            "import sys; from scmgraph.server.pool import worker_main; "
+            "worker_main(int(sys.argv[1]), sys.argv[2])"
+        )
+        with child:
+            process = subprocess.Popen(
+                [sys.executable, "-c", code, str(child.fileno()), str(self.store_path)],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        worker = _Worker(process, Connection(parent.detach()))
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=5)
+        worker.conn.close()
+
+    def run(self, task: Task) -> Reply:
+        """Run ``task`` in a worker; raises PoolError (503) when busy or too slow."""
+        if self._closed.is_set():
+            raise PoolError("the server is shutting down", 503)
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty as exc:
+            raise PoolError("all query workers are busy; try again later", 503) from exc
+        healthy = False
+        try:
+            worker.conn.send(task)
+            if not worker.conn.poll(self.timeout):
+                raise PoolError(
+                    f"query cancelled: it ran past the time limit of {self.timeout:g} s", 503
+                )
+            reply = worker.conn.recv()
+            healthy = True
+            return reply
+        except (EOFError, OSError) as exc:
+            raise PoolError("the query worker failed; try again", 500) from exc
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+                if not self._closed.is_set():
+                    self._idle.put(self._start())
+
+    def close(self) -> None:
+        """Stop every worker; requests still running get a 503."""
+        self._closed.set()
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        deadline = time.monotonic() + 2
+        for worker in workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            self._retire(worker)
+
+
+# --- running the server -----------------------------------------------------------------
+
+
+def make_app(settings: Settings) -> Any:
+    """The WSGI application (``serve_http.App``) for ``settings``, its workers started."""
+    from scmgraph.server.app import make_app as build_app
+
+    return build_app(settings)
+
+
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """Serve ``settings`` in a background thread; yields the base URL, e.g. for tests.
+
+    With ``port=0`` the system picks a free port.
+    """
+    from scmgraph.server.app import make_app, make_server
+
+    app = make_app(settings)
+    try:
+        server = make_server(settings, app)
+    except BaseException:
+        app.close()
+        raise
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{settings.host}:{server.bind_addr[1]}"
+    finally:
+        server.stop()
+        app.close()
+        thread.join(timeout=5)
+
+
+def serve_forever(settings: Settings, announce: Callable[[str], None] = print) -> None:
+    """Serve until interrupted (Ctrl-C), then stop the workers."""
+    from scmgraph.server.app import make_app, make_server
+
+    app = make_app(settings)
+    try:
+        server = make_server(settings, app)
+        announce(f"SPARQL endpoint at http://{settings.host}:{server.bind_addr[1]}/sparql")
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve()
+        finally:
+            server.stop()
+    finally:
+        app.close()
+
+
+def _options(command: Callable[..., None]) -> Callable[..., None]:
+    """Click options generated from SETTINGS, so help text is written once."""
+    types: dict[str, Any] = {
+        "store": click.Path(path_type=Path),
+        "queries": click.Path(path_type=Path, file_okay=False),
+        "timeout": click.FloatRange(min=0.01),
+        "max_rows": click.IntRange(min=1),
+        "max_body": click.IntRange(min=1),
+        "workers": click.IntRange(min=1, max=64),
+        "port": click.IntRange(min=0, max=65535),
+    }
+    for setting in reversed(SETTINGS):
+        flag = "--" + setting.name.replace("_", "-")
+        if isinstance(setting.default, bool):
+            command = click.option(flag, is_flag=True, help=setting.help)(command)
+        else:
+            command = click.option(
+                flag,
+                setting.name,
+                type=types.get(setting.name, type(setting.default)),
+                default=setting.default,
+                show_default=setting.default is not None,
+                help=setting.help,
+            )(command)
+    return command
+
+
+@click.command("serve")
+@_options
+def serve_command(**options: Any) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint with entity pages."""
+    settings = Settings(**options)
+    try:
+        serve_forever(settings, announce=lambda line: click.echo(line, err=True))
+    except (FileNotFoundError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from exc
