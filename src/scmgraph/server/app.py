@@ -28,6 +28,7 @@ from werkzeug.wrappers import Request, Response
 from scmgraph.server.pool import (
     MAX_NESTING,
     PoolError,
+    QueryShape,
     Reply,
     Settings,
     Task,
@@ -280,13 +281,7 @@ class App:
         substitutions: dict[Any, Any] | None = None,
     ) -> Response:
         """Check a query's shape, negotiate, run it, and wrap the reply."""
-        shape = inspect_query(text)
-        if shape.update:
-            raise Refusal(403, "this endpoint is read-only: SPARQL updates are refused")
-        if shape.service:
-            raise Refusal(403, "SERVICE (federated query) is disabled on this endpoint")
-        if shape.depth > MAX_NESTING:
-            raise Refusal(400, nesting_message(shape.depth))
+        shape = check_query(text)
         formats = params.getlist("format")
         if len(formats) > 1:
             raise Refusal(400, "more than one format parameter")
@@ -334,15 +329,28 @@ class App:
         if protocol.query is None:
             if request.method == "POST":
                 raise Refusal(400, "missing query parameter")
+            if "format" not in protocol.params and wants_html(request):
+                from scmgraph.server.editor import editor_page
+
+                return editor_page(self, protocol.params)
             from scmgraph.server.pages import service_description
 
             return rdf_response(request, service_description(self, request))
+        if request.method == "GET" and "format" not in protocol.params and wants_html(request):
+            from scmgraph.server.editor import editor_page
+
+            return editor_page(self, protocol.params, protocol.query)
         return self.answer(request, protocol.query, protocol.params)
 
     def on_void(self, request: Request) -> Response:
         from scmgraph.server.pages import void_description
 
-        return rdf_response(request, void_description(self, request))
+        triples = void_description(self, request)
+        if not request.args.getlist("format") and wants_html(request):
+            from scmgraph.server.editor import description_page
+
+            return description_page("VoID description of this dataset", triples)
+        return rdf_response(request, triples)
 
     def on_entity(self, request: Request, rest: str) -> Response:
         from scmgraph.server.pages import entity_response
@@ -439,6 +447,18 @@ class App:
         return html_response(stored_query_page(stored, values, reply.table, reply.truncated))
 
 
+def check_query(text: str) -> QueryShape:
+    """The query's shape; Refusal for an update, SERVICE or too deep a nesting."""
+    shape = inspect_query(text)
+    if shape.update:
+        raise Refusal(403, "this endpoint is read-only: SPARQL updates are refused")
+    if shape.service:
+        raise Refusal(403, "SERVICE (federated query) is disabled on this endpoint")
+    if shape.depth > MAX_NESTING:
+        raise Refusal(400, nesting_message(shape.depth))
+    return shape
+
+
 def discard_body(environ: dict[str, Any]) -> None:
     """Read and drop the rest of a refused body (up to ``MAX_DISCARD``), so that the
     client, still sending it, reads the refusal instead of a reset connection."""
@@ -465,9 +485,13 @@ def error_response(status: int, message: str) -> Response:
     return Response(f"{message}\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def html_response(html: str, status: int = 200) -> Response:
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def html_response(html: str, status: int = 200, policy: str = PAGE_POLICY) -> Response:
+    """A page; its Content-Security-Policy allows no script unless ``policy`` says so."""
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = policy
     return response
 
 

@@ -53,7 +53,7 @@ SELECT ?series (MAX(?date) AS ?latest) (MAX(?ordinal) AS ?last) WHERE {
 Row = dict[str, Any]
 
 
-def rows(app: App, text: str, **bindings: ox.NamedNode | ox.Literal) -> list[Row]:
+def rows(app: App, text: str, /, **bindings: ox.NamedNode | ox.Literal) -> list[Row]:
     """A SELECT's rows as dicts of terms (None when unbound), values bound as terms.
 
     pyoxigraph binds only variables the query projects: each bound name is selected.
