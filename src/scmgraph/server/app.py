@@ -320,9 +320,10 @@ class App:
     # -- routes
 
     def on_index(self, request: Request) -> Response:
+        from scmgraph.server.meetings import meeting_rows
         from scmgraph.server.pages import index_page
 
-        return html_response(index_page())
+        return html_response(index_page(meeting_rows(self)))
 
     def on_sparql(self, request: Request) -> Response:
         protocol = read_protocol(request)

@@ -169,17 +169,19 @@ class Paragraph:
     statements: list[Statement]
 
 
-def meetings_page(app: App) -> Response:
-    """Every reported meeting: series, ordinal, date, city, heads of delegation."""
-    meetings = rows(app, MEETINGS)
+def meeting_rows(app: App) -> list[Row]:
+    """Every reported meeting: series, ordinal, date, city, heads of delegation, page."""
     heads: dict[str, list[Row]] = defaultdict(list)
     for head in rows(app, HEADS):
         heads[value(head["meeting"])].append(head)
-    listed = [
+    return [
         {**m, "path": page_path(value(m["meeting"])), "heads": heads[value(m["meeting"])]}
-        for m in meetings
+        for m in rows(app, MEETINGS)
     ]
-    return html_response(render("meetings.html", title="Meetings", meetings=listed))
+
+
+def meetings_page(app: App) -> Response:
+    return html_response(render("meetings.html", title="Meetings", meetings=meeting_rows(app)))
 
 
 def _statements(app: App, meeting: ox.NamedNode) -> list[Statement]:

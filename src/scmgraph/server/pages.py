@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -366,8 +366,8 @@ def _query_string(values: dict[str, str]) -> str:
     return urlencode(sorted(values.items()))
 
 
-def index_page() -> str:
-    """The front page: what is served where, the explorer, and a query box."""
+def index_page(meetings: list[dict[str, Any]] | None = None) -> str:
+    """The front page: what is served where, the explorer and its meetings, a query box."""
     from scmgraph.rdf.describe import About
 
-    return render("index.html", title="SPARQL endpoint", about=About.load())
+    return render("index.html", title="SPARQL endpoint", about=About.load(), meetings=meetings)
