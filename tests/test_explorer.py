@@ -205,6 +205,24 @@ def test_thread_page_shows_both_meetings_sentences_and_the_kinds(front: Visit, b
     ]
 
 
+def test_dropped_statements_are_listed_and_named(front: Visit, base: str, built: Path) -> None:
+    threads = follow(front, "main li > a[href='/threads']")
+    expected = count(
+        built,
+        "SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a scm:Statement ; "
+        "scm:sentence/nif:referenceContext <https://w3id.org/scmgraph/id/communique/scm-52> "
+        "FILTER NOT EXISTS { ?later scm:carriesForward ?st } }",
+    )
+    rows = threads.dom.xpath("//table[@class='dropped']/tbody/tr")
+    assert threads.text("//h2[@id='dropped']") == [f"Dropped ({expected})"]
+    assert len(rows) == expected > 0
+    assert {words(r.xpath("td")[0].text_content()) for r in rows} == {"SCM 52"}
+    first = follow(threads, "table.dropped tbody tr:first-child a")
+    assert first.status == 200
+    assert "dropped" in first.text("//p/span[@class='kind']")
+    assert first.text("//h3") == ["SCM 52 · 2020-10-14"]
+
+
 def test_timeline_of_a_topic_counts_its_statements(
     browser: BrowserContext, base: str, built: Path
 ) -> None:

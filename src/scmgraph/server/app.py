@@ -36,6 +36,7 @@ from scmgraph.server.pool import (
     inspect_query,
     nesting_message,
 )
+from scmgraph.server.routes import explorer_page, explorer_rules
 from scmgraph.sparql.results import GRAPH_TYPES, RDF_FORMATS, RDF_PREFIXES, RESULT_TYPES
 
 if TYPE_CHECKING:
@@ -203,13 +204,7 @@ class App:
                 Rule("/id/<path:rest>", endpoint="entity", methods=["GET"]),
                 Rule("/queries", endpoint="queries", methods=["GET"]),
                 Rule("/queries/<name>", endpoint="stored", methods=["GET"]),
-                Rule("/meetings", endpoint="meetings", methods=["GET"]),
-                Rule("/threads", endpoint="threads", methods=["GET"]),
-                Rule("/threads/<path:rest>", endpoint="thread", methods=["GET"]),
-                Rule("/timeline", endpoint="timeline", methods=["GET"]),
-                Rule("/graph", endpoint="graph", methods=["GET"]),
-                Rule("/search", endpoint="search", methods=["GET"]),
-                Rule("/static/<name>", endpoint="static", methods=["GET"]),
+                *explorer_rules(),
             ],
             strict_slashes=True,
             merge_slashes=False,
@@ -234,7 +229,10 @@ class App:
                 response.headers["Allow"] = ", ".join(sorted({*allowed, "OPTIONS"}))
             else:
                 endpoint, values = adapter.match()
-                response = getattr(self, f"on_{endpoint}")(request, **values)
+                if endpoint.startswith("explorer."):
+                    response = explorer_page(self, endpoint, request, values)
+                else:
+                    response = getattr(self, f"on_{endpoint}")(request, **values)
         except Refusal as refusal:
             response = error_response(refusal.status, refusal.message)
         except PoolError as exc:
@@ -357,41 +355,6 @@ class App:
         from scmgraph.server.pages import entity_response
 
         return entity_response(self, request, rest)
-
-    def on_meetings(self, request: Request) -> Response:
-        from scmgraph.server.meetings import meetings_page
-
-        return meetings_page(self)
-
-    def on_threads(self, request: Request) -> Response:
-        from scmgraph.server.threads import threads_page
-
-        return threads_page(self, request)
-
-    def on_thread(self, request: Request, rest: str) -> Response:
-        from scmgraph.server.threads import thread_page
-
-        return thread_page(self, rest)
-
-    def on_timeline(self, request: Request) -> Response:
-        from scmgraph.server.timeline import timeline_page
-
-        return timeline_page(self, request)
-
-    def on_graph(self, request: Request) -> Response:
-        from scmgraph.server.graph import graph_page
-
-        return graph_page(self)
-
-    def on_search(self, request: Request) -> Response:
-        from scmgraph.server.graph import search_page
-
-        return search_page(self, request)
-
-    def on_static(self, request: Request, name: str) -> Response:
-        from scmgraph.server.graph import static_file
-
-        return static_file(name)
 
     def on_queries(self, request: Request) -> Response:
         from scmgraph.sparql.query import list_queries

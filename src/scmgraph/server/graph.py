@@ -68,7 +68,7 @@ def _kind(types: str) -> str:
     return names[0] if names else "entity"
 
 
-def graph_page(app: App) -> Response:
+def graph_page(app: App, request: Request) -> Response:
     nodes = rows(app, NODES)
     kinds = sorted({_kind(value(n["types"])) for n in nodes})
     colours = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(kinds)}
@@ -118,7 +118,7 @@ def search_page(app: App, request: Request) -> Response:
     return html_response(page)
 
 
-def static_file(name: str) -> Response:
+def static_file(app: App, request: Request, name: str) -> Response:
     """One of the files the package ships for the pages, cached by the browser."""
     if name not in STATIC:
         raise Refusal(404, "not found")

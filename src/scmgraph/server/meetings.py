@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from scmgraph.server.app import html_response
 from scmgraph.server.explore import (
@@ -69,8 +69,13 @@ SELECT DISTINCT ?meeting ?position ?name ?person ?post ?party WHERE {
 COMMUNIQUE = (
     PREFIXES
     + """
-SELECT ?communique ?title ?text ?source ?file ?format ?meeting WHERE {
+SELECT ?communique ?title ?text ?source ?file ?format ?origin ?meeting WHERE {
   ?communique a scm:Communique ; scm:reportsMeeting ?meeting ; nif:isString ?text .
+  OPTIONAL {
+    # the page the text was taken from, when the corpus records one
+    ?communique prov:wasDerivedFrom ?origin .
+    FILTER(isIRI(?origin) && !STRSTARTS(STR(?origin), "https://w3id.org/scmgraph/"))
+  }
   OPTIONAL { ?communique dcterms:title ?title }
   OPTIONAL { ?communique scm:sourceFile ?source .
              OPTIONAL { ?source scm:fileName ?file } OPTIONAL { ?source dcterms:format ?format } }
@@ -180,7 +185,7 @@ def meeting_rows(app: App) -> list[Row]:
     ]
 
 
-def meetings_page(app: App) -> Response:
+def meetings_page(app: App, request: Request) -> Response:
     return html_response(render("meetings.html", title="Meetings", meetings=meeting_rows(app)))
 
 

@@ -69,6 +69,18 @@ WHERE {
 } GROUP BY ?statement ?ordinal ?meeting_label ?paragraph ?sentence ?clause ?verb ?class ?text
 ORDER BY ?ordinal ?paragraph ?sentence ?clause"""
 )
+DROPPED = (
+    PREFIXES
+    + """
+SELECT ?statement ?ordinal ?meeting_label ?series ?paragraph ?sentence ?clause ?verb ?class ?text
+WHERE {
+  ?statement a scm:Statement .
+  FILTER NOT EXISTS { ?later scm:carriesForward ?statement }
+"""
+    + _STEP
+    + """
+} ORDER BY ?ordinal ?paragraph ?sentence ?clause"""
+)
 STEPS = (
     PREFIXES
     + """
@@ -182,10 +194,25 @@ def threads_page(app: App, request: Request) -> Response:
                 "kinds": sorted(kinds),
             }
         )
+    latest = latest_meetings(app)
+    dropped = [
+        {
+            "path": thread_path(value(r["statement"])),
+            "meeting": value(r["meeting_label"]),
+            "where": f"¶{value(r['paragraph'])} s{value(r['sentence'])}",
+            "verb": value(r["verb"]),
+            "cls": value(r["class"]),
+            "text": value(r["text"]),
+        }
+        for r in rows(app, DROPPED)
+        if (number(r["ordinal"]) or 0) < latest.get(value(r["series"]), ("", 0))[1]
+        and (not wanted or value(r["class"]) == wanted)
+    ]
     page = render(
         "threads.html",
         title="Threads",
         threads=threads,
+        dropped=dropped,
         classes=classes,
         wanted=wanted,
     )
@@ -247,7 +274,7 @@ def _deadline_states(
     return states
 
 
-def thread_page(app: App, rest: str) -> Response:
+def thread_page(app: App, request: Request, rest: str) -> Response:
     """The thread that starts at ``/id/statement/<rest>``."""
     root = id_node(rest, "statement/")
     steps = _steps(app, root)
