@@ -11,12 +11,13 @@ taken are also saved there (``docs/screenshots`` holds the committed ones).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
 import pytest
@@ -389,3 +390,39 @@ def test_screenshots_are_legible(
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(folder) / shot.name)
+
+
+def test_pages_work_without_javascript(browser: BrowserContext, base: str) -> None:
+    """Server-rendered: with scripts off every page has its content; the graph page lists
+    its entities and says that the drawing needs JavaScript."""
+    assert browser.browser is not None
+    context = browser.browser.new_context(java_script_enabled=False)
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        expected = {
+            "/id/meeting/scm-52": "//span[@id='p10-s2-c1']",
+            THREAD: "//p[@class='after']/ins",
+            "/timeline?topic=stationing": "//*[local-name()='rect']",
+            "/sparql?example=thread-kinds": "//textarea[contains(., 'scm:threadKind')]",
+        }
+        for path, xpath in expected.items():
+            response = page.goto(base + path, wait_until="load")
+            assert response is not None and response.status == 200, path
+            assert lxml.html.fromstring(page.content()).xpath(xpath), path
+        page.goto(base + "/graph", wait_until="load")
+        dom = lxml.html.fromstring(page.content())
+        assert len(dom.xpath("//ul[@class='entities']/li")) > 30
+        assert "needs JavaScript" in words(" ".join(dom.xpath("//noscript//text()")))
+        assert page.get_attribute("#graph", "data-nodes") is None
+    finally:
+        context.close()
+
+
+def test_text_from_a_request_is_escaped(browser: BrowserContext, base: str) -> None:
+    visit = open_page(browser, base + "/search?q=" + quote("<b>Camp</b>"))
+    assert visit.status == 200
+    [summary] = visit.dom.xpath("//main/p[1]")
+    assert "“<b>Camp</b>”" in words(summary.text_content())
+    assert summary.xpath(".//b") == []
+    assert visit.page.input_value("main input[name='q']") == "<b>Camp</b>"
