@@ -180,6 +180,11 @@ def test_thread_page_shows_both_meetings_sentences_and_the_kinds(front: Visit, b
     threads = follow(front, "main li > a[href='/threads']")
     listed = threads.dom.xpath(f"//a[@href='{THREAD}']")
     assert [words(a.text_content()) for a in listed] == ["Combined Forces Command / Camp Humphreys"]
+    [row] = threads.dom.xpath(f"//table[@class='threads']/tbody/tr[td/a/@href='{THREAD}']")
+    cells = [words(td.text_content()) for td in row.xpath("td")]
+    assert cells[0:2] == ["SCM 52", "¶10 s2"]
+    assert cells[3] == "changed, repeated, strengthened" and cells[4] == "4"
+    assert cells[5] == "open: by next year"
     thread = follow(threads, f"a[href='{THREAD}']")
     assert thread.status == 200
     clean(thread, base)

@@ -69,6 +69,26 @@ WHERE {
 } GROUP BY ?statement ?ordinal ?meeting_label ?paragraph ?sentence ?clause ?verb ?class ?text
 ORDER BY ?ordinal ?paragraph ?sentence ?clause"""
 )
+DEADLINES = (
+    PREFIXES
+    + """
+SELECT ?statement ?root ?deadline ?year ?fulfilled ?series WHERE {
+  {
+    SELECT DISTINCT ?root WHERE {
+      ?link scm:previousStatement ?root .
+      FILTER NOT EXISTS { ?root scm:carriesForward ?earlier }
+    }
+  }
+  ?statement scm:carriesForward* ?root ; scm:deadline ?d .
+  ?d scm:deadlineText ?deadline .
+  OPTIONAL { ?d scm:deadlineYear ?year }
+  ?root scm:sentence/nif:referenceContext/scm:reportsMeeting/scm:series ?series .
+  BIND(EXISTS {
+    ?fulfilling scm:threadKind "fulfilled" ; scm:previousStatement ?carried .
+    ?carried scm:carriesForward* ?statement
+  } AS ?fulfilled)
+} ORDER BY ?root ?deadline"""
+)
 DROPPED = (
     PREFIXES
     + """
@@ -175,6 +195,14 @@ def threads_page(app: App, request: Request) -> Response:
     classes = verb_classes(app)
     if wanted and wanted not in classes:
         raise Refusal(400, f"unknown class {wanted!r}: use one of {', '.join(classes)}")
+    latest = latest_meetings(app)
+    deadlines: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in rows(app, DEADLINES):
+        latest_date = latest.get(value(r["series"]), ("", 0))[0]
+        state = deadline_state(
+            value(r["fulfilled"]) == "true", value(r["year"]), int(latest_date[:4] or 0)
+        )
+        deadlines[value(r["root"])].append((value(r["deadline"]), state))
     threads = []
     for r in rows(app, THREADS):
         kinds = value(r["kinds"]).split()
@@ -192,9 +220,9 @@ def threads_page(app: App, request: Request) -> Response:
                 "text": value(r["text"]),
                 "steps": number(r["steps"]) or 0,
                 "kinds": sorted(kinds),
+                "deadlines": deadlines.get(value(r["statement"]), []),
             }
         )
-    latest = latest_meetings(app)
     dropped = [
         {
             "path": thread_path(value(r["statement"])),
@@ -244,6 +272,14 @@ def _steps(app: App, root: ox.NamedNode) -> dict[str, Step]:
     return steps
 
 
+def deadline_state(fulfilled: bool, year: str, latest_year: int) -> str:
+    """met when a later statement fulfils it; overdue when its year is before the year
+    of the series' latest meeting; open otherwise (also when it names no year)."""
+    if fulfilled:
+        return "met"
+    return "overdue" if year and int(year[:4]) < latest_year else "open"
+
+
 def _deadline_states(
     steps: dict[str, Step], links: list[Link], latest_year: int
 ) -> list[DeadlineState]:
@@ -264,13 +300,8 @@ def _deadline_states(
         if not step.deadline:
             continue
         carried = descendants(step.iri) | {step.iri}
-        if any(link.kind == "fulfilled" and link.previous.iri in carried for link in links):
-            state = "met"
-        elif step.year and int(step.year[:4]) < latest_year:
-            state = "overdue"
-        else:
-            state = "open"
-        states.append(DeadlineState(step, state))
+        fulfilled = any(link.kind == "fulfilled" and link.previous.iri in carried for link in links)
+        states.append(DeadlineState(step, deadline_state(fulfilled, step.year, latest_year)))
     return states
 
 
