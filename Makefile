@@ -23,6 +23,7 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/install-servers.sh
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

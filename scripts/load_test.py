@@ -121,7 +121,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], what: str) -> None
 
 def start_serve(store: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    code = "from scmgraph.server.pool import serve_command; serve_command()"
+    code = "from scmgraph.cli.serve import serve_command; serve_command()"
     command = [sys.executable, "-c", code, "--port", str(port), "--store", str(store)]
     command += ["--workers", str(workers)]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)

@@ -15,7 +15,8 @@ import scmgraph
 import scmgraph.api
 from scmgraph.api import KnowledgeGraph, python_value
 from scmgraph.build.corpus import build
-from scmgraph.sparql.query import UPDATES_REFUSED, QueryError, list_queries
+from scmgraph.errors import QueryError
+from scmgraph.sparql.query import UPDATES_REFUSED, list_queries
 from scmgraph.views.export import export, network_bytes
 from scmgraph.views.statements import write_views
 

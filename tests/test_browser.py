@@ -40,7 +40,8 @@ from playwright.sync_api import (
 from rdflib.namespace import OWL, RDF, RDFS
 
 from scmgraph.cli.main import main
-from scmgraph.server.pool import Settings, serving
+from scmgraph.server.app import serving
+from scmgraph.server.pool import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

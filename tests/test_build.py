@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from rdflib import Dataset, URIRef
 
 from scmgraph.build import pipeline
-from scmgraph.build.corpus import BuildError, build, build_lock
+from scmgraph.build.corpus import build, build_lock
 from scmgraph.cli.main import main
+from scmgraph.errors import BuildError
 from scmgraph.rdf import convert as to_rdf
 from scmgraph.views.evaluate import evaluate_dirs
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 from scmgraph.views.evaluate import (
     METRIC_KEYS,
     Report,

@@ -26,13 +26,15 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from scmgraph.build.corpus import build
-from scmgraph.rdf.convert import BuildInfo
+from scmgraph.cli.docs import docs_command
+from scmgraph.cli.export import export_command
+from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.describe import DATASET, ENDPOINT, describe_dataset
-from scmgraph.rdf.docs import docs_command, write_docs
+from scmgraph.rdf.docs import write_docs
 from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.terms import PROVENANCE_GRAPH, default_ontology_path
 from scmgraph.rdf.validate import load_dataset
-from scmgraph.views.export import TABLES, export, export_command
+from scmgraph.views.export import TABLES, export
 from scmgraph.views.network import Filters, project, read_corpus
 from scmgraph.views.picture import entity_figure
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from scmgraph import __version__
 from scmgraph.build.corpus import build
 from scmgraph.build.pipeline import dataset_for_files
-from scmgraph.rdf.convert import BuildInfo
+from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.describe import dataset_stats, describe_stats, file_facts
 from scmgraph.rdf.validate import load_dataset
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
+from scmgraph.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from scmgraph.errors import InputError
 from scmgraph.extract.entities import char_offsets
-from scmgraph.model import Document, InputError
+from scmgraph.model import Document
 from scmgraph.read.reader import read_document
 
 DEVSET = Path(__file__).parent / "fixtures" / "devset"

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from scmgraph.cli.main import main
+from scmgraph.errors import InputError
 from scmgraph.extract.document import extract
-from scmgraph.model import InputError
 from scmgraph.read.reader import MAX_FILE_BYTES, find_communiques, read_document
 from scmgraph.registry.load import load_registry
 

@@ -11,7 +11,8 @@ from rdflib import Literal, URIRef
 
 from scmgraph.extract.document import extract
 from scmgraph.model import Facts
-from scmgraph.rdf.convert import BuildInfo, communique_graph
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.terms import SCM, post_iri
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import Registry, load_registry

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scmgraph.errors import InputError
 from scmgraph.extract.document import extract
-from scmgraph.model import Facts, InputError
+from scmgraph.model import Facts
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
 
@@ -210,11 +211,12 @@ def test_arbitrary_bytes_never_raise_anything_but_input_error(data: bytes) -> No
 def test_graphs_of_generated_communiques_pass_shacl_and_are_reproducible(seed: int) -> None:
     # SHACL costs about a second a graph, so this property runs on a few drawn
     # examples per seed rather than on every example of the other properties.
-    from scmgraph import __version__
     from scmgraph.extract.threads import link_series
-    from scmgraph.rdf.convert import BuildInfo, build_dataset
+    from scmgraph.rdf.build_info import BuildInfo
+    from scmgraph.rdf.convert import build_dataset
     from scmgraph.rdf.serialize import serialize_all
     from scmgraph.rdf.validate import validate
+    from scmgraph.version import __version__
 
     @settings(
         max_examples=4 if os.environ.get("HYPOTHESIS_PROFILE") != "large" else 200,

@@ -26,9 +26,9 @@ from click.testing import CliRunner
 
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
+from scmgraph.errors import QueryError
 from scmgraph.sparql.query import (
     Parameter,
-    QueryError,
     StoredQuery,
     bind,
     check_query,
@@ -37,9 +37,9 @@ from scmgraph.sparql.query import (
     load_query,
     open_store,
     parse_term,
-    render,
     run_select,
 )
+from scmgraph.sparql.render import render
 from scmgraph.views.statements import statements_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -644,6 +644,30 @@ def test_check_query_reports_header_problems(tmp_path: Path) -> None:
     assert any("documented" in p for p in problems)
     assert any("unknown parameter other" in p for p in problems)
     assert any("bad default" in p for p in problems)
+
+
+def test_a_header_that_is_not_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("#+ summary: one: two\n#+ tags: [open\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(QueryError) as caught:
+        load_query(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: the #+ header is not valid YAML (")
+    assert "\n" not in message
+
+
+def test_header_values_are_read_as_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "folded.rq"
+    path.write_text(
+        "#+ summary: 'Quoted: with a colon'\n#+ description: >\n#+   Two lines\n#+   folded.\n"
+        "#+ tags:\n#+   - a\n#+   - b\n#+ parameters:\n#+   - year (year): The year\n"
+        "SELECT ?s ?_year_year WHERE { ?s ?p ?_year_year }\n"
+    )
+    query = load_query(path)
+    assert query.summary == "Quoted: with a colon"
+    assert query.description == "Two lines folded."
+    assert query.tags == ("a", "b")
+    assert query.documented == (("year", "year", "The year"),)
 
 
 def test_ask_and_construct_are_rendered_as_tables(store: ox.Store) -> None:

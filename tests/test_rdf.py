@@ -36,7 +36,8 @@ from scmgraph.model import (
     StatementRef,
     ThreadLink,
 )
-from scmgraph.rdf.convert import BuildInfo, build_dataset, communique_graph
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import build_dataset, communique_graph
 from scmgraph.rdf.terms import SCM, default_ontology_path
 from scmgraph.rdf.validate import validate
 from scmgraph.registry.load import Registry, load_registry

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scmgraph.model import Document, InputError
+from scmgraph.errors import InputError
+from scmgraph.model import Document
 from scmgraph.read.reader import find_communiques, read_document
 
 CORPUS = Path(__file__).parent / ".." / "data" / "communiques"

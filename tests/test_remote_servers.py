@@ -40,9 +40,10 @@ import pyoxigraph as ox
 import pytest
 
 from scmgraph.build.corpus import build
+from scmgraph.errors import RemoteError
 from scmgraph.sparql.push import push
 from scmgraph.sparql.query import StoredQuery, Table, bind, list_queries, open_store, run_select
-from scmgraph.sparql.remote import RemoteEndpoint, RemoteError, insert_values, run_remote
+from scmgraph.sparql.remote import RemoteEndpoint, insert_values, run_remote
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = list_queries()

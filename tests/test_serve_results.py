@@ -15,8 +15,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from scmgraph.server.pool import Task
-from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, execute
+from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task, execute
 
 EX = "http://example.org/"
 ROWS = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"

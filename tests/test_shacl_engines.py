@@ -16,18 +16,18 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
-from scmgraph import __version__
-from scmgraph.build.units import canonical_lines
 from scmgraph.extract.document import extract
 from scmgraph.extract.threads import link_series
-from scmgraph.rdf.convert import BuildInfo, communique_graph
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.links import links_graph, provenance_graph
 from scmgraph.rdf.shacl_rudof import RudofValidator
-from scmgraph.rdf.sink import UnitBuild
+from scmgraph.rdf.sink import UnitBuild, canonical_lines
 from scmgraph.rdf.terms import ID, NIF, SCM
 from scmgraph.rdf.validate import UnitValidator
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
+from scmgraph.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

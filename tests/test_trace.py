@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
-from scmgraph.sparql.query import QueryError
+from scmgraph.errors import QueryError
 from scmgraph.views.compare import diff
 from scmgraph.views.trace import statement_at, trace
 

@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from loopback import running
 from scmgraph.cli.main import main
-from scmgraph.sparql.remote import RemoteEndpoint, RemoteError
+from scmgraph.errors import RemoteError
+from scmgraph.sparql.remote import RemoteEndpoint
 
 PASSWD = Path("/etc/passwd")
 XXE = """<?xml version="1.0"?>

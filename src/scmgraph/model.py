@@ -14,37 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-class InputError(Exception):
-    """A communiqué file (or corpus folder) that cannot be read.
-
-    The message is one line that names the file and the problem; the command line
-    prints it and exits with status 2.
-    """
-
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
-
-    def __reduce__(self) -> tuple[type, tuple[str, str]]:
-        """Pickle with both arguments, so the error crosses from a worker process whole."""
-        return (type(self), (self.path, self.problem))
-
-
-class InputErrors(InputError):
-    """Several files that cannot be read, reported together: one line each."""
-
-    def __init__(self, errors: tuple[InputError, ...]) -> None:
-        self.errors = errors
-        self.path = errors[0].path
-        self.problem = errors[0].problem
-        Exception.__init__(self, "\n".join(str(e) for e in errors))
-
-    def __reduce__(self) -> tuple[type, tuple[tuple[InputError, ...]]]:  # type: ignore[override]
-        """Pickle with every error, so the whole report crosses from a worker process."""
-        return (type(self), (self.errors,))
-
-
 @dataclass(frozen=True)
 class SourceFile:
     """A communiqué file as read from disk."""

@@ -19,35 +19,29 @@ import fcntl
 import itertools
 import json
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scmgraph.atomic import write_atomic
-from scmgraph.extract.reading import raise_together, read_each
-from scmgraph.model import Facts, InputError
+from scmgraph.build.folder import (
+    CACHE_DIR,
+    DESCRIPTION_FILE,
+    JOURNAL,
+    OUTPUTS,
+    STAGED,
+    STORE_LINK,
+)
+from scmgraph.build.inputs import Progress, quiet
+from scmgraph.errors import BuildError
 from scmgraph.read.reader import find_communiques
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
-
-GRAPH_FILE = "scmgraph.trig"
-OUTPUTS = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld")
-CACHE_DIR = "cache"  # the units of earlier builds, by key (see ``scmgraph.build.units``)
-DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it came from
-STORE_LINK = "store"
-JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
-# What ``stage`` and ``switch_store`` leave when killed: ".NAME.RANDOM.tmp", ".store.PID.tmp".
-_STAGED = re.compile(r"\.(?:scmgraph\.(?:trig|nq|ttl|jsonld)|void\.ttl|\.publish|store)\..+\.tmp")
-
-
-class BuildError(Exception):
-    """The build cannot go on (validation failed, another build is running)."""
 
 
 @dataclass(frozen=True)
@@ -58,39 +52,6 @@ class BuildResult:
     triples: int
     documents: int
     statements: int
-
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    return None
-
-
-def read_corpus(
-    paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
-) -> list[Facts]:
-    """Read and extract every communiqué; raises InputError naming every bad file.
-
-    Input that is wrong but readable (a repeated paragraph number, a paragraph 1
-    without a date) is read as well as it can be and reported through ``warn``.
-    """
-    all_facts, errors = read_each(paths, registry, progress, warn)
-    raise_together(errors)
-    return all_facts
-
-
-def collect_inputs(inputs: list[Path]) -> list[Path]:
-    """Expand folders into their communiqué files; keep files as given."""
-    paths: list[Path] = []
-    for item in inputs:
-        if item.is_dir():
-            paths.extend(find_communiques(item))
-        elif item.exists():
-            paths.append(item)
-        else:
-            raise InputError(item, "no such file or folder")
-    return paths
 
 
 @contextlib.contextmanager
@@ -196,7 +157,7 @@ def remove_leftovers(out_dir: Path) -> None:
     current = os.readlink(link) if link.is_symlink() else None
     for path in out_dir.iterdir():
         name = path.name
-        if _STAGED.fullmatch(name) and (path.is_symlink() or path.is_file()):
+        if STAGED.fullmatch(name) and (path.is_symlink() or path.is_file()):
             path.unlink(missing_ok=True)
         elif path.is_symlink() or not path.is_dir():
             continue
@@ -209,11 +170,11 @@ def build(
     out_dir: Path,
     *,
     registry: Registry | None = None,
-    progress: Progress = _quiet,
-    warn: Progress = _quiet,
+    progress: Progress = quiet,
+    warn: Progress = quiet,
     jobs: int | None = None,
     cache_dir: Path | None = None,
-    computed: Progress = _quiet,
+    computed: Progress = quiet,
 ) -> BuildResult:
     """Build, validate and publish the graph of every communiqué in ``corpus``.
 
@@ -253,7 +214,7 @@ def publish_units(
     context: UnitContext,
     cache: UnitCache,
     out_dir: Path,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[int, set[str]]:
     """Add the cross-document graphs to the units, validate, write and publish.
 

@@ -29,13 +29,15 @@ from scmgraph.build.assemble import (
     write_turtle,
     write_union,
 )
-from scmgraph.build.corpus import DESCRIPTION_FILE, OUTPUTS, Progress, _quiet
+from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
+from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, thread_parts
-from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, canonical_lines
-from scmgraph.rdf.convert import BuildInfo, _ontology_graph
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
+from scmgraph.rdf.build_info import BuildInfo
+from scmgraph.rdf.convert import _ontology_graph
 from scmgraph.rdf.describe import DCAT, SPDX, VOID, describe_stats
 from scmgraph.rdf.serialize import jsonld_context
-from scmgraph.rdf.sink import TripleSet
+from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import (
     LINKS_GRAPH,
     ONTOLOGY_GRAPH,
@@ -50,14 +52,13 @@ Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
 
 def cross_document_graphs(
-    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = _quiet
+    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = quiet
 ) -> tuple[Lines, list[PairSummary], BuildInfo]:
     """Links, provenance, registries and ontology, from the units' summaries.
 
     The thread links come in one cached part per pair of communiqués; the rest
     of the links graph (entities, who held which post) is made whole.
     """
-    from scmgraph.build.pipeline import build_info
     from scmgraph.rdf.links import links_graph, provenance_graph
 
     registry = context.registry

@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from scmgraph import __version__
-from scmgraph.build.corpus import Progress, _quiet, collect_inputs, read_corpus
+from scmgraph.build.inputs import Progress, build_info, collect_inputs, quiet, read_corpus
+from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together, read_each
-from scmgraph.model import Facts, InputError
+from scmgraph.model import Facts
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
-    from scmgraph.rdf.convert import BuildInfo
 
 
 def dataset_for_files(
-    paths: list[Path], registry: Registry, progress: Progress = _quiet, warn: Progress = _quiet
+    paths: list[Path], registry: Registry, progress: Progress = quiet, warn: Progress = quiet
 ) -> tuple[Dataset, list[Facts]]:
     """Read, extract and convert communiqué files into one dataset."""
     all_facts = read_corpus(paths, registry, progress, warn)
@@ -29,7 +28,7 @@ def dataset_for_files(
 
 
 def dataset_for_facts(
-    all_facts: list[Facts], registry: Registry, progress: Progress = _quiet
+    all_facts: list[Facts], registry: Registry, progress: Progress = quiet
 ) -> Dataset:
     """Link threads between the communiqués read and convert them into one dataset."""
     from scmgraph.extract.threads import link_series
@@ -42,19 +41,12 @@ def dataset_for_facts(
     return build_dataset(all_facts, registry, info, threads=threads)
 
 
-def build_info(all_facts: list[Facts], registry: Registry) -> BuildInfo:
-    """What a build over ``all_facts`` read: tool version, input and registry checksums."""
-    from scmgraph.rdf.convert import BuildInfo
-
-    return BuildInfo.from_inputs(__version__, [f.document.source for f in all_facts], registry)
-
-
 def statements_for_files(
     inputs: list[Path],
     out_dir: Path,
     *,
     registry: Registry | None = None,
-    warn: Progress = _quiet,
+    warn: Progress = quiet,
     failed: Callable[[InputError], None] | None = None,
 ) -> list[Path]:
     """The statements view of each readable input, written to ``out_dir/<stem>.json``.
@@ -89,9 +81,9 @@ def collect_units(
     cache: UnitCache,
     *,
     jobs: int,
-    progress: Progress = _quiet,
-    warn: Progress = _quiet,
-    computed: Progress = _quiet,
+    progress: Progress = quiet,
+    warn: Progress = quiet,
+    computed: Progress = quiet,
 ) -> list[UnitSummary]:
     """The unit of every file, from the cache or computed (``computed`` hears of each).
 

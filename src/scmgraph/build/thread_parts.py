@@ -15,12 +15,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from scmgraph import __version__
 from scmgraph.atomic import write_atomic
-from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, canonical_lines, objects_of
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link, load_lexicons
 from scmgraph.rdf.links import _thread
-from scmgraph.rdf.sink import TripleSet, UnitBuild
+from scmgraph.rdf.sink import TripleSet, UnitBuild, canonical_lines
+from scmgraph.version import __version__
 
 
 @dataclass(frozen=True)

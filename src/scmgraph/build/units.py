@@ -28,18 +28,16 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib import Graph
 
-from scmgraph import __version__
 from scmgraph.atomic import write_atomic
+from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts, InputError
-from scmgraph.rdf.sink import TripleSet
+from scmgraph.model import Document, Facts
+from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
 from scmgraph.registry.load import Registry
+from scmgraph.version import __version__
 
 if TYPE_CHECKING:
     from scmgraph.rdf.shacl_rudof import RudofValidator
@@ -152,34 +150,6 @@ class UnitCache:
             key = path.name.split(".", 1)[0]
             if path.name.endswith(".tmp") or key not in keep:
                 path.unlink(missing_ok=True)
-
-
-def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
-    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
-    triples = graph.triples if isinstance(graph, TripleSet) else graph
-    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
-    canonical = ox.serialize(
-        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-    )
-    return sorted(set(canonical.splitlines(keepends=True)))
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_STRING = str(XSD.string)
-
-
-def _nt(term: Node) -> str:
-    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
-    if isinstance(term, Literal):
-        text = str(term).translate(_ESCAPES)
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return f"<{term}>"
 
 
 def objects_of(lines: Iterable[bytes]) -> list[bytes]:

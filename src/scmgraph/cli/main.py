@@ -9,68 +9,23 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from scmgraph import __version__
-from scmgraph.model import InputError
-from scmgraph.registry.load import Registry
-from scmgraph.resources import DEFAULT_CORPUS, DEFAULT_OUT, REGISTRY_VARIABLE
-
-
-@contextmanager
-def errors_reported() -> Iterator[None]:
-    """Turn the library's expected failures into one-line messages and exit codes."""
-    from scmgraph.build.corpus import BuildError
-
-    try:
-        yield
-    except InputError as exc:
-        for line in str(exc).splitlines():  # several bad files: one line each
-            click.echo(f"error: {line}", err=True)
-        sys.exit(2)
-    except BuildError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-
-
-def warn(message: str) -> None:
-    """Report input that was read but looks wrong; never silent, never fatal."""
-    click.echo(f"warning: {message}", err=True)
-
-
-def progress_printer(quiet: bool) -> Callable[[str], None]:
-    """Progress lines on stderr when attached to a terminal, unless quiet."""
-    if quiet or not sys.stderr.isatty():
-        return lambda _message: None
-    from rich.console import Console
-
-    console = Console(stderr=True)
-
-    def show(message: str) -> None:
-        console.print(f"[dim]·[/dim] {message}", highlight=False)
-
-    return show
-
-
-registry_option = click.option(
-    "--registry",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar=REGISTRY_VARIABLE,
-    show_envvar=True,
-    help="Another registry: a folder laid out like the shipped data/ "
-    "(registry/*.yaml, discovery.yaml, meeting.yaml). Default: the shipped registry.",
+from scmgraph.cli.common import (
+    corpus_option,
+    errors_reported,
+    load_registry_from,
+    out_option,
+    progress_printer,
+    registry_option,
+    store_option,
+    warn,
 )
-
-
-def load_registry_from(folder: Path | None) -> Registry | None:
-    """The registry in ``folder``, or None for the shipped one."""
-    from scmgraph.registry.load import load_registry
-
-    return load_registry(folder) if folder else None
+from scmgraph.errors import InputError
+from scmgraph.resources import DEFAULT_OUT
+from scmgraph.version import __version__
 
 
 class _Commands(click.Group):
@@ -93,20 +48,8 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--corpus",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CORPUS,
-    show_default=True,
-    help="Folder of communiqués (.txt, .html).",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Output folder for the graph files and the store.",
-)
+@corpus_option()
+@out_option()
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -259,13 +202,7 @@ def query_list() -> None:
     "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table"
 )
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL endpoint instead.")
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT / "store",
-    show_default=True,
-    help="The built on-disk store.",
-)
+@store_option()
 def query_run(
     name: str | None,
     query_file: Path | None,
@@ -275,17 +212,11 @@ def query_run(
     store: Path,
 ) -> None:
     """Run a stored query (or --file) against the built store."""
-    from scmgraph.sparql.query import (
-        QueryError,
-        bind,
-        find_query,
-        load_query,
-        open_store,
-        render,
-        run_select,
-    )
+    from scmgraph.errors import QueryError
+    from scmgraph.sparql.query import bind, find_query, load_query, open_store, run_select
+    from scmgraph.sparql.render import render
 
-    try:
+    with errors_reported():
         if (name is None) == (query_file is None):
             raise QueryError("give either a stored query NAME or --file")
         stored = load_query(query_file) if query_file else find_query(str(name))
@@ -303,35 +234,24 @@ def query_run(
             table = run_remote(endpoint, stored, values)
         else:
             table = run_select(open_store(store), stored.text, bind(stored, values))
-    except (QueryError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     click.echo(render(table, fmt))
 
 
 @main.command("trace")
 @click.argument("iri", required=False)
 @click.option("--statement", "reference", metavar="DOC:PARA:N", help="E.g. scm-53:11:2.")
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT / "store",
-    show_default=True,
-    help="The built on-disk store.",
-)
+@store_option()
 def trace_command(iri: str | None, reference: str | None, store: Path) -> None:
     """Print where a statement comes from, down to the characters of the source file."""
-    from scmgraph.sparql.query import QueryError, open_store
+    from scmgraph.errors import QueryError
+    from scmgraph.sparql.query import open_store
     from scmgraph.views.trace import render_trace, statement_at, trace
 
-    try:
+    with errors_reported():
         if (iri is None) == (reference is None):
             raise QueryError("give either a statement IRI or --statement DOC:PARA:N")
         opened = open_store(store)
         chain = trace(opened, iri or statement_at(opened, str(reference)))
-    except (QueryError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     if sys.stdout.isatty():
         from rich.console import Console
 
@@ -344,33 +264,24 @@ def trace_command(iri: str | None, reference: str | None, store: Path) -> None:
 @click.argument("earlier", type=int)
 @click.argument("later", type=int)
 @click.option("--series", help="Series acronym, when the ordinals are ambiguous.")
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT / "store",
-    show_default=True,
-    help="The built on-disk store.",
-)
+@store_option()
 def diff_command(earlier: int, later: int, series: str | None, store: Path) -> None:
     """Report how meeting LATER carries EARLIER forward: repeated, changed, new, dropped."""
-    from scmgraph.sparql.query import QueryError, open_store
+    from scmgraph.sparql.query import open_store
     from scmgraph.views.compare import diff, render_diff
 
-    try:
+    with errors_reported():
         result = diff(open_store(store), earlier, later, series)
-    except (QueryError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     click.echo(render_diff(result), nl=False)
 
 
 # Commands that live beside the modules they drive, imported when first asked for:
 # their modules are slow to import, and `scmgraph build` needs none of them.
 _ELSEWHERE = {
-    "export": ("scmgraph.views.export", "export_command"),
-    "docs": ("scmgraph.rdf.docs", "docs_command"),
-    "serve": ("scmgraph.server.pool", "serve_command"),
-    "push": ("scmgraph.sparql.push", "push_command"),
+    "export": ("scmgraph.cli.export", "export_command"),
+    "docs": ("scmgraph.cli.docs", "docs_command"),
+    "serve": ("scmgraph.cli.serve", "serve_command"),
+    "push": ("scmgraph.cli.push", "push_command"),
 }
 
 if __name__ == "__main__":

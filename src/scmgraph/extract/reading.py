@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from scmgraph.errors import InputError, InputErrors
 from scmgraph.extract.document import extract
-from scmgraph.model import Facts, InputError, InputErrors
+from scmgraph.model import Facts
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import Registry
 

@@ -11,19 +11,18 @@ for byte.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from scmgraph.model import Entity, Facts, MeetingFacts, SourceFile, Statement, ThreadLink
+from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.links import links_graph, provenance_graph
-from scmgraph.rdf.registry import registry_file_name, registry_graphs
+from scmgraph.rdf.registry import registry_graphs
+from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import (
     ENTITY_CLASSES,
     ID,
@@ -34,7 +33,6 @@ from scmgraph.rdf.terms import (
     PREFIXES,
     PROVENANCE_GRAPH,
     SCM,
-    build_iri,
     communique_graph_iri,
     communique_iri,
     communique_slugs,
@@ -62,11 +60,7 @@ from scmgraph.rdf.terms import (
 )
 from scmgraph.registry.load import Registry, name_key, slugify
 
-if TYPE_CHECKING:
-    from scmgraph.rdf.sink import TripleSet
-
 __all__ = [
-    "BuildInfo",
     "ReproducibleDataset",
     "build_dataset",
     "communique_graph",
@@ -76,48 +70,6 @@ __all__ = [
     "provenance_graph",
     "registry_graphs",
 ]
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    """What a build read, so its graph can say where every triple came from.
-
-    ``timestamp`` (ISO 8601) is recorded only when the caller passes one: a build
-    must not differ from another over the same inputs just because it ran later.
-    """
-
-    tool_version: str
-    inputs: tuple[tuple[str, str], ...]  # (file name, sha256) of each communiqué
-    registry_files: tuple[tuple[str, str], ...]  # (path under the data folder, sha256)
-    timestamp: str | None = None
-
-    @classmethod
-    def from_inputs(
-        cls,
-        tool_version: str,
-        sources: Iterable[SourceFile],
-        registry: Registry,
-        timestamp: str | None = None,
-    ) -> BuildInfo:
-        """Describe a build over ``sources``, hashing the registry files it reads."""
-        inputs = sorted({(s.path.name, s.sha256) for s in sources})
-        files = sorted(
-            (registry_file_name(registry, p), hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in registry.files
-        )
-        return cls(tool_version, tuple(inputs), tuple(files), timestamp)
-
-    @property
-    def digest(self) -> str:
-        """A short hash of everything read (not of the timestamp): the build's name."""
-        payload = json.dumps(
-            [self.tool_version, self.inputs, self.registry_files], separators=(",", ":")
-        )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-
-    @property
-    def iri(self) -> URIRef:
-        return build_iri(self.digest)
 
 
 class ReproducibleDataset(Dataset):
@@ -391,7 +343,6 @@ def communique_graph(
 
 def communique_triples(facts: Facts, registry: Registry, build: BuildInfo, slug: str) -> TripleSet:
     """The triples of ``communique_graph``, gathered without building an indexed graph."""
-    from scmgraph.rdf.sink import TripleSet
 
     sink = TripleSet()
     _CommuniqueWriter(facts, registry, build, slug, sink).write()

@@ -24,12 +24,12 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 from scmgraph.rdf.terms import GRAPH, ID, ONTOLOGY_IRI, PREFIXES, SCM, new_graph
 from scmgraph.registry.load import default_data_dir
 
 if TYPE_CHECKING:
-    from scmgraph.rdf.convert import BuildInfo
+    from scmgraph.rdf.build_info import BuildInfo
 
 Triple = tuple[Any, Any, Any]
 VOID = Namespace("http://rdfs.org/ns/void#")

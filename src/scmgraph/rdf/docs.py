@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-import click
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 
@@ -236,11 +235,3 @@ def write_docs(
             write_atomic(target, data)
             written.append(target)
     return written
-
-
-@click.command("docs")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
-def docs_command(out: Path) -> None:
-    """Write the ontology's HTML documentation and serialisations under OUT/release/."""
-    for path in write_docs(out):
-        click.echo(str(path))

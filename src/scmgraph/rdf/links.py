@@ -40,7 +40,7 @@ from scmgraph.rdf.terms import (
 from scmgraph.registry.load import Registry, slugify
 
 if TYPE_CHECKING:
-    from scmgraph.rdf.convert import BuildInfo
+    from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.sink import TripleSet
 
 

@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from scmgraph.rdf.describe import rdf_term
+from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.validate import DATA_SHAPES, Violation, short
 from scmgraph.registry.load import Registry
 
@@ -33,7 +34,6 @@ class RudofValidator:
         registry_graphs: dict[str, Graph] | None = None,
         shapes_dir: Path | None = None,
     ) -> None:
-        from scmgraph.build.units import canonical_lines
         from scmgraph.rdf.registry import registry_graphs as make_graphs
         from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir
 

@@ -8,9 +8,12 @@ which the assembler replaces by the real one (``scmgraph.build.assemble``).
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from scmgraph.rdf.convert import BuildInfo
+from scmgraph.rdf.build_info import BuildInfo
 
 PLACEHOLDER_DIGEST = "0" * 16
 
@@ -39,3 +42,31 @@ class UnitBuild(BuildInfo):
     @property
     def digest(self) -> str:
         return PLACEHOLDER_DIGEST
+
+
+def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
+    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
+    triples = graph.triples if isinstance(graph, TripleSet) else graph
+    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
+    canonical = ox.serialize(
+        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+    )
+    return sorted(set(canonical.splitlines(keepends=True)))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def _nt(term: Node) -> str:
+    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
+    if isinstance(term, Literal):
+        text = str(term).translate(_ESCAPES)
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"

@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 from scmgraph.rdf.terms import (
     GRAPH,
     ONTOLOGY_GRAPH,

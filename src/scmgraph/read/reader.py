@@ -28,7 +28,8 @@ from typing import Any
 import pysbd
 import yaml
 
-from scmgraph.model import Document, InputError, Paragraph, Sentence, SourceFile
+from scmgraph.errors import InputError
+from scmgraph.model import Document, Paragraph, Sentence, SourceFile
 from scmgraph.read.html_view import html_view
 from scmgraph.read.language import unread_language
 from scmgraph.read.layout import View, load_layout_rules, normalise

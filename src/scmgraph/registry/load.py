@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 from scmgraph.registry.posts import MeetingCues, Post, Series, cues_from, post_from, slugify
 from scmgraph.resources import shipped
 

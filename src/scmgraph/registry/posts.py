@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 
 
 def slugify(text: str) -> str:

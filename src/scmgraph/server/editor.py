@@ -17,13 +17,13 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from scmgraph.server.app import Refusal, check_query, graph_list, html_response
-from scmgraph.server.pool import PoolError, Task
+from scmgraph.server.pool import PoolError
+from scmgraph.server.protocol import Refusal, check_query, graph_list, html_response
 from scmgraph.server.render import render
-from scmgraph.sparql.results import RDF_PREFIXES, RESULT_TYPES
+from scmgraph.sparql.results import RDF_PREFIXES, RESULT_TYPES, Task
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 FIRST_QUERY = """PREFIX scm: <https://w3id.org/scmgraph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -9,16 +9,27 @@ reach a query as bound RDF terms (pyoxigraph substitutions), never as text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
-from scmgraph.server.app import Refusal
-from scmgraph.server.pool import Task
+from scmgraph.server.protocol import Refusal
 from scmgraph.server.render import ID, class_colours
+from scmgraph.sparql.results import Task
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.pool import Settings
+    from scmgraph.sparql.results import Reply
+
+
+class App(Protocol):
+    """What the explorer's pages ask of the application (``server.app.App``): its
+    settings, and queries run through its worker pool with the limits of any request."""
+
+    settings: Settings
+
+    def run(self, task: Task) -> Reply: ...
+
 
 PREFIXES = """
 PREFIX scm: <https://w3id.org/scmgraph/ontology#>

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
-from scmgraph.server.app import Refusal, html_response
 from scmgraph.server.explore import PREFIXES, number, rows, value
+from scmgraph.server.protocol import Refusal, html_response
 from scmgraph.server.render import PALETTE, page_path, render, short
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 NODES = (
     PREFIXES

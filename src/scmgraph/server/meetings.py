@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
-from scmgraph.server.app import html_response
 from scmgraph.server.explore import (
     PREFIXES,
     Row,
@@ -30,10 +29,11 @@ from scmgraph.server.explore import (
     value,
     verb_classes,
 )
+from scmgraph.server.protocol import html_response
 from scmgraph.server.render import page_path, render
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 MEETINGS = (
     PREFIXES

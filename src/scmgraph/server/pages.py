@@ -14,25 +14,34 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
-from scmgraph.server.app import (
-    GRAPH_TYPES,
-    RESULT_TYPES,
-    Refusal,
-    content_type,
-    html_response,
-)
-from scmgraph.server.pool import Task
+from scmgraph.server.protocol import Refusal, content_type, html_response
 from scmgraph.server.render import render, short
+from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.pool import Settings
     from scmgraph.sparql.query import StoredQuery, Table
+    from scmgraph.sparql.results import Reply
+
+
+class App(Protocol):
+    """What a page asks of the application (``scmgraph.server.app.App``): its settings,
+    and queries run through its worker pool within the same limits as any request."""
+
+    settings: Settings
+
+    def run(self, task: Task) -> Reply: ...
+
+    def select(self, text: str) -> Table: ...
+
+    def stats(self) -> Stats: ...
+
 
 ID = "https://w3id.org/scmgraph/id/"
 SCM = "https://w3id.org/scmgraph/ontology#"
@@ -76,7 +85,6 @@ WHERE {
 }
 ORDER BY ?date ?communique ?paragraph ?sentence ?statement ?role
 """
-
 
 # --- statistics (service description, VoID) ---------------------------------------------
 

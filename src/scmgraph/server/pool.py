@@ -21,19 +21,17 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import click
+from scmgraph.sparql.results import Reply, Task
 
 # --- settings ---------------------------------------------------------------------------
 
@@ -84,133 +82,7 @@ class Settings:
         return Path(self.store) if self.store else DEFAULT_OUT / "store"
 
 
-# --- reading SPARQL text without running it ---------------------------------------------
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:'{0,2}(?:[^'\\]|\\.))*'''|\"\"\"(?:\"{0,2}(?:[^"\\]|\\.))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<var>[?$][\w\u00B7-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?:
-              (?:[\w:.\-\u00B7-\uFFFF]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*)
-  | (?P<word>[A-Za-z_][\w\-]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_KEYWORDS = frozenset(
-    ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
-)
-# Deepest bracket nesting accepted. The engine's parser recurses once per level and
-# overflows the stack (killing the process) from about 3,000 levels; real queries
-# nest a dozen deep.
-MAX_NESTING = 256
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """SPARQL tokens, whitespace and comments left out."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(), match.start())
-
-
-def _unescape_codepoints(text: str) -> str:
-    """``\\u0053`` → ``S``: SPARQL engines apply these before parsing (SPARQL 1.1 §19.2)."""
-
-    def replace(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group()
-
-    return _CODEPOINT.sub(replace, text)
-
-
-@dataclass(frozen=True)
-class QueryShape:
-    """What a request's SPARQL text is, read by the lexer before any engine runs it."""
-
-    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None
-    update: bool  # starts like an update operation
-    service: bool  # uses SERVICE anywhere
-    depth: int = 0  # deepest nesting of (), [] and {} outside strings, IRIs and comments
-
-
-def inspect_query(text: str) -> QueryShape:
-    """The query form, whether the text is an update or uses SERVICE, how deep it nests.
-
-    The text is read twice, as written and with code point escapes applied,
-    since an engine may read ``\\u0053ERVICE`` as ``SERVICE``; either reading
-    that finds the keyword counts.
-    """
-    form: str | None = None
-    update = service = False
-    deepest = 0
-    for variant in {text, _unescape_codepoints(text)}:
-        first: str | None = None
-        depth = 0
-        for match in _TOKEN.finditer(variant):  # every request: no Token objects made
-            kind = match.lastgroup
-            if kind == "other":
-                char = match.group()
-                if char in "([{":
-                    depth += 1
-                    deepest = max(deepest, depth)
-                elif char in ")]}":
-                    depth -= 1
-            elif kind == "word":
-                word = match.group().upper()
-                if first is None and word not in ("BASE", "PREFIX"):
-                    first = word
-                if word == "SERVICE":
-                    service = True
-        if first in QUERY_FORMS and form is None:
-            form = first
-        update = update or first in UPDATE_KEYWORDS
-    return QueryShape(form=form, update=update, service=service, depth=deepest)
-
-
-def nesting_message(depth: int) -> str:
-    return f"the query nests brackets {depth} deep; at most {MAX_NESTING} levels are accepted"
-
-
 # --- worker processes -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Task:
-    """One query for a worker; ``media_type`` None asks for a Table instead of bytes."""
-
-    text: str
-    media_type: str | None = None
-    max_rows: int = 10_000
-    substitutions: dict[Any, Any] = field(default_factory=dict)
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A worker's answer: serialised bytes or a table, or an error of a kind."""
-
-    ok: bool
-    body: bytes = b""
-    media: str = ""
-    table: Any = None  # scmgraph.sparql.query.Table when the task asked for rows
-    truncated: bool = False
-    error: str = ""  # "syntax", "query" (rejected by the engine), "store"
-    message: str = ""
 
 
 class PoolError(Exception):
@@ -356,90 +228,3 @@ class WorkerPool:
 
 
 # --- running the server -----------------------------------------------------------------
-
-
-def make_app(settings: Settings) -> Any:
-    """The WSGI application (``serve_http.App``) for ``settings``, its workers started."""
-    from scmgraph.server.app import make_app as build_app
-
-    return build_app(settings)
-
-
-@contextlib.contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """Serve ``settings`` in a background thread; yields the base URL, e.g. for tests.
-
-    With ``port=0`` the system picks a free port.
-    """
-    from scmgraph.server.app import make_app, make_server
-
-    app = make_app(settings)
-    try:
-        server = make_server(settings, app)
-    except BaseException:
-        app.close()
-        raise
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{settings.host}:{server.bind_addr[1]}"
-    finally:
-        server.stop()
-        app.close()
-        thread.join(timeout=5)
-
-
-def serve_forever(settings: Settings, announce: Callable[[str], None] = print) -> None:
-    """Serve until interrupted (Ctrl-C), then stop the workers."""
-    from scmgraph.server.app import make_app, make_server
-
-    app = make_app(settings)
-    try:
-        server = make_server(settings, app)
-        announce(f"SPARQL endpoint at http://{settings.host}:{server.bind_addr[1]}/sparql")
-        try:
-            with contextlib.suppress(KeyboardInterrupt):
-                server.serve()
-        finally:
-            server.stop()
-    finally:
-        app.close()
-
-
-def _options(command: Callable[..., None]) -> Callable[..., None]:
-    """Click options generated from SETTINGS, so help text is written once."""
-    types: dict[str, Any] = {
-        "store": click.Path(path_type=Path),
-        "queries": click.Path(path_type=Path, file_okay=False),
-        "timeout": click.FloatRange(min=0.01),
-        "max_rows": click.IntRange(min=1),
-        "max_body": click.IntRange(min=1),
-        "workers": click.IntRange(min=1, max=64),
-        "port": click.IntRange(min=0, max=65535),
-    }
-    for setting in reversed(SETTINGS):
-        flag = "--" + setting.name.replace("_", "-")
-        if isinstance(setting.default, bool):
-            command = click.option(flag, is_flag=True, help=setting.help)(command)
-        else:
-            command = click.option(
-                flag,
-                setting.name,
-                type=types.get(setting.name, type(setting.default)),
-                default=setting.default,
-                show_default=setting.default is not None,
-                help=setting.help,
-            )(command)
-    return command
-
-
-@click.command("serve")
-@_options
-def serve_command(**options: Any) -> None:
-    """Serve the built graph as a read-only SPARQL endpoint with entity pages."""
-    settings = Settings(**options)
-    try:
-        serve_forever(settings, announce=lambda line: click.echo(line, err=True))
-    except (FileNotFoundError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from exc

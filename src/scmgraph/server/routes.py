@@ -14,7 +14,7 @@ from werkzeug.routing import Rule
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 # endpoint -> (path, module under scmgraph.server, function(app, request, **values))
 PAGES = {

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
-from scmgraph.server.app import Refusal, html_response
 from scmgraph.server.explore import (
     PREFIXES,
     STATEMENT,
@@ -31,10 +30,11 @@ from scmgraph.server.explore import (
     value,
     verb_classes,
 )
+from scmgraph.server.protocol import Refusal, html_response
 from scmgraph.server.render import page_path, render
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 _STEP = """
   ?statement scm:sentence ?s ; scm:clauseIndex ?clause ; scm:verbLemma ?verb ;

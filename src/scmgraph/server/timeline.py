@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
-from scmgraph.server.app import Refusal, html_response
 from scmgraph.server.explore import PREFIXES, id_node, number, rows, value, verb_classes
+from scmgraph.server.protocol import Refusal, html_response
 from scmgraph.server.render import render
 
 if TYPE_CHECKING:
-    from scmgraph.server.app import App
+    from scmgraph.server.explore import App
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 FILTERS = {

@@ -19,24 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import click
 import pyoxigraph as ox
 
-from scmgraph.sparql.remote import (
-    Credentials,
-    RemoteEndpoint,
-    RemoteError,
-    build_opener,
-    open_request,
-)
+from scmgraph.errors import InputError, PushError, RemoteError
+from scmgraph.sparql.remote import Credentials, RemoteEndpoint, build_opener, open_request
 
 GRAPH_NAMESPACE = "https://w3id.org/scmgraph/graph/"
 BATCH = 500  # Virtuoso 7.2 rejects INSERT DATA of 2,000 triples (SP031: SQL text too long)
 Progress = Callable[[str], None]
-
-
-class PushError(Exception):
-    """The remote store does not hold what was pushed (or refused it)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,10 @@ def open_source(source: Path | ox.Store) -> ox.Store:
         raise FileNotFoundError(f"{path}: no such store or graph file")
     store = ox.Store()
     syntax = ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG
-    store.bulk_load(path=str(path), format=syntax)
+    try:
+        store.bulk_load(path=str(path), format=syntax)
+    except SyntaxError as exc:
+        raise InputError(path, f"not valid {syntax.name}: {exc}") from exc
     return store
 
 
@@ -182,65 +175,3 @@ def push(
     if mismatches:
         raise PushError("triple counts differ after the push:\n  " + "\n  ".join(mismatches))
     return PushResult(method=method, graphs=tuple(counted), seconds=time.monotonic() - started)
-
-
-@click.command("push")
-@click.option("--endpoint", required=True, help="SPARQL query (and update) endpoint URL.")
-@click.option("--graph-store", help="SPARQL 1.1 Graph Store Protocol URL (tried first).")
-@click.option("--update-endpoint", help="SPARQL Update URL, when not the query endpoint.")
-@click.option("--user", envvar="SCMGRAPH_USER", help="User name [env: SCMGRAPH_USER].")
-@click.option("--password", envvar="SCMGRAPH_PASSWORD", help="Password [env: SCMGRAPH_PASSWORD].")
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    help="The built on-disk store (default: data/graph/store).",
-)
-@click.option("--graph", "trig", type=click.Path(path_type=Path), help="A TriG or N-Quads file.")
-@click.option(
-    "--batch",
-    type=click.IntRange(min=1),
-    default=BATCH,
-    show_default=True,
-    help="Triples per INSERT DATA when falling back to SPARQL Update.",
-)
-@click.option("--prune", is_flag=True, help="Drop remote scmgraph graphs the build no longer has.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def push_command(
-    endpoint: str,
-    graph_store: str | None,
-    update_endpoint: str | None,
-    user: str | None,
-    password: str | None,
-    store: Path | None,
-    trig: Path | None,
-    batch: int,
-    prune: bool,
-    quiet: bool,
-) -> None:
-    """Load the built graph into a remote SPARQL store, one named graph at a time."""
-    from scmgraph.resources import DEFAULT_OUT
-
-    if store and trig:
-        raise click.UsageError("give --store or --graph, not both")
-    source = trig or store or DEFAULT_OUT / "store"
-    say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
-    try:
-        result = push(
-            source,
-            endpoint,
-            graph_store=graph_store,
-            update_endpoint=update_endpoint,
-            user=user,
-            password=password,
-            progress=say,
-            batch=batch,
-            prune=prune,
-        )
-    except (PushError, RemoteError, OSError, SyntaxError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1 if isinstance(exc, PushError) else 2) from exc
-    if not quiet:
-        click.echo(
-            f"pushed {len(result.graphs)} graphs, {result.triples} triples "
-            f"({result.method}) in {result.seconds:.1f} s; counts match"
-        )

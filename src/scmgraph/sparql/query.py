@@ -16,10 +16,7 @@ substitution: an optional parameter is tested with ``COALESCE`` instead.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +26,9 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
+import yaml
 
+from scmgraph.errors import QueryError
 from scmgraph.resources import shipped
 
 T = TypeVar("T")
@@ -49,7 +48,6 @@ FOREIGN_PREFIXES = frozenset(
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f-\x9f]*")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = ("table", "csv", "tsv", "json")
-HEADER_KEY = re.compile(r"^ ?(?P<key>[a-z][a-z_-]*):(?:\s+(?P<value>.*))?$")
 DOCUMENTED = re.compile(r"^(?P<name>[a-z][a-z0-9]*) \((?P<type>[a-z]+)\)(?::\s*(?P<text>.*))?$")
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | None
@@ -62,10 +60,6 @@ SERVICE_REFUSED = (
     "SERVICE (federated query) is refused: scmgraph queries the local store only"
     " (use --endpoint to query a remote server)"
 )
-
-
-class QueryError(Exception):
-    """A stored query that is unknown, or a parameter that is missing or ill-typed."""
 
 
 @dataclass(frozen=True)
@@ -108,38 +102,27 @@ def default_queries_dir() -> Path:
 
 
 def _header(text: str) -> dict[str, str | list[str]]:
-    """Read the ``#+ key: value`` lines at the top of a query file.
+    """The YAML in the ``#+`` lines at the top of a query file.
 
-    A value may be a folded block (``key: >`` then indented lines, joined with
-    spaces) or a list (indented ``- item`` lines).
+    A list item written ``name: text`` (a parameter, a default) stays one string.
     """
-    fields: dict[str, str | list[str]] = {}
-    current: str | None = None
+    lines = []
     for line in text.splitlines():
         if not line.startswith("#+"):
             if line.startswith("#") or not line.strip():
                 continue
             break
-        body = line[2:]
-        key = HEADER_KEY.match(body)
-        if key:
-            current = key["key"]
-            value = (key["value"] or "").strip()
-            fields[current] = "" if value in (">", "|", ">-", "|-") else value
-            continue
-        item = body.strip()
-        if current is None or not item:
-            continue
-        existing = fields.get(current)
-        if item.startswith("- ") and not existing:
-            fields[current] = [item[2:].strip()]
-        elif item.startswith("- ") and isinstance(existing, list):
-            existing.append(item[2:].strip())
-        elif isinstance(existing, list):
-            existing[-1] = f"{existing[-1]} {item}"
-        else:
-            fields[current] = f"{existing} {item}".strip()
-    return fields
+        lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+    data = yaml.safe_load("\n".join(lines)) or {}
+    return {str(key): _flat(value) for key, value in data.items()}
+
+
+def _flat(value: object) -> str | list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {item}" for key, item in value.items()]
+    if isinstance(value, list):
+        return [_flat(item)[0] if isinstance(item, dict) else str(item) for item in value]
+    return "" if value is None else str(value).strip()
 
 
 def _items(value: str | list[str] | None) -> list[str]:
@@ -151,7 +134,11 @@ def _items(value: str | list[str] | None) -> list[str]:
 def load_query(path: Path) -> StoredQuery:
     """Read a query file: its header and the parameters its variables declare."""
     text = path.read_text(encoding="utf-8")
-    header = _header(text)
+    try:
+        header = _header(text)
+    except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise QueryError(f"{path}: the #+ header is not valid YAML ({problem})") from exc
     defaults: dict[str, str] = {}
     for item in _items(header.get("defaults")):
         key, _, value = item.partition(":")
@@ -314,7 +301,7 @@ def run_select(
     ``SERVICE`` (which the engine would send over the network) and nesting deep
     enough to overflow the engine's parser are refused before the engine sees them.
     """
-    from scmgraph.server.pool import MAX_NESTING, inspect_query, nesting_message
+    from scmgraph.sparql.lexer import MAX_NESTING, inspect_query, nesting_message
 
     shape = inspect_query(text)
     if shape.update:
@@ -398,70 +385,3 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Tab
     columns = tuple(v.value for v in result.variables if not is_parameter(v.value))
     rows = tuple(tuple(solution[c] for c in columns) for solution in result)
     return Table(columns, rows)
-
-
-def plain(term: Term) -> str:
-    if term is None:
-        return ""
-    return term.value
-
-
-def _json_cell(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.Literal):
-        cell = {"type": "literal", "value": term.value}
-        if term.language:
-            cell["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            cell["datatype"] = term.datatype.value
-        return cell
-    return {"type": "bnode", "value": term.value}
-
-
-def render(table: Table, fmt: str) -> str:
-    """Render a result as a text table, CSV, TSV or SPARQL-JSON-like JSON."""
-    if fmt == "json":
-        bindings = [
-            {c: _json_cell(t) for c, t in zip(table.columns, row, strict=True) if t is not None}
-            for row in table.rows
-        ]
-        return json.dumps(
-            {"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}},
-            indent=2,
-            ensure_ascii=False,
-        )
-    if fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow([plain(t) for t in row])
-        return buffer.getvalue().removesuffix("\n")  # the caller ends the last line
-    if fmt != "table":
-        raise QueryError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
-    return render_table(table)
-
-
-def _short(term: Term) -> str:
-    text = plain(term)
-    for prefix, namespace in PREFIXES.items():
-        if isinstance(term, ox.NamedNode) and text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
-
-
-def render_table(table: Table, *, max_width: int = 60) -> str:
-    """A plain aligned table for the terminal, long cells shortened, one line per row."""
-    cells = [[" ".join(_short(t).split()) for t in row] for row in table.rows]
-    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
-    widths = [len(c) for c in table.columns]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(lines)

@@ -30,15 +30,9 @@ from urllib.request import parse_http_list, parse_keqv_list
 import pyoxigraph as ox
 from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 
-from scmgraph.server.pool import inspect_query, tokens
-from scmgraph.sparql.query import (
-    UPDATES_REFUSED,
-    QueryError,
-    StoredQuery,
-    Table,
-    bind,
-    is_parameter,
-)
+from scmgraph.errors import QueryError, RemoteError
+from scmgraph.sparql.lexer import inspect_query, tokens
+from scmgraph.sparql.query import UPDATES_REFUSED, StoredQuery, Table, bind, is_parameter
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 DEFAULT_TIMEOUT = 60.0
@@ -53,14 +47,6 @@ ANSWER_TYPES = {
     ),
     TURTLE: ("text/turtle", "application/turtle", "application/n-triples"),
 }
-
-
-class RemoteError(QueryError):
-    """The remote server refused or failed a request; ``status`` is its HTTP status."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class BindError(QueryError):

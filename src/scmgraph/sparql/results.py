@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-
-from scmgraph.server.pool import Reply, Task
 
 RDF_PREFIXES = {
     "scm": "https://w3id.org/scmgraph/ontology#",
@@ -51,6 +50,31 @@ RDF_FORMATS = {
 # U+FFFE and U+FFFF. They are written as U+FFFD so that every answer parses.
 _NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 _REPLACEMENT = "\ufffd".encode()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One query for a worker; ``media_type`` None asks for a Table instead of bytes."""
+
+    text: str
+    media_type: str | None = None
+    max_rows: int = 10_000
+    substitutions: dict[Any, Any] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: serialised bytes or a table, or an error of a kind."""
+
+    ok: bool
+    body: bytes = b""
+    media: str = ""
+    table: Any = None  # scmgraph.sparql.query.Table when the task asked for rows
+    truncated: bool = False
+    error: str = ""  # "syntax", "query" (rejected by the engine), "store"
+    message: str = ""
 
 
 class _RowLimit(Exception):

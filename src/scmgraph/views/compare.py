@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from scmgraph.sparql.query import QueryError
+from scmgraph.errors import QueryError
 from scmgraph.views.trace import PREFIXES
 
 STATEMENTS = (

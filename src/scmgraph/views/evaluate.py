@@ -13,7 +13,7 @@ from dataclasses import asdict, astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scmgraph.model import InputError
+from scmgraph.errors import InputError
 
 DEFAULT_QUALIFIERS: tuple[str, ...] = ("U.S.", "ROK", "ROK-U.S.", "U.S.-ROK", "Korea-U.S.")
 _PRF = ("p", "r", "f1")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from scmgraph.sparql.query import QueryError
+from scmgraph.errors import QueryError
 
 PREFIXES = """
 PREFIX scm: <https://w3id.org/scmgraph/ontology#>
