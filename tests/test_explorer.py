@@ -176,6 +176,25 @@ def test_meeting_page_shows_a_deadline_and_the_actors(browser: BrowserContext, b
     assert "thread: strengthened" in text
 
 
+def test_entity_pages_lead_into_the_explorer(browser: BrowserContext, base: str) -> None:
+    statement = open_page(browser, base + "/id/statement/scm-53/p11/s3/2")
+    assert statement.dom.xpath("//p[@class='explore']/a/@href") == [
+        "/id/meeting/scm-53#p11-s3-c2",
+        THREAD,
+    ]
+    in_text = follow(statement, "p.explore a >> nth=0")
+    assert in_text.page.url == base + "/id/meeting/scm-53#p11-s3-c2"
+    expected = {
+        "/id/topic/stationing": "/timeline?topic=stationing",
+        "/id/verb-class/commitment": "/timeline?class=commitment",
+        "/id/org/combined-forces-command": "/timeline?entity=org/combined-forces-command",
+    }
+    for path, timeline in expected.items():
+        visit = open_page(browser, base + path)
+        assert visit.dom.xpath("//p[@class='explore']/a/@href") == [timeline], path
+        clean(visit, base)
+
+
 def test_thread_page_shows_both_meetings_sentences_and_the_kinds(front: Visit, base: str) -> None:
     threads = follow(front, "main li > a[href='/threads']")
     listed = threads.dom.xpath(f"//a[@href='{THREAD}']")

@@ -16,6 +16,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
@@ -124,6 +125,22 @@ SELECT DISTINCT ?statement ?role ?thing ?label ?meeting WHERE {
   OPTIONAL { ?thing rdfs:label ?label }
 } ORDER BY ?statement ?role ?label"""
 )
+CONTEXT = (
+    PREFIXES
+    + """
+SELECT ?meeting ?label ?paragraph ?sentence ?clause ?root ?followed ?statement WHERE {
+  ?statement a scm:Statement ; scm:clauseIndex ?clause ; scm:sentence ?s .
+  ?s scm:sentenceNumber ?sentence ; nif:superString/scm:paragraphNumber ?paragraph ;
+     nif:referenceContext/scm:reportsMeeting ?meeting .
+  OPTIONAL { ?meeting rdfs:label ?label }
+  OPTIONAL {
+    ?statement scm:carriesForward+ ?root .
+    FILTER NOT EXISTS { ?root scm:carriesForward ?earlier }
+  }
+  BIND(EXISTS { ?later scm:carriesForward ?statement } AS ?followed)
+} LIMIT 1"""
+)
+NOTATION = PREFIXES + "SELECT ?notation ?thing WHERE { ?thing skos:notation ?notation } LIMIT 1"
 ROLES = {
     "https://w3id.org/scmgraph/ontology#actor": "actors",
     "https://w3id.org/scmgraph/ontology#mentions": "entities",
@@ -229,6 +246,30 @@ def _statements(app: App, meeting: ox.NamedNode) -> list[Statement]:
             label = value(r["label"]) or thing.rsplit("/", 1)[-1]
             listed.append((label, page_path(thing)))
     return sorted(found.values(), key=lambda s: (s.sentence_span[0], s.clause))
+
+
+def entity_links(app: App, node: ox.NamedNode, roles: set[str]) -> list[tuple[str, str]]:
+    """Where the explorer shows more of an entity: a statement in its meeting's text and
+    its thread; a topic's, class's or named entity's statements on a timeline."""
+    links: list[tuple[str, str]] = []
+    found = rows(app, CONTEXT, statement=node)
+    if found:
+        r = found[0]
+        anchor = f"#p{value(r['paragraph'])}-s{value(r['sentence'])}-c{value(r['clause'])}"
+        label = value(r["label"]) or "its meeting"
+        links.append((f"in the text of {label}", f"{page_path(value(r['meeting']))}{anchor}"))
+        root = value(r["root"]) or (node.value if value(r["followed"]) == "true" else "")
+        if root:
+            links.append(("its thread", thread_path(root)))
+    notation = rows(app, NOTATION, thing=node)
+    if "dcterms:subject" in roles and notation:
+        links.append(("timeline", "/timeline?topic=" + quote(value(notation[0]["notation"]))))
+    elif "scm:speechActClass" in roles and notation:
+        links.append(("timeline", "/timeline?class=" + quote(value(notation[0]["notation"]))))
+    elif roles & {"scm:mentions", "scm:actor", "scm:speaker"}:
+        path = page_path(node.value) or ""
+        links.append(("timeline", "/timeline?entity=" + quote(path.removeprefix("/id/"))))
+    return links
 
 
 def clause_spans(statements: list[Statement]) -> dict[str, tuple[int, int]]:

@@ -301,9 +301,9 @@ def _entity_page(app: App, node: ox.NamedNode) -> Response:
     label = _value(labels[0]) if labels else node.value[len(ID) :]
     types = [o for p, o in facts.rows if p is not None and p.value == RDF + "type"]
     entries = _statement_rows(statements.rows, statements.columns)
-    timeline = None
-    if entries and any(e.roles != ["scm:sentence"] for e in entries):
-        timeline = "/timeline?" + _query_string({"entity": node.value[len(ID) :]})
+    from scmgraph.server.meetings import entity_links
+
+    links = entity_links(app, node, {role for e in entries for role in e.roles})
     page = render(
         "entity.html",
         title=label,
@@ -313,7 +313,7 @@ def _entity_page(app: App, node: ox.NamedNode) -> Response:
         statements=entries,
         facts=facts.rows,
         cited=cited,
-        timeline=timeline,
+        links=links,
     )
     return html_response(page)
 
