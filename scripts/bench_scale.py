@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_test
 from gen_communiques import generate, write_corpus
 
-from scmgraph.sparql.query import bind, list_queries, open_store, run_select
+from scmgraph.rdf.store import open_store
+from scmgraph.sparql.query import bind, list_queries, run_select
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -18,10 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
-from scmgraph.registry.load import default_data_dir, slugify
+from scmgraph.registry.files import default_data_dir, read_data
+from scmgraph.registry.load import slugify
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def _pattern(word: str) -> re.Pattern[str]:
 
 
 def load_lexicons(data_dir: Path | None = None) -> Lexicons:
-    raw = yaml.safe_load(((data_dir or default_data_dir()) / "threads.yaml").read_text("utf-8"))
+    raw = read_data((data_dir or default_data_dir()) / "threads.yaml")
     return Lexicons(
         fulfilment=tuple(_pattern(w) for w in raw["fulfilment"]),
         strengthening=tuple(_pattern(w) for w in raw["strengthening"]),

@@ -19,14 +19,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import yaml
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from scmgraph.errors import InputError
 from scmgraph.rdf.terms import GRAPH, ID, ONTOLOGY_IRI, PREFIXES, SCM, new_graph
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir, read_data
 
 if TYPE_CHECKING:
     from scmgraph.rdf.build_info import BuildInfo
@@ -60,11 +59,11 @@ class About:
     @classmethod
     def load(cls, path: Path | None = None) -> About:
         source = Path(path or default_data_dir() / "dataset.yaml")
+        data = read_data(source, "dataset description")
         try:
-            data = yaml.safe_load(source.read_text(encoding="utf-8"))
             return cls(str(data["title"]), str(data["description"]), str(data["license"]))
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-            raise InputError(source, f"not a dataset description ({exc})") from exc
+        except KeyError as exc:
+            raise InputError(source, f"not a dataset description (no {exc})") from exc
 
 
 def rdf_term(term: Any) -> Any:

@@ -12,7 +12,7 @@ import json
 
 from rdflib import Dataset, Graph, URIRef
 
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir
 
 PREFIXES = {
     "scm": "https://w3id.org/scmgraph/ontology#",

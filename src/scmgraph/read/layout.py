@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scmgraph.read.language import Script
 from scmgraph.read.numbering import Numbering
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir, read_data
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
@@ -98,7 +96,7 @@ class LayoutRules:
 def load_layout_rules(path: Path | None = None) -> LayoutRules:
     """Read the layout cues; called per document so edits apply at once."""
     path = path or default_data_dir() / "reader" / "layout.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = read_data(path)
     header = data.get("running_header") or {}
     return LayoutRules(
         page_numbers=tuple(

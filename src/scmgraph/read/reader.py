@@ -26,7 +26,6 @@ from types import MappingProxyType
 from typing import Any
 
 import pysbd
-import yaml
 
 from scmgraph.errors import InputError
 from scmgraph.model import Document, Paragraph, Sentence, SourceFile
@@ -34,7 +33,7 @@ from scmgraph.read.html_view import html_view
 from scmgraph.read.language import unread_language
 from scmgraph.read.layout import View, load_layout_rules, normalise
 from scmgraph.read.numbering import Line as _Line
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir, read_data
 
 MEDIA_TYPES = MappingProxyType(
     {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -66,7 +65,7 @@ class _Rules:
 def _load_rules(path: Path | None = None) -> _Rules:
     """Read the reader's curated data; called per document so edits apply at once."""
     path = path or default_data_dir() / "reader" / "boilerplate.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = read_data(path)
     abbreviations = data.get("abbreviations") or {}
     return _Rules(
         phrases=tuple(str(p).casefold() for p in data.get("phrases") or ()),

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scmgraph.errors import InputError
+from scmgraph.registry.files import default_data_dir, read_data
 from scmgraph.registry.posts import MeetingCues, Post, Series, cues_from, post_from, slugify
-from scmgraph.resources import shipped
 
 ENTITY_TYPES = (
     "Person",
@@ -34,11 +32,6 @@ ENTITY_TYPES = (
     "Place",
     "Initiative",
 )
-
-
-def default_data_dir() -> Path:
-    """The shipped ``data/`` folder: registry, reader cues, context, dataset description."""
-    return shipped("data")
 
 
 def name_key(name: str) -> str:
@@ -211,15 +204,8 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        # libyaml's loader when there is one: ten times faster, the same safe subset
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except FileNotFoundError as exc:
-        raise InputError(path, "registry file is missing") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"not valid YAML ({str(exc).splitlines()[0]})") from exc
-    if not isinstance(loaded, dict):
+    loaded = read_data(path, "registry file")
+    if not loaded:
         raise InputError(path, "registry file must hold a mapping")
     return loaded
 

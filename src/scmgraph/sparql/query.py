@@ -283,13 +283,6 @@ def bind(
     return substitutions
 
 
-def open_store(path: Path) -> ox.Store:
-    """Open the built on-disk store without writing to it."""
-    if not path.exists():
-        raise QueryError(f"{path}: no built store here (run `scmgraph build` first)")
-    return ox.Store.read_only(str(path.resolve()))
-
-
 def run_select(
     store: ox.Store,
     text: str,
