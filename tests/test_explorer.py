@@ -23,7 +23,8 @@ import lxml.html
 import pytest
 from playwright.sync_api import BrowserContext
 
-from scmgraph.sparql.query import open_store, run_select
+from scmgraph.rdf.store import open_store
+from scmgraph.sparql.query import run_select
 from test_browser import (  # the shared browser, build and server fixtures
     CHROMIUM,
     CORPUS,
