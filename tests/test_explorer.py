@@ -160,6 +160,9 @@ def test_meeting_page_highlights_every_statement(
     assert "/id/org/combined-forces-command" in hrefs and "/id/place/camp-humphreys" in hrefs
     assert "/timeline?topic=stationing" in hrefs
     assert THREAD in hrefs
+    for item in visit.dom.xpath("//div[@class='statement']//li"):
+        listed = item.xpath("a/@href")
+        assert len(listed) == len(set(listed)), words(item.text_content())
     source_link = follow(visit, "a[href='/id/source/052_scm_2020']")
     assert source_link.status == 200 and source_link.text("//h1")
 

@@ -235,16 +235,16 @@ def _statements(app: App, meeting: ox.NamedNode) -> list[Statement]:
             st.thread = thread_path(root)
         elif st.thread is None and value(r["followed"]) == "true":
             st.thread = thread_path(iri)
+    seen: set[tuple[str, str, str]] = set()  # a thing is listed once, with its first label
     for r in rows(app, FACETS, meeting=meeting):
         st = found.get(value(r["statement"]))
         facet = ROLES.get(value(r["role"]))
-        if st is None or facet is None:
-            continue
         thing = value(r["thing"])
-        listed = getattr(st, facet)
-        if all(thing != page_path(t) and thing != t for t, _ in listed):
-            label = value(r["label"]) or thing.rsplit("/", 1)[-1]
-            listed.append((label, page_path(thing)))
+        if st is None or facet is None or (st.iri, facet, thing) in seen:
+            continue
+        seen.add((st.iri, facet, thing))
+        label = value(r["label"]) or thing.rsplit("/", 1)[-1]
+        getattr(st, facet).append((label, page_path(thing) or thing))
     return sorted(found.values(), key=lambda s: (s.sentence_span[0], s.clause))
 
 
