@@ -9,15 +9,7 @@ from pathlib import Path
 import click
 
 from scmgraph.build.add import add
-from scmgraph.cli.common import (
-    corpus_option,
-    errors_reported,
-    load_registry_from,
-    out_option,
-    progress_printer,
-    registry_option,
-    warn,
-)
+from scmgraph.cli import common
 from scmgraph.read.fetch import Fetched, Received, is_url
 
 
@@ -65,21 +57,16 @@ class _Meter:
 
 @click.command("add")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@corpus_option("Folder of communiqués to add to.")
-@out_option("Output folder of the graph to rebuild.")
+@common.corpus_option("Folder of communiqués to add to.")
+@common.out_option("Output folder of the graph to rebuild.")
 @click.option(
     "--replace",
     "replacing",
     is_flag=True,
     help="Replace a meeting's file already in the corpus when the source's bytes differ.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that read communiqués at once [default: one per core].",
-)
-@registry_option
+@common.jobs_option
+@common.registry_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def add_command(
     sources: tuple[str, ...],
@@ -97,17 +84,17 @@ def add_command(
     """
     meter = _Meter(quiet)
     fresh: list[str] = []  # the communiqués the build read anew, not from its cache
-    with errors_reported(), meter:  # the meter ends its line before an error is printed
+    with common.errors_reported(), meter:  # the meter ends its line before an error is printed
         results, built = add(
             list(sources),
             corpus,
             out,
             replacing=replacing,
-            registry=load_registry_from(registry),
+            registry=common.load_registry_from(registry),
             received=meter.received,
             taken=meter.taken,
-            progress=progress_printer(quiet),
-            warn=warn,
+            progress=common.progress_printer(quiet),
+            warn=common.warn,
             computed=fresh.append,
             jobs=jobs,
         )

@@ -16,6 +16,7 @@ import click
 from scmgraph.cli.common import (
     corpus_option,
     errors_reported,
+    jobs_option,
     load_registry_from,
     out_option,
     progress_printer,
@@ -50,13 +51,7 @@ def main() -> None:
 @main.command()
 @corpus_option()
 @out_option()
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that read communiqués at once [default: one per core, fewer when "
-    "there are few to read].",
-)
+@jobs_option
 @click.option(
     "--cache",
     type=click.Path(path_type=Path),
