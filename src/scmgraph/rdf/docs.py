@@ -24,6 +24,8 @@ from scmgraph.atomic import write_atomic
 from scmgraph.rdf.terms import ONTOLOGY_IRI, PREFIXES, default_ontology_path, default_shapes_dir
 
 SERIALISATIONS = ("ttl", "owl", "nt", "jsonld", "html")
+
+
 @dataclass(frozen=True)
 class Link:
     """A term as the page shows it: its CURIE, linked to its anchor or to its IRI."""
