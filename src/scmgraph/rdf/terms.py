@@ -111,22 +111,27 @@ def communique_iri(slug: str) -> URIRef:
 
 
 def paragraph_iri(slug: str, paragraph: int) -> URIRef:
-    return ID[f"communique/{slug}/p{paragraph}"]
+    """``communique/052_scm_2020/p11``: a paragraph by its number in the communiqué."""
+    return URIRef(f"{communique_iri(slug)}/p{paragraph}")
 
 
 def sentence_iri(slug: str, paragraph: int, sentence: int) -> URIRef:
-    return ID[f"communique/{slug}/p{paragraph}/s{sentence}"]
+    """``.../p11/s2``: a sentence by its place in the paragraph."""
+    return URIRef(f"{paragraph_iri(slug, paragraph)}/s{sentence}")
 
 
 def mention_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    return ID[f"communique/{slug}/p{paragraph}/s{sentence}/m/{begin}"]
+    """``.../s2/m/57``: a mention by the offset it begins at in the sentence."""
+    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/m/{begin}")
 
 
 def verb_phrase_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    return ID[f"communique/{slug}/p{paragraph}/s{sentence}/v/{begin}"]
+    """``.../s2/v/12``: a reporting verb by its offset."""
+    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/v/{begin}")
 
 
 def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRef:
+    """``statement/052_scm_2020/p11/s2/1``: the sentence's statements, counted from 1."""
     return ID[f"statement/{slug}/p{paragraph}/s{sentence}/{index}"]
 
 
