@@ -20,7 +20,7 @@ from pathlib import Path
 from scmgraph.build.corpus import build
 from scmgraph.resources import DEFAULT_CORPUS
 from scmgraph.views.export import FORMATS, NETWORK_FORMATS, export
-from scmgraph.views.network import PROJECTIONS
+from scmgraph.views.projections import PROJECTIONS
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -20,8 +20,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scmgraph.errors import QueryError
+from scmgraph.rdf.store import open_store
 from scmgraph.resources import DEFAULT_OUT
-from scmgraph.sparql.query import StoredQuery, bind, list_queries, open_store, run_select
+from scmgraph.sparql.query import StoredQuery, bind, list_queries, run_select
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ the same run times rdflib merely parsing the N-Quads that build wrote, so that
 the build is judged as a ratio to a reference measured on the same machine at
 the same moment. It also times every stored query on the embedded store, a
 rebuild with nothing changed and one after one communiqué changed (as shares of
-the cold build), and, on one graph (``--load-size``, default the smallest),
+the cold build; ``--rebuild-sizes`` measures only the builds, at sizes too large
+to parse with rdflib or to query), cold builds of the given corpus
+(data/communiques) several times over (``--given-runs``, the spread of wall times),
+and, on one graph (``--load-size``, default the smallest),
 ``scmgraph serve`` under load against Oxigraph server on the same N-Quads
 (scripts/load_test.py).
 
@@ -15,7 +18,7 @@ command's wall time, ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest
 single process) and the peak total RSS of the command's process tree, sampled
 from /proc every 50 ms (what a process pool really holds).
 
-    .venv/bin/python scripts/bench_scale.py --sizes 1 10 --write-docs
+    .venv/bin/python scripts/bench_scale.py --sizes 1 10 --rebuild-sizes 100 --write-docs
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_test
 from gen_communiques import generate, write_corpus
 
-from scmgraph.sparql.query import bind, list_queries, open_store, run_select
+from scmgraph.rdf.store import open_store
+from scmgraph.sparql.query import bind, list_queries, run_select
 
 ROOT = Path(__file__).resolve().parent.parent
+GIVEN = ROOT / "data" / "communiques"
 DOCS = ROOT / "docs"
 CHANGED_FROM, CHANGED_TO = "contributed substantively", "contributed significantly"
 NOTES = "## Notes"  # a section of docs/performance.md written by hand, kept across runs
@@ -165,23 +171,43 @@ def query_medians(store_path: Path, runs: int, budget: float) -> dict[str, float
     return medians
 
 
-def bench_size(size: int, seed: int, work: Path, args: argparse.Namespace) -> SizeResult:
+def bench_size(
+    size: int, seed: int, work: Path, args: argparse.Namespace, *, full: bool = True
+) -> SizeResult:
+    """Build, parse, query and rebuild one size; without ``full`` only build and rebuild."""
     corpus, out = work / f"corpus-{size}", work / f"graph-{size}"
     paths = write_corpus(generate(size, seed), corpus)
     result = SizeResult(size, len(paths), sum(p.stat().st_size for p in paths) / 1024)
     command = build_command(corpus, out, args.jobs)
     print(f"size {size}: building {len(paths)} communiqués", file=sys.stderr)
     result.build = measure(command, f"build of size {size}")
+    if not full:
+        result.unchanged = measure(command, f"unchanged rebuild of size {size}")
+        change_one(corpus)
+        result.rebuild = measure(command, f"rebuild of size {size}")
+        return result
     nquads = out / "scmgraph.nq"
     with nquads.open("rb") as handle:
         result.quads = sum(1 for _ in handle)
     result.parse = measure([sys.executable, "-c", PARSE, str(nquads)], "rdflib parse")
-    result.queries = query_medians(out / "store", args.query_runs, args.query_budget)
+    if args.query_runs > 0:
+        result.queries = query_medians(out / "store", args.query_runs, args.query_budget)
     if not args.no_rebuild:
         result.unchanged = measure(command, f"unchanged rebuild of size {size}")
         change_one(corpus)
         result.rebuild = measure(command, f"rebuild of size {size}")
     return result
+
+
+def bench_given(runs: int, work: Path, jobs: int | None) -> list[Run]:
+    """Cold builds of the given corpus, each into a fresh folder with an empty cache."""
+    print(f"given corpus: {runs} cold builds", file=sys.stderr)
+    found = []
+    for run in range(runs):
+        out = work / f"given-{run}"
+        found.append(measure(build_command(GIVEN, out, jobs), "build of the given corpus"))
+        shutil.rmtree(out, ignore_errors=True)
+    return found
 
 
 @dataclass(frozen=True)
@@ -228,7 +254,12 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
-def tables(results: list[SizeResult], load: LoadComparison | None) -> str:
+def tables(
+    results: list[SizeResult],
+    load: LoadComparison | None,
+    rebuilt: Sequence[SizeResult] = (),
+    given: Sequence[Run] = (),
+) -> str:
     build_rows = []
     for r in results:
         assert r.build and r.parse
@@ -257,8 +288,18 @@ def tables(results: list[SizeResult], load: LoadComparison | None) -> str:
             build_rows,
         ),
     ]  # fmt: skip
+    if given:
+        walls = sorted(run.wall for run in given)
+        row = [str(len(given)), f"{walls[0]:.2f}", f"{statistics.median(walls):.2f}"]
+        row += [f"{walls[-1]:.2f}", " ".join(f"{run.wall:.2f}" for run in given)]
+        row += [f"{max(run.maxrss_mb for run in given):.0f}"]
+        header = ["cold builds", "min s", "median s", "max s", "each run s", "peak MB"]
+        parts += [
+            "\n### The given corpus (data/communiques, 2 communiqués), cold builds\n",
+            _table(header, [row]),
+        ]
     rows = []
-    for r in results:
+    for r in sorted([*results, *rebuilt], key=lambda r: r.size):
         if r.build and r.unchanged and r.rebuild:
             rows.append(
                 [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.unchanged.wall:.1f}",
@@ -269,6 +310,8 @@ def tables(results: list[SizeResult], load: LoadComparison | None) -> str:
         header = ["size", "cold build s", "nothing changed s", "share of cold"]
         header += ["one communiqué reworded s", "share of cold", "peak MB"]
         parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
+    if not any(r.queries for r in results):
+        return "\n".join(parts) + "\n"
     names = sorted({name for r in results for name in r.queries})
     rows = [
         [name] + [f"{r.queries.get(name, float('nan')):.1f}" for r in results] for name in names
@@ -361,14 +404,26 @@ sampled total of the build's process tree.
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, help="passed to `scmgraph build` when it takes --jobs")
-    parser.add_argument("--query-runs", type=int, default=5, help="timed runs per stored query")
+    parser.add_argument(
+        "--query-runs", type=int, default=5, help="timed runs per stored query (0: none)"
+    )
     parser.add_argument(
         "--query-budget", type=float, default=10.0, help="seconds after which a query stops"
     )
     parser.add_argument("--no-rebuild", action="store_true", help="skip the rebuild measurement")
+    parser.add_argument(
+        "--rebuild-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="sizes measured for the cold build and the rebuilds only (e.g. 100)",
+    )
+    parser.add_argument(
+        "--given-runs", type=int, default=5, help="cold builds of the given corpus (0: none)"
+    )
     parser.add_argument("--load-seconds", type=float, default=10.0, help="0: no load test")
     parser.add_argument(
         "--load-size", type=int, help="graph the load test runs on (default: the smallest size)"
@@ -379,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="Measured", help="heading of the figures in the doc")
     parser.add_argument("--work", type=Path, help="keep corpora and graphs here")
     args = parser.parse_args(argv)
-    if any(size < 1 for size in args.sizes):
+    if any(size < 1 for size in [*args.sizes, *args.rebuild_sizes]):
         parser.error("sizes must be at least 1")
     if args.load_size is not None and args.load_size not in args.sizes:
         parser.error("--load-size must be one of --sizes")
@@ -389,14 +444,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         results = [bench_size(size, args.seed, work, args) for size in sizes]
+        rebuilt = [
+            bench_size(size, args.seed, work, args, full=False)
+            for size in sorted(set(args.rebuild_sizes) - set(sizes))
+        ]
+        given = bench_given(args.given_runs, work, args.jobs)
         load = None
-        if args.load_seconds > 0:
+        if args.load_seconds > 0 and sizes:
             size = args.load_size or sizes[0]
             load = bench_load(size, work / f"graph-{size}", args)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    body = tables(results, load)
+    body = tables(results, load, rebuilt, given)
     print(body)
     print(f"benchmark took {time.monotonic() - started:.0f} s", file=sys.stderr)
     if args.write_docs:
@@ -405,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = target.read_text("utf-8").partition(NOTES)[2] if target.exists() else ""
         text = document(body, command, args.label)
         target.write_text(text + (f"\n{NOTES}{notes}" if notes else ""), "utf-8")
-        plot(results, DOCS / "performance.png")
+        if results:
+            plot(results, DOCS / "performance.png")
         print(f"wrote {DOCS / 'performance.md'} and {DOCS / 'performance.png'}", file=sys.stderr)
     return 0
 

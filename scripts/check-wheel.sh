@@ -34,6 +34,9 @@ wheel, repo = sys.argv[1], Path(sys.argv[2])
 names = set(zipfile.ZipFile(wheel).namelist())
 src = repo / "src"
 wanted = {p.relative_to(src).as_posix() for p in src.rglob("*.py")}
+# the server's templates and vendored scripts (with their licence) are package data
+wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/templates/*.html")}
+wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/static/*")}
 for pattern in ("queries/*.rq", "ontology/*.ttl", "shapes/*.ttl", "data/context.jsonld",
                 "data/*.yaml", "data/reader/*.yaml", "data/registry/*.yaml"):
     wanted |= {f"scmgraph/{p.relative_to(repo).as_posix()}" for p in repo.glob(pattern)}
@@ -82,6 +85,10 @@ heads = [(h["name"], h["party"]) for h in kg.query("heads-of-delegation") if h["
 assert heads == [("Mark Esper", "US"), ("Suh Wook", "ROK")], heads
 assert len(kg.statements()) > 0 and kg.network("entities").number_of_nodes() > 0
 PY
+
+# The server's pages render from the templates the wheel carries.
+"$bin/python" -c 'from scmgraph.server.pages import index_page; assert "<h1>scmgraph</h1>" in index_page()' \
+    || fail "the front page does not render from the installed package"
 
 # Another registry is chosen by the environment variable: a missing one is a one-line error.
 if SCMGRAPH_REGISTRY="$work/nowhere" "$bin/scmgraph" statements corpus --out other 2>err.txt; then

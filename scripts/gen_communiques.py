@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_statements import CHOICE, Paragraphs, Planned, Planner, Wording
 
-from scmgraph.registry.load import Registry, default_data_dir, load_registry
+from scmgraph.registry.files import default_data_dir
+from scmgraph.registry.load import Registry, load_registry
 
 COMMUNIQUES_PER_SIZE = 2  # the given corpus holds two communiqués
 FORMS = ("web", "plain", "html")

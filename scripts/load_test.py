@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scmgraph.sparql.query import bind, list_queries
-from scmgraph.sparql.remote import insert_values
+from scmgraph.sparql.values import insert_values
 
 ACCEPT = "application/sparql-results+json"
 

@@ -33,10 +33,10 @@ from click.testing import CliRunner
 from loopback import call, q, running
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
+from scmgraph.rdf.store import open_store
 from scmgraph.server.app import serving
 from scmgraph.server.pool import Settings
 from scmgraph.sparql.lexer import MAX_NESTING
-from scmgraph.sparql.query import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "communiques" / "052_scm_2020.txt"

@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 from scmgraph.errors import InputError
-from scmgraph.views.evaluate import (
+from scmgraph.views.evaluate import evaluate_dirs, load_view, normalise_name, score
+from scmgraph.views.scores import (
     METRIC_KEYS,
     Report,
-    evaluate_dirs,
     failed_minimums,
-    load_view,
-    normalise_name,
     parse_minimums,
     render_json,
     render_report,
-    score,
 )
 
 GOLD_DIR = Path(__file__).parent / "gold"

@@ -35,8 +35,9 @@ from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.terms import PROVENANCE_GRAPH, default_ontology_path
 from scmgraph.rdf.validate import load_dataset
 from scmgraph.views.export import TABLES, export
-from scmgraph.views.network import Filters, project, read_corpus
+from scmgraph.views.network import Filters, read_corpus
 from scmgraph.views.picture import entity_figure
+from scmgraph.views.projections import project
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"

@@ -7,9 +7,11 @@ hears of every unit computed, so these tests count work instead of timing it.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
@@ -24,11 +26,26 @@ from scmgraph.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
+GRAPH = "https://w3id.org/scmgraph/graph/"
 PUBLISHED = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld", "void.ttl")
 
 
 def outputs(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in PUBLISHED}
+
+
+def store_quads(out: Path) -> set[ox.Quad]:
+    store = ox.Store.read_only(str((out / "store").resolve()))
+    return set(store.quads_for_pattern(None, None, None, None))
+
+
+def graph_lines(out: Path) -> dict[str, list[bytes]]:
+    """The N-Quads lines of each named graph (by its name under graph/)."""
+    graphs: dict[str, list[bytes]] = {}
+    for line in (out / "scmgraph.nq").read_bytes().splitlines():
+        name = line.rsplit(b" ", 2)[-2].decode()[1:-1].removeprefix(GRAPH)
+        graphs.setdefault(name, []).append(line)
+    return graphs
 
 
 def counted_build(corpus: Path, out: Path, **options: object) -> list[str]:
@@ -52,8 +69,13 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
     out = tmp_path / "graph"
     assert counted_build(corpus, out, jobs=2) == ["052_scm_2020.txt", "053_scm_2021.txt"]
     first = outputs(out)
+    written = {name: (out / name).stat().st_mtime_ns for name in PUBLISHED}
+    store = os.readlink(out / "store")
     assert counted_build(corpus, out, jobs=2) == []
     assert outputs(out) == first
+    # Nothing to publish: no file rewritten, the same store.
+    assert {name: (out / name).stat().st_mtime_ns for name in PUBLISHED} == written
+    assert os.readlink(out / "store") == store
     # One process, another cache: the same bytes.
     single = tmp_path / "single"
     assert len(counted_build(corpus, single, jobs=1, cache_dir=tmp_path / "other")) == 2
@@ -65,6 +87,7 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     shutil.copytree(corpus, changed)
     out = tmp_path / "graph"
     counted_build(changed, out, jobs=1)
+    before = graph_lines(out)
     target = changed / "053_scm_2021.txt"
     lines = target.read_text(encoding="utf-8").splitlines()
     last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
@@ -73,6 +96,15 @@ def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path
     cold = tmp_path / "cold"
     assert len(counted_build(changed, cold, jobs=2)) == 2
     assert outputs(out) == outputs(cold)
+    # Only the changed communiqué's graph and the cross-document graphs differ: the
+    # other communiqué's nodes name the build of that communiqué, not the whole build.
+    after = graph_lines(out)
+    assert before["communique/scm-52"] == after["communique/scm-52"]
+    changed_graphs = {name for name in before if before[name] != after.get(name)}
+    assert changed_graphs == {"communique/scm-53", "links", "provenance"}
+    # The store made from the previous one by its differences holds what a fresh one does.
+    assert store_quads(out) == store_quads(cold)
+    assert os.readlink(out / "store") == os.readlink(cold / "store")
     # The cache keeps only what the last build used: two units, the thread links of one pair.
     cached = sorted(p.name.split(".")[0] for p in (out / "cache").glob("*.nt"))
     assert len(cached) == 3 and cached[-1].startswith("thread-")

@@ -17,8 +17,9 @@ import pyoxigraph as ox
 import pytest
 
 from scmgraph.build.corpus import build
-from scmgraph.registry.load import default_data_dir
-from scmgraph.sparql.query import bind, list_queries, open_store, run_select
+from scmgraph.rdf.store import open_store
+from scmgraph.registry.files import default_data_dir
+from scmgraph.sparql.query import bind, list_queries, run_select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 

@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from scmgraph.build.corpus import build
 from scmgraph.cli.main import main
 from scmgraph.errors import QueryError
+from scmgraph.rdf.store import open_store
 from scmgraph.sparql.query import (
     Parameter,
     StoredQuery,
@@ -35,7 +36,6 @@ from scmgraph.sparql.query import (
     find_query,
     list_queries,
     load_query,
-    open_store,
     parse_term,
     run_select,
 )

@@ -606,7 +606,8 @@ def test_view_from_a_single_graph(dataset: Dataset) -> None:
 )
 def test_view_names_drop_qualifiers(surface: str, name: str) -> None:
     from scmgraph.rdf.convert import registry_graphs
-    from scmgraph.views.statements import load_store, qualifier_pattern
+    from scmgraph.rdf.store import load_store
+    from scmgraph.views.statements import qualifier_pattern
 
     parties = Graph()  # the registry graphs: the parties and their acronyms
     for graph in registry_graphs(load_registry()).values():

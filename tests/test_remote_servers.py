@@ -41,9 +41,11 @@ import pytest
 
 from scmgraph.build.corpus import build
 from scmgraph.errors import RemoteError
+from scmgraph.rdf.store import open_store
 from scmgraph.sparql.push import push
-from scmgraph.sparql.query import StoredQuery, Table, bind, list_queries, open_store, run_select
-from scmgraph.sparql.remote import RemoteEndpoint, insert_values, run_remote
+from scmgraph.sparql.query import StoredQuery, Table, bind, list_queries, run_select
+from scmgraph.sparql.remote import RemoteEndpoint, run_remote
+from scmgraph.sparql.values import insert_values
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED = list_queries()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from scmgraph.cli.main import main
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir
 from scmgraph.resources import shipped
 from scmgraph.sparql.query import default_queries_dir
 

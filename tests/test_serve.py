@@ -27,10 +27,11 @@ from click.testing import CliRunner
 from loopback import call, q
 from scmgraph.build.corpus import build
 from scmgraph.cli.serve import serve_command
+from scmgraph.rdf.store import open_store
 from scmgraph.server.app import serving
 from scmgraph.server.pool import SETTINGS, Settings
 from scmgraph.sparql.lexer import inspect_query
-from scmgraph.sparql.query import find_query, open_store, run_select
+from scmgraph.sparql.query import find_query, run_select
 
 SELECT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 CONSTRUCT = (

@@ -23,7 +23,7 @@ from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.links import links_graph, provenance_graph
 from scmgraph.rdf.shacl_rudof import RudofValidator
 from scmgraph.rdf.sink import UnitBuild, canonical_lines
-from scmgraph.rdf.terms import ID, NIF, SCM
+from scmgraph.rdf.terms import ID, NIF, SCM, default_ontology_path
 from scmgraph.rdf.validate import UnitValidator
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
@@ -124,3 +124,30 @@ def test_both_engines_agree_on_the_cross_document_graphs(
     by_rudof, by_pyshacl = verdicts(engines, graph)
     assert by_rudof == by_pyshacl
     assert by_rudof[0] == (change == "whole")
+
+
+ONTOLOGY_CHANGES = {
+    "whole": lambda text: text,
+    "a class without a label": lambda text: text.replace('rdfs:label "build activity"@en ;', "", 1),
+    "another namespace prefix": lambda text: text.replace(
+        'vann:preferredNamespacePrefix "scm"', 'vann:preferredNamespacePrefix "xx"', 1
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(ONTOLOGY_CHANGES))
+def test_both_engines_agree_on_the_ontology(
+    engines: tuple[RudofValidator, UnitValidator], change: str
+) -> None:
+    # rudof runs no SPARQL targets: the build runs them on pyoxigraph for it.
+    text = ONTOLOGY_CHANGES[change](default_ontology_path().read_text(encoding="utf-8"))
+    rudof, pyshacl = engines
+    results = []
+    for conforms, violations in (
+        rudof.check_ontology(text.encode("utf-8")),
+        pyshacl.check_ontology(Graph().parse(data=text, format="turtle"), details=False),
+    ):
+        results.append((conforms, sorted({(v.focus, v.path, v.shape) for v in violations})))
+    assert results[0] == results[1]
+    assert results[0][0] == (change == "whole")
+    assert len(results[0][1]) == (0 if change == "whole" else 1)

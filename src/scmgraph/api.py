@@ -22,8 +22,10 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from scmgraph.sparql.query import XSD, Table, bind, find_query, open_store, run_select
-from scmgraph.views.network import Filters, project, read_corpus
+from scmgraph.rdf.store import open_store
+from scmgraph.sparql.query import XSD, Table, bind, find_query, run_select
+from scmgraph.views.network import Filters, read_corpus
+from scmgraph.views.projections import project
 from scmgraph.views.statements import communiques, statements_view
 
 Row = dict[str, Any]

@@ -11,7 +11,9 @@ graph in memory, so the same bytes come out whatever order units were computed i
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from scmgraph.build.blocks import graph_blocks, trig_head
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
 from scmgraph.rdf.sink import PLACEHOLDER_DIGEST
@@ -43,10 +46,12 @@ class GraphPart:
     """One named graph: its sorted distinct triples and objects as N-Triples, and their number."""
 
     iri: str
+    identity: str  # names the content: equal identities, equal triples
     count: int
     triples: Callable[[], Iterator[bytes]]
     objects: Callable[[], Iterator[bytes]]
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
+    blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
 
 
 def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
@@ -55,6 +60,7 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
     tail = f" <{iri}> .\n".encode()
     return GraphPart(
         iri,
+        hashlib.sha256(b"".join(lines)).hexdigest(),
         len(lines),
         lambda: iter(lines),
         lambda: iter(objects),
@@ -63,9 +69,12 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
 
 
 def unit_part(
-    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str
+    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str | None = None
 ) -> GraphPart:
-    """A cached graph (a communiqué's, a pair's thread links), naming the real build."""
+    """A cached graph (a communiqué's, a pair's thread links); given ``build_digest``,
+    the placeholder build it names is replaced by the real one."""
+    if build_digest is None:
+        return _cached_part(cache, unit, iri)
     real_end = f"/build/{build_digest}> .\n".encode()
     real_term = f"<{build_iri(build_digest)}>\n".encode()
     tail = f" <{iri}> .\n".encode()
@@ -89,17 +98,67 @@ def unit_part(
         data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
         return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
 
-    return GraphPart(iri, unit.triples, triples, objects, nquads)
+    return GraphPart(iri, f"{unit.key}:{build_digest}", unit.triples, triples, objects, nquads)
 
 
-def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> None:
+def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
+    """A cached graph as it is (a communiqué's names the build of that communiqué)."""
+    tail = f" <{iri}> .\n".encode()
+    triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
+
+    def nquads() -> bytes:
+        return triples_path.read_bytes().replace(b" .\n", tail)  # only at a line's end
+
+    trig_path, jsonld_path = cache.path(unit.key, "trig"), cache.path(unit.key, "jsonld")
+
+    cached = trig_path.is_file() and jsonld_path.is_file()
+    return GraphPart(
+        iri,
+        unit.key,
+        unit.triples,
+        lambda: _lines(triples_path),
+        lambda: _lines(objects_path),
+        nquads,
+        (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
+    )
+
+
+Extents = dict[str, tuple[int, int, str]]  # graph IRI -> offset, length, SHA-256 of its lines
+
+
+def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
     """Every graph in IRI order, each one's lines sorted: canonical N-Quads.
 
     A graph in several parts (the links graph: entities, then each pair's thread
     links) is written part after part, in the order given; the parts are disjoint.
+    Returns where each graph's lines are in the file, and their digest.
     """
+    extents: Extents = {}
+    offset = 0
+    current, digest, start = None, hashlib.sha256(), 0
     for part in sorted(parts, key=lambda p: p.iri):
-        handle.write(part.nquads())
+        if part.iri != current:
+            if current is not None:
+                extents[current] = (start, offset - start, digest.hexdigest())
+            current, digest, start = part.iri, hashlib.sha256(), offset
+        data = part.nquads()
+        handle.write(data)
+        digest.update(data)
+        offset += len(data)
+    if current is not None:
+        extents[current] = (start, offset - start, digest.hexdigest())
+    return extents
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    """The lines of a file, read by the file object itself (no Python call per line),
+    closed once read."""
+
+    def opened() -> Iterator[IO[bytes]]:
+        with open(path, "rb") as handle:
+            yield handle
+
+    return itertools.chain.from_iterable(opened())
 
 
 def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
@@ -117,8 +176,11 @@ def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
     instances: Counter[bytes] = Counter()
     sources: set[bytes] = set()
     facts: list[tuple[bytes, bytes, bytes]] = []
-    last_subject = None
-    for line in _distinct(part.triples() for part in parts):
+    last_subject = previous = None
+    for line in heapq.merge(*(part.triples() for part in parts)):
+        if line == previous:  # a triple in several graphs is written once
+            continue
+        previous = line
         handle.write(line)
         s, p, o = line[:-3].split(b" ", 2)
         triples += 1
@@ -163,9 +225,30 @@ def _term(text: bytes) -> object:
     return rdf_term(quad.object)
 
 
-def write_trig(nquads: Path, handle: IO[bytes]) -> None:
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, handle, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+Blocks = list[tuple[Callable[[], bytes], Callable[[], bytes]]]  # TriG and JSON-LD, by graph
+
+
+def every_block(parts: list[GraphPart]) -> Blocks:
+    """Each graph's blocks in IRI order: cached, or made here (a graph in several parts,
+    a graph computed by this build; held in memory until written)."""
+    groups: dict[str, list[GraphPart]] = {}
+    for part in sorted(parts, key=lambda p: p.iri):
+        groups.setdefault(part.iri, []).append(part)
+    found: Blocks = []
+    for group in groups.values():
+        cached = group[0].blocks
+        if len(group) == 1 and cached is not None:
+            found.append(cached)
+        else:
+            trig, jsonld = graph_blocks(b"".join(p.nquads() for p in group))
+            found.append((lambda trig=trig: trig, lambda jsonld=jsonld: jsonld))  # type: ignore[misc]
+    return found
+
+
+def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:
+    handle.write(trig_head())
+    for trig, _ in blocks:
+        handle.write(trig())
 
 
 def write_turtle(union: Path, handle: IO[bytes]) -> None:
@@ -173,13 +256,14 @@ def write_turtle(union: Path, handle: IO[bytes]) -> None:
     ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
 
-def write_jsonld(nquads: Path, handle: IO[bytes], context: dict) -> None:
+def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:
     """JSON-LD in expanded form (full IRIs, explicit values) under the embedded context.
 
     The context travels inside the document, so no reader needs the network; the
     node objects do not depend on it.
     """
     handle.write(b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ')
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, handle, ox.RdfFormat.JSON_LD)
-    handle.write(b"}\n")
+    handle.write(b"[")
+    for index, (_, jsonld) in enumerate(blocks):
+        handle.write(b"," + jsonld() if index else jsonld())
+    handle.write(b"]}\n")

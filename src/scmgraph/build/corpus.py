@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import itertools
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,31 +72,6 @@ def build_lock(out_dir: Path) -> Iterator[int]:
             yield handle.fileno()
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def prepare_store(nquads: Path, digest: str, out_dir: Path) -> Path:
-    """Load the N-Quads file into a new on-disk store named after its content (its SHA-256).
-
-    The bulk loader holds what it is given in memory, so it is given the file a
-    slice at a time: memory stays flat however large the graph.
-    """
-    import pyoxigraph
-
-    target = out_dir / f"store-{digest[:16]}"
-    if not target.exists():
-        staging = Path(tempfile.mkdtemp(prefix=".store-", dir=out_dir))
-        store = pyoxigraph.Store(str(staging))
-        with open(nquads, "rb") as handle:
-            while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
-                store.bulk_load(chunk, format=pyoxigraph.RdfFormat.N_QUADS)
-        store.flush()
-        store.optimize()
-        del store
-        os.replace(staging, target)
-    return target
-
-
-_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
 
 
 def switch_store(target: Path, out_dir: Path) -> Path:
@@ -179,7 +152,8 @@ def build(
     """Build, validate and publish the graph of every communiqué in ``corpus``.
 
     Each communiqué is a unit computed on ``jobs`` processes (default: one per
-    core) and cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears
+    core, and none besides this one when there are too few units to repay
+    starting them) and cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears
     the name of every file not taken from the cache.
     """
     from scmgraph.build.pipeline import collect_units
@@ -187,7 +161,6 @@ def build(
 
     registry = registry or load_registry()
     paths = find_communiques(corpus)
-    jobs = jobs or os.cpu_count() or 1
     with build_lock(out_dir) as lock:
         finish_publishing(out_dir)  # a build killed while publishing
         remove_leftovers(out_dir)
@@ -218,21 +191,44 @@ def publish_units(
 ) -> tuple[int, set[str]]:
     """Add the cross-document graphs to the units, validate, write and publish.
 
-    Returns the number of quads written and the cache keys used besides the units'.
+    Nothing is written when the published build has the same fingerprint and its
+    files are those written with it. Returns the number of quads and the cache
+    keys used besides the units'.
     """
-    from scmgraph.build.outputs import cross_document_graphs, stage_outputs, validate_build
+    from scmgraph.build.outputs import (
+        cross_document_graphs,
+        fingerprint,
+        graph_parts,
+        stage_outputs,
+        validate_build,
+    )
+    from scmgraph.build.store import Manifest, file_stat, prepare_store, previous_store
 
-    graphs, pairs, info = cross_document_graphs(units, context, cache, progress)
+    graphs, pairs, info, keep = cross_document_graphs(units, context, cache, progress)
     progress("validating")
-    keep = {p.key for p in pairs}
+    keep |= {p.key for p in pairs}
     result = validate_build([*units, *pairs], graphs, context, cache, keep)
     if not result.conforms:
         raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
+    parts = graph_parts(units, graphs, pairs, info, cache)
+    stamp = fingerprint(parts, context, info)
+    previous = previous_store(out_dir, STORE_LINK, "scmgraph.nq")
+    published = (*OUTPUTS, DESCRIPTION_FILE)
+    if (
+        previous
+        and previous[1].fingerprint == stamp
+        and previous[1].files_match(out_dir, published)
+    ):
+        progress("nothing changed")
+        return previous[1].quads, keep
     progress("writing files")
-    staged, quads, digest = stage_outputs(units, graphs, pairs, info, cache, out_dir)
+    staged, quads, digest, extents = stage_outputs(parts, info, out_dir)
     try:
         progress("loading the store")
-        target = prepare_store(staged[out_dir / "scmgraph.nq"], digest, out_dir)
+        files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
+        manifest = Manifest(stamp, quads, extents, files)  # type: ignore[arg-type]
+        nquads = staged[out_dir / "scmgraph.nq"]
+        target = prepare_store(nquads, digest, out_dir, manifest, previous, out_dir / "scmgraph.nq")
     except BaseException:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ the published files (``scmgraph.build.assemble``).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from rdflib import URIRef
 
 from scmgraph.atomic import stage, stage_stream
 from scmgraph.build.assemble import (
+    Extents,
     GraphPart,
+    every_block,
     memory_part,
     unit_part,
     write_jsonld,
@@ -53,11 +56,13 @@ Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
 def cross_document_graphs(
     units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = quiet
-) -> tuple[Lines, list[PairSummary], BuildInfo]:
+) -> tuple[Lines, list[PairSummary], BuildInfo, set[str]]:
     """Links, provenance, registries and ontology, from the units' summaries.
 
     The thread links come in one cached part per pair of communiqués; the rest
-    of the links graph (entities, who held which post) is made whole.
+    of the links graph (entities, who held which post) and the provenance graph
+    are made whole, and cached under the keys of all units; the registries and
+    the ontology under the environment's. Also returns the cache keys used.
     """
     from scmgraph.rdf.links import links_graph, provenance_graph
 
@@ -67,12 +72,25 @@ def cross_document_graphs(
     pairs = thread_parts(units, context, cache)
     progress("converting to RDF")
     info = build_info(facts, registry)
-    graphs = {registry_graph_iri(name): g for name, g in context.registry_graphs().items()}
-    graphs[LINKS_GRAPH] = links_graph(facts, registry, info, (), sink=TripleSet())
-    graphs[PROVENANCE_GRAPH] = provenance_graph(info)
-    graphs[ONTOLOGY_GRAPH] = _ontology_graph()
-    lines = {iri: canonical_lines(g) for iri, g in graphs.items() if len(g)}
-    return lines, pairs, info
+    fixed_key = f"graphs-{context.env[:32]}"
+    fixed = cache.load(fixed_key)
+    if not isinstance(fixed, dict):
+        graphs = {registry_graph_iri(n): g for n, g in context.registry_graphs().items()}
+        graphs[ONTOLOGY_GRAPH] = _ontology_graph()
+        fixed = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
+        cache.save(fixed_key, fixed)
+    names = json.dumps([context.env, [u.key for u in units]]).encode("utf-8")
+    cross_key = f"cross-{hashlib.sha256(names).hexdigest()[:32]}"
+    cross = cache.load(cross_key)
+    if not isinstance(cross, dict):
+        graphs = {
+            LINKS_GRAPH: links_graph(facts, registry, info, (), sink=TripleSet()),
+            PROVENANCE_GRAPH: provenance_graph(info),
+        }
+        cross = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
+        cache.save(cross_key, cross)
+    lines = {URIRef(iri): found for iri, found in {**fixed, **cross}.items()}
+    return lines, pairs, info, {fixed_key, cross_key}
 
 
 def validate_build(
@@ -89,19 +107,18 @@ def validate_build(
     the environment only, the shared graphs' on their triples: both are cached
     (their keys added to ``keep``).
     """
-    validator = context.validator
     key = f"ontology-{context.env[:32]}"
     keep.add(key)
     cached = cache.load(key)
     if not isinstance(cached, tuple):
-        cached = validator.check_ontology()
+        cached = context.validator.check_ontology()
         cache.save(key, cached)
     conforms, violations = cached[0], list(cached[1])
     shared = b"".join(b"".join(graphs.get(iri, [])) for iri in (LINKS_GRAPH, PROVENANCE_GRAPH))
     key = f"shared-{hashlib.sha256(shared + context.env.encode()).hexdigest()[:32]}"
     verdict = cache.load(key)
     if not isinstance(verdict, tuple):
-        verdict = validator.check_lines(shared)
+        verdict = context.validator.check_lines(shared)
         cache.save(key, verdict)
     keep.add(key)
     ok, found = verdict
@@ -113,35 +130,58 @@ def validate_build(
     return ValidationResult(conforms, tuple(sorted(set(violations))))
 
 
-def stage_outputs(
+def graph_parts(
     units: list[UnitSummary],
     graphs: Lines,
     pairs: list[PairSummary],
     info: BuildInfo,
     cache: UnitCache,
-    out_dir: Path,
-) -> tuple[dict[Path, Path], int, str]:
-    """Write every published file beside its place; (staged files, quads, N-Quads SHA-256)."""
-    parts: list[GraphPart] = [
-        unit_part(cache, u, str(communique_graph_iri(u.slug)), info.digest) for u in units
-    ]
+) -> list[GraphPart]:
+    """Every named graph of the build, or part of one, in the order they are written."""
+    parts: list[GraphPart] = [unit_part(cache, u, str(communique_graph_iri(u.slug))) for u in units]
     parts += [memory_part(str(iri), lines) for iri, lines in graphs.items()]
     parts += [unit_part(cache, p, str(LINKS_GRAPH), info.digest) for p in pairs if p.triples]
+    return parts
+
+
+def fingerprint(parts: list[GraphPart], context: UnitContext, info: BuildInfo) -> str:
+    """Names every byte a build publishes: the graphs, the code and data, the writers."""
+    payload = [
+        context.env,
+        ox.__version__,
+        info.digest,
+        sorted((p.iri, p.identity) for p in parts),
+    ]
+    return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
+
+
+def stage_outputs(
+    parts: list[GraphPart], info: BuildInfo, out_dir: Path
+) -> tuple[dict[Path, Path], int, str, Extents]:
+    """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
+    where each graph is in the N-Quads)."""
     staged: dict[Path, Path] = {}
+    digests: dict[Path, tuple[int, str]] = {}
+    extents: Extents = {}
+
+    def add(name: str, write: Callable[[BinaryIO], object]) -> None:
+        _stage(staged, digests, out_dir / name, write)
+
     try:
-        nq = _stage(staged, out_dir / "scmgraph.nq", lambda h: write_nquads(parts, h))
-        _stage(staged, out_dir / "scmgraph.trig", lambda h: write_trig(nq, h))
+        add("scmgraph.nq", lambda h: extents.update(write_nquads(parts, h)))
+        blocks = every_block(parts)
+        add("scmgraph.trig", lambda h: write_trig(blocks, h))
         context = jsonld_context()
-        _stage(staged, out_dir / "scmgraph.jsonld", lambda h: write_jsonld(nq, h, context))
+        add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
         fd, union_name = tempfile.mkstemp(prefix=".scmgraph.ttl.", suffix=".union.tmp", dir=out_dir)
         union = Path(union_name)
         try:
             with os.fdopen(fd, "wb") as handle:
                 stats = write_union(parts, handle)
-            _stage(staged, out_dir / "scmgraph.ttl", lambda h: write_turtle(union, h))
+            add("scmgraph.ttl", lambda h: write_turtle(union, h))
         finally:
             union.unlink(missing_ok=True)
-        files = {path.name: _size_and_digest(tmp) for path, tmp in staged.items()}
+        files = {path.name: digests[path] for path in staged}
         void = describe_stats(stats, info, files=files)
         prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
         data = ox.serialize(
@@ -157,15 +197,35 @@ def stage_outputs(
     quads = sum(p.count for p in parts)
     # Published (renamed in) in this order: TriG first, the description last.
     ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
-    return ordered, quads, files["scmgraph.nq"][1]
+    return ordered, quads, files["scmgraph.nq"][1], extents
 
 
-def _stage(staged: dict[Path, Path], path: Path, write: Callable[[BinaryIO], object]) -> Path:
-    staged[path] = stage_stream(path, write)
+class _Digesting:
+    """A file being written that counts and hashes what goes through it (so that no
+    published file is read again for the description)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.size, self.digest = handle, 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        self.digest.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def _stage(
+    staged: dict[Path, Path],
+    digests: dict[Path, tuple[int, str]],
+    path: Path,
+    write: Callable[[BinaryIO], object],
+) -> Path:
+    def counted(handle: BinaryIO) -> None:
+        digesting = _Digesting(handle)
+        write(digesting)  # type: ignore[arg-type]
+        digests[path] = (digesting.size, digesting.digest.hexdigest())
+
+    staged[path] = stage_stream(path, counted)
     return staged[path]
-
-
-def _size_and_digest(path: Path) -> tuple[int, str]:
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return path.stat().st_size, digest

@@ -4,15 +4,16 @@ A unit's output is a pure function of the file (its path and bytes) and of the
 environment it was computed in (tool version and source, registry and data
 files, ontology, shapes): ``env_digest`` names the environment and the unit key
 hashes both. The cache keeps, per key, the communiqué's named graph as sorted
-N-Triples, its sorted distinct objects (for the dataset description), and a
-small summary: the facts the cross-document parts need (without the text and
-mentions), the slug used and the validation result. Every cached file is
-written whole or not at all (written aside, then renamed), so a killed build
-leaves the cache usable.
+N-Triples, its sorted distinct objects (for the dataset description), its blocks
+of the TriG and JSON-LD files, and a small summary: the facts the cross-document
+parts need (without the text and mentions), the slug used and the validation
+result. Every cached file is written whole or not at all (written aside, then
+renamed), so a killed build leaves the cache usable.
 
-The graph of a unit names its build with a placeholder IRI: the build's real
-name hashes every input, which a unit cannot know. The assembler substitutes the
-real IRI (same length, one triple per produced node, so sorted order is kept).
+The graph of a unit names the build of that one communiqué (a digest of the
+file, the registry files and the tool version), not the whole build, whose name
+hashes every input: so a unit's graph is the same in every build that includes
+it, and a changed communiqué changes its own graph and the provenance graph only.
 """
 
 from __future__ import annotations
@@ -28,21 +29,26 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from scmgraph.atomic import write_atomic
 from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts
+from scmgraph.model import Document, Facts, Origin
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
+from scmgraph.read.sources import SOURCES_FILE, origin_key
 from scmgraph.registry.load import Registry
 from scmgraph.version import __version__
 
 if TYPE_CHECKING:
+    from scmgraph.model import SourceFile
+    from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.shacl_rudof import RudofValidator
 
-_FORMAT = 1  # bumped when the layout of cached units changes
+_FORMAT = 2  # bumped when the layout of cached units changes
+_UNIT_FILES = ("nt", "objects", "trig", "jsonld")  # besides the pickled summary
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def file_digest(paths: Iterable[Path]) -> str:
 def env_digest(registry: Registry) -> str:
     """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
     package = Path(__file__).resolve().parents[1]
-    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file()]
+    # A corpus's provenance file is an input of its units, not of the environment
+    # (in a checkout, the corpus data/communiques lies inside the data folder).
+    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file() and p.name != SOURCES_FILE]
     parts = [
         *package.rglob("*.py"),
         *registry.files,
@@ -78,14 +86,16 @@ def env_digest(registry: Registry) -> str:
         default_ontology_path(),
         *default_shapes_dir().glob("*.ttl"),
     ]
-    payload = f"{_FORMAT}\0{__version__}\0{file_digest(sorted(set(parts)))}"
+    payload = f"{_FORMAT}\0{__version__}\0{ox.__version__}\0{file_digest(sorted(set(parts)))}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def unit_key(path: Path, env: str, slug: str | None = None) -> str:
-    """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
+def unit_key(path: Path, env: str, slug: str | None = None, origin: Origin | None = None) -> str:
+    """The cache key of one communiqué file: its path, bytes and recorded origin, the
+    environment, the slug."""
     digest = hashlib.sha256()
     digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    digest.update(origin_key(origin) + b"\0")
     try:
         digest.update(path.read_bytes())
     except (OSError, RuntimeError):
@@ -108,7 +118,8 @@ def slim(facts: Facts) -> Facts:
 
 
 class UnitCache:
-    """The folder of cached units: ``KEY.nt``, ``KEY.objects``, ``KEY.pickle``."""
+    """The folder of cached units: ``KEY.nt``, ``KEY.objects``, ``KEY.trig``,
+    ``KEY.jsonld``, ``KEY.pickle``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -121,14 +132,15 @@ class UnitCache:
             summary = pickle.loads(self.path(key, "pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
-        ok = self.path(key, "nt").is_file() and self.path(key, "objects").is_file()
+        ok = all(self.path(key, suffix).is_file() for suffix in _UNIT_FILES)
         return summary if isinstance(summary, UnitSummary) and ok else None
 
-    def put(self, summary: UnitSummary, triples: bytes, objects: bytes) -> None:
-        """Write the unit's files; the summary last, so that it vouches for the others."""
+    def put(self, summary: UnitSummary, files: dict[str, bytes]) -> None:
+        """Write the unit's files (by suffix); the summary last, so that it vouches for
+        the others."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path(summary.key, "nt"), triples)
-        write_atomic(self.path(summary.key, "objects"), objects)
+        for suffix in _UNIT_FILES:
+            write_atomic(self.path(summary.key, suffix), files[suffix])
         write_atomic(self.path(summary.key, "pickle"), pickle.dumps(summary, protocol=5))
 
     def load(self, key: str) -> object | None:
@@ -166,6 +178,20 @@ class UnitContext:
     inherited: tuple[int, ...] = ()  # descriptors a forked worker must close (the build lock)
     _validator: RudofValidator | None = field(default=None, init=False, repr=False)
     _registry_graphs: dict[str, Graph] | None = field(default=None, init=False, repr=False)
+    _registry_files: tuple[tuple[str, str], ...] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    def build_of(self, source: SourceFile) -> BuildInfo:
+        """The build of one communiqué, which its nodes name: it depends on that file,
+        the registry files and the tool alone, so the unit's graph is the same in
+        every build that includes it."""
+        from scmgraph.rdf.build_info import BuildInfo
+
+        if self._registry_files is None:
+            files = BuildInfo.from_inputs(__version__, (), self.registry).registry_files
+            self._registry_files = files
+        return BuildInfo(__version__, ((source.path.name, source.sha256),), self._registry_files)
 
     def registry_graphs(self) -> dict[str, Graph]:
         """The registries as RDF, one graph each (made once per build and worker)."""
@@ -185,17 +211,24 @@ class UnitContext:
 
 
 def compute_unit(
-    path: Path, key: str, context: UnitContext, slug: str | None
-) -> tuple[UnitSummary, bytes, bytes]:
-    """Read, extract, convert and validate one communiqué (no cache involved)."""
+    path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
+) -> tuple[UnitSummary, dict[str, bytes]]:
+    """Read, extract, convert, validate and serialise one communiqué (no cache involved);
+    ``origin`` is the record of where it was taken from, if any.
+
+    Returns the summary and the unit's files by suffix: its triples (``nt``), their
+    objects, and its blocks of the TriG and JSON-LD files.
+    """
+    from scmgraph.build.blocks import graph_blocks
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
-    from scmgraph.rdf.sink import UnitBuild
+    from scmgraph.rdf.terms import communique_graph_iri
     from scmgraph.read.reader import read_document
 
-    facts = extract(read_document(path), context.registry)
+    records = {path.name: origin} if origin else {}
+    facts = extract(read_document(path, records), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
-    build = UnitBuild(__version__, (), ())
+    build = context.build_of(facts.document.source)
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
     conforms, violations = context.validator.check_lines(b"".join(lines))
     summary = UnitSummary(
@@ -208,7 +241,10 @@ def compute_unit(
         violations=tuple(violations),
         warnings=tuple(facts.warnings),
     )
-    return summary, b"".join(lines), b"".join(objects_of(lines))
+    tail = f" <{communique_graph_iri(slug)}> .\n".encode()
+    trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
+    files = {"nt": b"".join(lines), "objects": b"".join(objects_of(lines))}
+    return summary, {**files, "trig": trig, "jsonld": jsonld}
 
 
 # --- running units, in this process or on a pool ----------------------------------------
@@ -223,37 +259,47 @@ def _init_worker(context: UnitContext) -> None:
     _WORKER.append(context)
 
 
-def _work(path: Path, slug: str | None, key: str, cache_folder: Path) -> UnitSummary:
-    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug)
-    UnitCache(cache_folder).put(summary, triples, objects)
+def _work(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    summary, files = compute_unit(path, key, _WORKER[0], slug, origin)
+    UnitCache(cache_folder).put(summary, files)
     return summary
 
 
-Task = tuple[Path, str | None, str]  # a file, the slug to use (None: its own), its key
+_PER_WORKER = 2  # units a pool worker must have at least, or they are computed in-process
+# A file, the slug to use (None: its own), its key, the record of where it was taken from.
+Task = tuple[Path, str | None, str, Origin | None]
 
 
 def run_units(
     tasks: list[Task],
     context: UnitContext,
     cache: UnitCache,
-    jobs: int,
+    jobs: int | None,
     started: Callable[[Path], None],
 ) -> Iterator[UnitSummary]:
     """Compute ``tasks`` and cache them, in order; on a pool of ``jobs`` processes if > 1.
+
+    ``None``: one process per core, but only as many as have ``_PER_WORKER`` tasks
+    each, since a worker costs a start-up (it loads the registry, compiles the
+    extraction patterns, reads the shapes); too few tasks are computed here.
 
     A file that cannot be read does not stop the others: once all are done, the
     errors of every bad file are raised together.
     """
     errors: list[InputError] = []
+    if jobs is None:  # as many workers as cores, each with enough units to repay its start
+        jobs = min(os.cpu_count() or 1, len(tasks) // _PER_WORKER)
     if jobs <= 1 or len(tasks) <= 1:
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
             try:
-                summary, triples, objects = compute_unit(path, key, context, slug)
+                summary, files = compute_unit(path, key, context, slug, origin)
             except InputError as error:
                 errors.append(error)
                 continue
-            cache.put(summary, triples, objects)
+            cache.put(summary, files)
             yield summary
         raise_together(errors)
         return
@@ -272,9 +318,9 @@ def run_units(
         initargs=(context,),
     ) as pool:
         futures = []
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
-            futures.append(pool.submit(_work, path, slug, key, cache.folder))
+            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
         try:
             for future in futures:
                 try:

@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from scmgraph.cli.common import errors_reported
-from scmgraph.views.export import DEFAULT_GRAPH, FORMATS, export, open_graph
-from scmgraph.views.network import PROJECTIONS
+from scmgraph.rdf.store import open_graph
+from scmgraph.views.export import DEFAULT_GRAPH, FORMATS, export
+from scmgraph.views.projections import PROJECTIONS
 
 
 @click.group("export", invoke_without_command=True)

@@ -16,6 +16,7 @@ import click
 from scmgraph.cli.common import (
     corpus_option,
     errors_reported,
+    jobs_option,
     load_registry_from,
     out_option,
     progress_printer,
@@ -50,12 +51,7 @@ def main() -> None:
 @main.command()
 @corpus_option()
 @out_option()
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that read communiqués at once [default: one per core].",
-)
+@jobs_option
 @click.option(
     "--cache",
     type=click.Path(path_type=Path),
@@ -153,13 +149,8 @@ def statements(inputs: tuple[Path, ...], out: Path, registry: Path | None) -> No
 @click.option("--brief", is_flag=True, help="Leave out the list of misses and extras.")
 def evaluate(gold: Path, pred: Path, minimums: tuple[str, ...], as_json: bool, brief: bool) -> None:
     """Score predicted statement views against gold annotations."""
-    from scmgraph.views.evaluate import (
-        evaluate_dirs,
-        failed_minimums,
-        parse_minimums,
-        render_json,
-        render_report,
-    )
+    from scmgraph.views.evaluate import evaluate_dirs
+    from scmgraph.views.scores import failed_minimums, parse_minimums, render_json, render_report
 
     try:
         limits = parse_minimums(list(minimums))
@@ -213,7 +204,8 @@ def query_run(
 ) -> None:
     """Run a stored query (or --file) against the built store."""
     from scmgraph.errors import QueryError
-    from scmgraph.sparql.query import bind, find_query, load_query, open_store, run_select
+    from scmgraph.rdf.store import open_store
+    from scmgraph.sparql.query import bind, find_query, load_query, run_select
     from scmgraph.sparql.render import render
 
     with errors_reported():
@@ -244,7 +236,7 @@ def query_run(
 def trace_command(iri: str | None, reference: str | None, store: Path) -> None:
     """Print where a statement comes from, down to the characters of the source file."""
     from scmgraph.errors import QueryError
-    from scmgraph.sparql.query import open_store
+    from scmgraph.rdf.store import open_store
     from scmgraph.views.trace import render_trace, statement_at, trace
 
     with errors_reported():
@@ -267,7 +259,7 @@ def trace_command(iri: str | None, reference: str | None, store: Path) -> None:
 @store_option()
 def diff_command(earlier: int, later: int, series: str | None, store: Path) -> None:
     """Report how meeting LATER carries EARLIER forward: repeated, changed, new, dropped."""
-    from scmgraph.sparql.query import open_store
+    from scmgraph.rdf.store import open_store
     from scmgraph.views.compare import diff, render_diff
 
     with errors_reported():
@@ -278,6 +270,7 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
 # Commands that live beside the modules they drive, imported when first asked for:
 # their modules are slow to import, and `scmgraph build` needs none of them.
 _ELSEWHERE = {
+    "add": ("scmgraph.cli.add", "add_command"),
     "export": ("scmgraph.cli.export", "export_command"),
     "docs": ("scmgraph.cli.docs", "docs_command"),
     "serve": ("scmgraph.cli.serve", "serve_command"),

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from scmgraph.cli.common import errors_reported
 from scmgraph.server.app import serve_forever
 from scmgraph.server.pool import SETTINGS, Settings
 
@@ -44,8 +45,5 @@ def _options(command: Callable[..., None]) -> Callable[..., None]:
 def serve_command(**options: Any) -> None:
     """Serve the built graph as a read-only SPARQL endpoint with entity pages."""
     settings = Settings(**options)
-    try:
+    with errors_reported():
         serve_forever(settings, announce=lambda line: click.echo(line, err=True))
-    except (FileNotFoundError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from exc

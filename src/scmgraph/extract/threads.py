@@ -18,10 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
-from scmgraph.registry.load import default_data_dir, slugify
+from scmgraph.registry.files import default_data_dir, read_data
+from scmgraph.registry.load import slugify
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def _pattern(word: str) -> re.Pattern[str]:
 
 
 def load_lexicons(data_dir: Path | None = None) -> Lexicons:
-    raw = yaml.safe_load(((data_dir or default_data_dir()) / "threads.yaml").read_text("utf-8"))
+    raw = read_data((data_dir or default_data_dir()) / "threads.yaml")
     return Lexicons(
         fulfilment=tuple(_pattern(w) for w in raw["fulfilment"]),
         strengthening=tuple(_pattern(w) for w in raw["strengthening"]),
@@ -146,18 +145,25 @@ def link(previous: Facts, current: Facts, lex: Lexicons, names: dict[str, str]) 
     ignored = {slugify(f.meeting.city) for f in (previous, current) if f.meeting.city}
     # Nor who spoke: the heads change from one meeting to the next, the commitment stays.
     ignored |= {e.key for f in (previous, current) for e in f.entities if e.type == "Person"}
+    old_named = [set(c.mentions) - ignored for c in old]
+    old_topics = [set(c.topics) for c in old]
+    contexts: dict[tuple[int, int], float] = {}  # by paragraph pair: statements share them
     links = []
     for statement, vector in zip(new, new_vectors, strict=True):
         best: tuple[float, float, int] | None = None
         named = set(statement.mentions) - ignored
+        own_topics = set(statement.topics)
         for index, (candidate, candidate_vector) in enumerate(zip(old, old_vectors, strict=True)):
             wording = _cosine(vector, candidate_vector)
-            entities = _jaccard(named, set(candidate.mentions) - ignored)
-            topics = _jaccard(set(statement.topics), set(candidate.topics))
+            entities = _jaccard(named, old_named[index])
+            topics = _jaccard(own_topics, old_topics[index])
             same_class = float(statement.verb_class == candidate.verb_class)
-            context = _cosine(
-                new_context.get(statement.paragraph, {}), old_context.get(candidate.paragraph, {})
-            )
+            paragraphs = (statement.paragraph, candidate.paragraph)
+            context = contexts.get(paragraphs)
+            if context is None:
+                context = contexts[paragraphs] = _cosine(
+                    new_context.get(paragraphs[0], {}), old_context.get(paragraphs[1], {})
+                )
             score = (
                 w.wording * wording
                 + w.entities * entities

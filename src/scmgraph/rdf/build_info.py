@@ -59,3 +59,9 @@ class BuildInfo:
     @property
     def iri(self) -> URIRef:
         return build_iri(self.digest)
+
+    def part(self, name: str) -> BuildInfo:
+        """The build of the one input ``name`` within this build, which names a
+        communiqué's nodes: it does not change when another communiqué does."""
+        inputs = tuple(item for item in self.inputs if item[0] == name)
+        return BuildInfo(self.tool_version, inputs, self.registry_files, self.timestamp)

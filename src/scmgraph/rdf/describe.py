@@ -19,22 +19,22 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import yaml
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from scmgraph import namespaces as ns
 from scmgraph.errors import InputError
 from scmgraph.rdf.terms import GRAPH, ID, ONTOLOGY_IRI, PREFIXES, SCM, new_graph
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir, read_data
 
 if TYPE_CHECKING:
     from scmgraph.rdf.build_info import BuildInfo
 
 Triple = tuple[Any, Any, Any]
-VOID = Namespace("http://rdfs.org/ns/void#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (rdflib's DCAT lacks dcat:version)
+VOID = Namespace(ns.VOID)
+SPDX = Namespace(ns.SPDX)
+DCAT = Namespace(ns.DCAT)
 DATASET = ID["dataset/scmgraph"]
 ENDPOINT = URIRef("http://127.0.0.1:7878/sparql")
 MEDIA_TYPES = MappingProxyType(
@@ -60,11 +60,11 @@ class About:
     @classmethod
     def load(cls, path: Path | None = None) -> About:
         source = Path(path or default_data_dir() / "dataset.yaml")
+        data = read_data(source, "dataset description")
         try:
-            data = yaml.safe_load(source.read_text(encoding="utf-8"))
             return cls(str(data["title"]), str(data["description"]), str(data["license"]))
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-            raise InputError(source, f"not a dataset description ({exc})") from exc
+        except KeyError as exc:
+            raise InputError(source, f"not a dataset description (no {exc})") from exc
 
 
 def rdf_term(term: Any) -> Any:

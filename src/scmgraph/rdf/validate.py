@@ -266,6 +266,10 @@ class UnitValidator:
         data = _union([graph, *self.registries])
         return _run(data, self.data_shapes, self.ontology, details=details)
 
-    def check_ontology(self) -> tuple[bool, list[Violation]]:
-        """The ontology against its shapes (SPARQL targets pick out its scm: terms)."""
-        return _run(_union([self.ontology]), self.ontology_shapes, Graph(), advanced=True)
+    def check_ontology(
+        self, ontology: Graph | None = None, *, details: bool = True
+    ) -> tuple[bool, list[Violation]]:
+        """The ontology (default the project's) against its shapes (SPARQL targets pick
+        out its scm: terms)."""
+        data = _union([self.ontology if ontology is None else ontology])
+        return _run(data, self.ontology_shapes, Graph(), advanced=True, details=details)

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scmgraph.read.language import Script
 from scmgraph.read.numbering import Numbering
-from scmgraph.registry.load import default_data_dir
+from scmgraph.registry.files import default_data_dir, read_data
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
@@ -98,7 +96,7 @@ class LayoutRules:
 def load_layout_rules(path: Path | None = None) -> LayoutRules:
     """Read the layout cues; called per document so edits apply at once."""
     path = path or default_data_dir() / "reader" / "layout.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = read_data(path)
     header = data.get("running_header") or {}
     return LayoutRules(
         page_numbers=tuple(
@@ -233,7 +231,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     forms: defaultdict[str, set[str]] = defaultdict(set)
     for i, line in enumerate(lines):
         if candidate(i):
-            key = _DIGITS.sub("#", line.text.casefold())
+            key = _DIGITS.sub("#", line.text)
             keys[key] += 1
             forms[key].add(line.text)
 
@@ -252,7 +250,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     for i, line in enumerate(lines):
         if not candidate(i):
             continue
-        key = _DIGITS.sub("#", line.text.casefold())
+        key = _DIGITS.sub("#", line.text)
         repeated = keys[key] >= rules.header_min_repeats
         once = (  # a header shown once: against its page number, no prose in it
             i > opening

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scmgraph.errors import InputError
+from scmgraph.registry.files import default_data_dir, read_data
 from scmgraph.registry.posts import MeetingCues, Post, Series, cues_from, post_from, slugify
-from scmgraph.resources import shipped
 
 ENTITY_TYPES = (
     "Person",
@@ -34,11 +32,6 @@ ENTITY_TYPES = (
     "Place",
     "Initiative",
 )
-
-
-def default_data_dir() -> Path:
-    """The shipped ``data/`` folder: registry, reader cues, context, dataset description."""
-    return shipped("data")
 
 
 def name_key(name: str) -> str:
@@ -61,11 +54,10 @@ class Party:
         return slugify(self.name)
 
 
-@dataclass(frozen=True)
-class PersonEntry:
+class _Keyed:
+    """A curated node whose key (its IRI's last step) is its name, slugified."""
+
     name: str
-    variants: tuple[str, ...]
-    wikidata: str | None
 
     @property
     def key(self) -> str:
@@ -73,16 +65,19 @@ class PersonEntry:
 
 
 @dataclass(frozen=True)
-class EntityEntry:
+class PersonEntry(_Keyed):
+    name: str
+    variants: tuple[str, ...]
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class EntityEntry(_Keyed):
     name: str
     type: str
     acronym: str | None
     aliases: tuple[str, ...]
     wikidata: str | None
-
-    @property
-    def key(self) -> str:
-        return slugify(self.name)
 
 
 @dataclass(frozen=True)
@@ -211,15 +206,8 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        # libyaml's loader when there is one: ten times faster, the same safe subset
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except FileNotFoundError as exc:
-        raise InputError(path, "registry file is missing") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"not valid YAML ({str(exc).splitlines()[0]})") from exc
-    if not isinstance(loaded, dict):
+    loaded = read_data(path, "registry file")
+    if not loaded:
         raise InputError(path, "registry file must hold a mapping")
     return loaded
 

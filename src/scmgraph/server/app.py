@@ -26,6 +26,7 @@ from scmgraph.server.protocol import (
     ROW_LIMIT_HEADER,
     TRUNCATED_HEADER,
     Refusal,
+    check_query,
     choose_media,
     content_type,
     discard_body,
@@ -36,7 +37,8 @@ from scmgraph.server.protocol import (
     read_protocol,
     wants_html,
 )
-from scmgraph.sparql.lexer import MAX_NESTING, inspect_query, nesting_message
+from scmgraph.server.routes import explorer_page, explorer_rules
+from scmgraph.sparql.lexer import inspect_query
 from scmgraph.sparql.results import (
     Reply,
     Task,
@@ -62,6 +64,7 @@ class App:
                 Rule("/id/<path:rest>", endpoint="entity", methods=["GET"]),
                 Rule("/queries", endpoint="queries", methods=["GET"]),
                 Rule("/queries/<name>", endpoint="stored", methods=["GET"]),
+                *explorer_rules(),
             ],
             strict_slashes=True,
             merge_slashes=False,
@@ -86,7 +89,10 @@ class App:
                 response.headers["Allow"] = ", ".join(sorted({*allowed, "OPTIONS"}))
             else:
                 endpoint, values = adapter.match()
-                response = getattr(self, f"on_{endpoint}")(request, **values)
+                if endpoint.startswith("explorer."):
+                    response = explorer_page(self, endpoint, request, values)
+                else:
+                    response = getattr(self, f"on_{endpoint}")(request, **values)
         except Refusal as refusal:
             response = error_response(refusal.status, refusal.message)
         except PoolError as exc:
@@ -133,13 +139,7 @@ class App:
         substitutions: dict[Any, Any] | None = None,
     ) -> Response:
         """Check a query's shape, negotiate, run it, and wrap the reply."""
-        shape = inspect_query(text)
-        if shape.update:
-            raise Refusal(403, "this endpoint is read-only: SPARQL updates are refused")
-        if shape.service:
-            raise Refusal(403, "SERVICE (federated query) is disabled on this endpoint")
-        if shape.depth > MAX_NESTING:
-            raise Refusal(400, nesting_message(shape.depth))
+        shape = check_query(text)
         formats = params.getlist("format")
         if len(formats) > 1:
             raise Refusal(400, "more than one format parameter")
@@ -178,24 +178,38 @@ class App:
     # -- routes
 
     def on_index(self, request: Request) -> Response:
+        from scmgraph.server.meetings import meeting_rows
         from scmgraph.server.pages import index_page
 
-        return html_response(index_page())
+        return html_response(index_page(meeting_rows(self)))
 
     def on_sparql(self, request: Request) -> Response:
         protocol = read_protocol(request)
         if protocol.query is None:
             if request.method == "POST":
                 raise Refusal(400, "missing query parameter")
+            if "format" not in protocol.params and wants_html(request):
+                from scmgraph.server.editor import editor_page
+
+                return editor_page(self, protocol.params)
             from scmgraph.server.pages import service_description
 
             return rdf_response(request, service_description(self, request))
+        if request.method == "GET" and "format" not in protocol.params and wants_html(request):
+            from scmgraph.server.editor import editor_page
+
+            return editor_page(self, protocol.params, protocol.query)
         return self.answer(request, protocol.query, protocol.params)
 
     def on_void(self, request: Request) -> Response:
         from scmgraph.server.pages import void_description
 
-        return rdf_response(request, void_description(self, request))
+        triples = void_description(self, request)
+        if not request.args.getlist("format") and wants_html(request):
+            from scmgraph.server.editor import description_page
+
+            return description_page("VoID description of this dataset", triples)
+        return rdf_response(request, triples)
 
     def on_entity(self, request: Request, rest: str) -> Response:
         from scmgraph.server.pages import entity_response

@@ -11,17 +11,17 @@ they reach a query.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
 from scmgraph.server.protocol import Refusal, content_type, html_response
+from scmgraph.server.render import render, short
 from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task
 
 if TYPE_CHECKING:
@@ -52,20 +52,6 @@ VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 DCTERMS = "http://purl.org/dc/terms/"
 LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel", SCM + "nameAsWritten")
-SHORT = {
-    "scm:": SCM,
-    "rdf:": RDF,
-    "rdfs:": RDFS,
-    "skos:": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms:": DCTERMS,
-    "prov:": "http://www.w3.org/ns/prov#",
-    "nif:": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "org:": "http://www.w3.org/ns/org#",
-    "owl:": "http://www.w3.org/2002/07/owl#",
-    "itsrdf:": "http://www.w3.org/2005/11/its/rdf#",
-    "xsd:": "http://www.w3.org/2001/XMLSchema#",
-    "id:": ID,
-}
 PAGE_TYPES = ("text/turtle", "text/html", *GRAPH_TYPES[1:])
 PAGE_FORMATS = {
     "html": "text/html",
@@ -99,14 +85,6 @@ WHERE {
 }
 ORDER BY ?date ?communique ?paragraph ?sentence ?statement ?role
 """
-
-STYLE = """
-body{font:16px/1.45 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.3rem;
-text-align:left;vertical-align:top}code{font-size:.9em}.muted{color:#666}
-.statements td:nth-child(-n+5){white-space:nowrap}
-"""
-
 
 # --- statistics (service description, VoID) ---------------------------------------------
 
@@ -292,7 +270,12 @@ def entity_response(app: App, request: Request, rest: str) -> Response:
             raise Refusal(406, f"offered: {', '.join(PAGE_TYPES)}")
         media = "application/ld+json" if best == "application/json" else best
     if media == "text/html":
-        page = _entity_page(app, node)
+        page = None
+        if rest.startswith("meeting/"):
+            from scmgraph.server.meetings import meeting_page
+
+            page = meeting_page(app, node)
+        page = page or _entity_page(app, node)
         page.headers["Vary"] = "Accept"
         return page
     if not _ask(app, f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
@@ -301,32 +284,6 @@ def entity_response(app: App, request: Request, rest: str) -> Response:
     response = Response(reply.body, content_type=content_type(reply.media or media))
     response.headers["Vary"] = "Accept"
     return response
-
-
-def short(iri: str) -> str:
-    for prefix, namespace in SHORT.items():
-        if iri.startswith(namespace) and prefix != "id:":
-            return prefix + iri[len(namespace) :]
-    return iri
-
-
-def _link(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    """A term as HTML: our IRIs link to their page, others shown, all escaped."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        iri = term.value
-        if iri.startswith(ID):
-            return f'<a href="{html.escape("/id/" + iri[len(ID) :])}">{html.escape(iri)}</a>'
-        if iri.startswith(("http://", "https://")) and short(iri) == iri:
-            return f'<a href="{html.escape(iri)}">{html.escape(iri)}</a>'
-        return f"<code>{html.escape(short(iri))}</code>"
-    if isinstance(term, ox.Literal):
-        text = html.escape(term.value)
-        if term.language:
-            return f'{text} <span class="muted">@{html.escape(term.language)}</span>'
-        return text
-    return f"<code>_:{html.escape(term.value)}</code>"
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
@@ -339,27 +296,26 @@ def _entity_page(app: App, node: ox.NamedNode) -> Response:
     incoming = app.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node} }}")
     cited = int(incoming.rows[0][0].value) if incoming.rows else 0
     if not facts.rows and not cited:
-        page = _page(
-            "Not found",
-            f"<h1>Not found</h1><p>No entity <code>"
-            f"{html.escape(node.value)}</code> in this graph.</p>",
-        )
-        return html_response(page, status=404)
+        return html_response(render("not_found.html", title="Not found", iri=node.value), 404)
     labels = [o for p, o in facts.rows if p is not None and p.value in LABELS]
     label = _value(labels[0]) if labels else node.value[len(ID) :]
     types = [o for p, o in facts.rows if p is not None and p.value == RDF + "type"]
-    body = [
-        f"<h1>{html.escape(label)}</h1>",
-        f'<p class="muted"><code>{html.escape(node.value)}</code></p>',
-        f"<p>Type: {', '.join(_link(t) for t in types) or 'none given'}</p>",
-        '<p>Also as <a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a>'
-        ' · <a href="?format=nt">N-Triples</a></p>',
-    ]
-    body += _statement_table(statements.rows, statements.columns)
-    body.append(f"<h2>Facts ({len(facts.rows)})</h2><table>")
-    body += [f"<tr><td>{_link(p)}</td><td>{_link(o)}</td></tr>" for p, o in facts.rows]
-    body.append(f"</table><p class='muted'>Named as object in {cited} triples.</p>")
-    return html_response(_page(label, "\n".join(body)))
+    entries = _statement_rows(statements.rows, statements.columns)
+    from scmgraph.server.meetings import entity_links
+
+    links = entity_links(app, node, {role for e in entries for role in e.roles})
+    page = render(
+        "entity.html",
+        title=label,
+        label=label,
+        iri=node.value,
+        types=types,
+        statements=entries,
+        facts=facts.rows,
+        cited=cited,
+        links=links,
+    )
+    return html_response(page)
 
 
 @dataclass
@@ -396,59 +352,19 @@ def _statement_rows(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[_St
     return list(merged.values())
 
 
-def _statement_table(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[str]:
-    entries = _statement_rows(rows, columns)
-    out = [f"<h2>Statements over time ({len(entries)})</h2>"]
-    if not entries:
-        return [*out, "<p>No statement names this entity.</p>"]
-    out.append(
-        '<table class="statements"><tr><th>Meeting</th><th>Date</th><th>¶</th><th>Role</th>'
-        "<th>Verb</th><th>Sentence</th></tr>"
-    )
-    for e in entries:
-        cells = [
-            html.escape(v) for v in (e.meeting, e.date, e.paragraph, ", ".join(e.roles), e.verb)
-        ]
-        cells.append(f"{html.escape(e.text)} <span class='muted'>({_link(e.statement)})</span>")
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append("</table>")
-    return out
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)} · scmgraph</title><style>{STYLE}</style></head>"
-        f'<body>\n{body}\n<p class="muted"><a href="/">scmgraph</a></p></body></html>\n'
-    )
-
-
 def stored_query_page(
     stored: StoredQuery, values: dict[str, str], table: Table, truncated: bool
 ) -> str:
     """A stored query: what it answers, a form for its parameters, the result table."""
-    name = html.escape(stored.name)
-    fields = "".join(
-        f'<label>{html.escape(p.name)} <span class="muted">({html.escape(p.type)})</span> '
-        f'<input name="{html.escape(p.name)}" value="{html.escape(values.get(p.name, ""))}" '
-        f'placeholder="{html.escape(p.default or "")}"></label> '
-        for p in stored.parameters
-    )
-    form = f'<form method="get">{fields}<button>Run</button></form>' if fields else ""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_link(term)}</td>" for term in row) + "</tr>" for row in table.rows
-    )
-    formats = " · ".join(
-        f'<a href="?{html.escape(_query_string({**values, "format": f}))}">{f}</a>'
-        for f in ("json", "xml", "csv", "tsv")
-    )
-    note = '<p class="muted">The row limit cut these results.</p>' if truncated else ""
-    return _page(
-        stored.name,
-        f"<h1>{name}</h1><p>{html.escape(stored.summary)}</p>{form}"
-        f'<p class="muted">{len(table.rows)} rows · {formats}</p>{note}'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+    formats = [(f, _query_string({**values, "format": f})) for f in ("json", "xml", "csv", "tsv")]
+    return render(
+        "stored_query.html",
+        title=stored.name,
+        stored=stored,
+        values=values,
+        table=table,
+        truncated=truncated,
+        formats=formats,
     )
 
 
@@ -458,23 +374,8 @@ def _query_string(values: dict[str, str]) -> str:
     return urlencode(sorted(values.items()))
 
 
-def index_page() -> str:
-    """The front page: what is served where, and a query box (a plain GET form)."""
+def index_page(meetings: list[dict[str, Any]] | None = None) -> str:
+    """The front page: what is served where, the explorer and its meetings, a query box."""
     from scmgraph.rdf.describe import About
 
-    about = About.load()
-    return _page(
-        "SPARQL endpoint",
-        f"<h1>scmgraph</h1><p>{html.escape(about.title)}: {html.escape(about.description)} "
-        "Served here as a read-only SPARQL endpoint.</p><ul>"
-        '<li><a href="/sparql">/sparql</a>: SPARQL 1.1 Protocol (service description without '
-        'a query)</li><li><a href="/queries">/queries</a>: stored queries (JSON); run one '
-        'as /queries/NAME?param=value, e.g. <a href="/queries/heads-of-delegation">'
-        "heads-of-delegation</a></li>"
-        '<li><a href="/.well-known/void">VoID</a></li>'
-        '<li>Entities: /id/…, e.g. <a href="/id/org/combined-forces-command">'
-        "/id/org/combined-forces-command</a></li></ul>"
-        '<form action="/sparql" method="get"><textarea name="query" rows="8" cols="80">'
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g</textarea>"
-        '<br><input type="hidden" name="format" value="json"><button>Run</button></form>',
-    )
+    return render("index.html", title="SPARQL endpoint", about=About.load(), meetings=meetings)

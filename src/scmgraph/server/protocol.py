@@ -16,6 +16,7 @@ from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request, Response
 
+from scmgraph.sparql.lexer import MAX_NESTING, QueryShape, inspect_query, nesting_message
 from scmgraph.sparql.results import GRAPH_TYPES, RDF_FORMATS, RDF_PREFIXES, RESULT_TYPES
 
 # Most bytes of a refused body read and dropped before the connection is closed.
@@ -166,6 +167,18 @@ def graph_list(params: MultiDict[str, str], name: str) -> tuple[str, ...] | None
     return tuple(values)
 
 
+def check_query(text: str) -> QueryShape:
+    """The query's shape; Refusal for an update, SERVICE or too deep a nesting."""
+    shape = inspect_query(text)
+    if shape.update:
+        raise Refusal(403, "this endpoint is read-only: SPARQL updates are refused")
+    if shape.service:
+        raise Refusal(403, "SERVICE (federated query) is disabled on this endpoint")
+    if shape.depth > MAX_NESTING:
+        raise Refusal(400, nesting_message(shape.depth))
+    return shape
+
+
 def discard_body(environ: dict[str, Any]) -> None:
     """Read and drop the rest of a refused body (up to ``MAX_DISCARD``), so that the
     client, still sending it, reads the refusal instead of a reset connection."""
@@ -192,9 +205,13 @@ def error_response(status: int, message: str) -> Response:
     return Response(f"{message}\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def html_response(html: str, status: int = 200) -> Response:
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def html_response(html: str, status: int = 200, policy: str = PAGE_POLICY) -> Response:
+    """A page; its Content-Security-Policy allows no script unless ``policy`` says so."""
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = policy
     return response
 
 

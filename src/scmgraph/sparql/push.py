@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from scmgraph.errors import InputError, PushError, RemoteError
+from scmgraph.errors import PushError, RemoteError
+from scmgraph.rdf.store import open_source
 from scmgraph.sparql.remote import Credentials, RemoteEndpoint, build_opener, open_request
 
 GRAPH_NAMESPACE = "https://w3id.org/scmgraph/graph/"
@@ -42,24 +43,6 @@ class PushResult:
 
 def _quiet(_: str) -> None:
     return None
-
-
-def open_source(source: Path | ox.Store) -> ox.Store:
-    """The store to push: a built store folder, or a TriG / N-Quads file."""
-    if isinstance(source, ox.Store):
-        return source
-    path = Path(source)
-    if path.is_dir():
-        return ox.Store.read_only(str(path.resolve()))
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such store or graph file")
-    store = ox.Store()
-    syntax = ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG
-    try:
-        store.bulk_load(path=str(path), format=syntax)
-    except SyntaxError as exc:
-        raise InputError(path, f"not valid {syntax.name}: {exc}") from exc
-    return store
 
 
 def local_graphs(store: ox.Store) -> list[tuple[ox.NamedNode, list[ox.Triple]]]:

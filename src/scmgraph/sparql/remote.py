@@ -1,16 +1,21 @@
 """A client for remote SPARQL servers (Oxigraph server, Virtuoso, Fuseki, ...).
 
-The rest of scmgraph talks to remote stores only through ``RemoteEndpoint``,
-so the HTTP library underneath (SPARQLWrapper today) can be swapped without
-touching callers. Requests are POSTed with content negotiation only (no
-``format``/``output`` parameters, which some servers reject), under a timeout.
-Credentials go through an opener owned by the endpoint object: SPARQLWrapper's
-own digest support installs a process-wide urllib opener, which we avoid.
+The rest of scmgraph talks to remote stores only through ``RemoteEndpoint``.
+Requests are SPARQL 1.1 Protocol POSTs (``query=`` or ``update=`` as a form)
+with content negotiation only (no ``format``/``output`` parameters, which some
+servers reject), under a timeout, sent by the standard library's urllib; JSON
+results are read with ``json`` and RDF answers with pyoxigraph.
 
-Remote servers do not take pyoxigraph's substitutions, so stored-query
-parameters are bound by adding ``VALUES`` blocks written from pyoxigraph terms
-(validated when they were parsed, serialised as N-Triples), never by pasting
-the caller's text into the query.
+SPARQLWrapper is not used, because it cannot do what the remote tests need:
+its Digest authentication installs a process-wide urllib opener (so one
+endpoint's credentials would go to every other request of the process), and it
+sends a request's body before it knows the server's challenge, which Virtuoso
+answers by closing the connection while a large update is still being sent. So
+credentials live in an opener owned by each endpoint, and a request with a body
+is authorised from a HEAD probe's challenge before it is sent (``Credentials``).
+
+Remote servers do not take pyoxigraph's substitutions: stored-query parameters
+are bound by ``VALUES`` blocks (``scmgraph.sparql.values``).
 """
 
 from __future__ import annotations
@@ -21,13 +26,11 @@ import json
 import os
 import urllib.error
 import urllib.request
-import warnings
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from urllib.request import parse_http_list, parse_keqv_list
 
 import pyoxigraph as ox
-from SPARQLWrapper import INSERT, JSON, POST, SELECT, TURTLE, URLENCODED, SPARQLWrapper
 
 from scmgraph.errors import QueryError, RemoteError
 from scmgraph.sparql.lexer import inspect_query
@@ -36,8 +39,9 @@ from scmgraph.sparql.values import insert_values
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 DEFAULT_TIMEOUT = 60.0
-# The media types asked for (SPARQLWrapper's Accept header for JSON and Turtle) and
-# read; an answer in any other (RDF/XML, say) is refused unread, never parsed.
+# The media types asked for (the Accept header) and read, by what a query answers;
+# an answer in any other (RDF/XML, say) is refused unread, never parsed.
+JSON, TURTLE = "json", "turtle"
 ANSWER_TYPES = {
     JSON: (
         "application/sparql-results+json",
@@ -176,19 +180,6 @@ def http_error(url: str, exc: urllib.error.HTTPError) -> RemoteError:
     return RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {detail}", status=exc.code)
 
 
-class _Wrapper(SPARQLWrapper):
-    """SPARQLWrapper sending through the endpoint's opener (not a global one)."""
-
-    def __init__(self, endpoint: RemoteEndpoint) -> None:
-        super().__init__(endpoint.url, updateEndpoint=endpoint.update_url)
-        self._endpoint = endpoint
-
-    def _query(self) -> tuple[Any, str]:
-        e = self._endpoint
-        response = open_request(self._createRequest(), e.opener, e.credentials, e.timeout)
-        return response, self.returnFormat
-
-
 class RemoteEndpoint:
     """A remote SPARQL 1.1 endpoint: queries, updates and counts.
 
@@ -221,33 +212,27 @@ class RemoteEndpoint:
     def __repr__(self) -> str:
         return f"RemoteEndpoint({self.url!r})"
 
-    def _wrapper(self, text: str, return_format: str, update: bool) -> _Wrapper:
-        wrapper = _Wrapper(self)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)
-        wrapper.setReturnFormat(return_format)
-        wrapper.timeout = self.timeout  # type: ignore[assignment]  # urllib takes a float
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            wrapper.setQuery(text)
-        # SPARQLWrapper guesses the form with a regex (it took a SELECT for a MOVE);
-        # our lexer knows, and the form decides between `query=` and `update=`.
-        wrapper.queryType = INSERT if update else (inspect_query(text).form or SELECT)
-        return wrapper
+    def _request(self, text: str, answer: str, update: bool) -> urllib.request.Request:
+        """A SPARQL 1.1 Protocol POST: ``query=`` or ``update=`` as a form, negotiated."""
+        body = urlencode({"update" if update else "query": text}).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if not update:
+            headers["Accept"] = ",".join(ANSWER_TYPES[answer])
+        url = self.update_url if update else self.url
+        return urllib.request.Request(url, data=body, headers=headers, method="POST")
 
-    def _run(self, text: str, return_format: str = JSON, update: bool = False) -> tuple[bytes, str]:
+    def _run(self, text: str, answer: str = JSON, update: bool = False) -> tuple[bytes, str]:
+        request = self._request(text, answer, update)
         try:
-            result = self._wrapper(text, return_format, update).query()
-            media = result.response.headers.get("Content-Type", "")
-            kind = media.partition(";")[0].strip().lower()
-            if not update and kind not in ANSWER_TYPES[return_format]:
-                result.response.close()
-                raise RemoteError(
-                    f"{self.url}: answered {kind or 'without a Content-Type'}, not one of the"
-                    f" requested types ({', '.join(ANSWER_TYPES[return_format])})"
-                )
-            return result.response.read(), media
+            with open_request(request, self.opener, self.credentials, self.timeout) as response:
+                media = response.headers.get("Content-Type", "")
+                kind = media.partition(";")[0].strip().lower()
+                if not update and kind not in ANSWER_TYPES[answer]:
+                    raise RemoteError(
+                        f"{self.url}: answered {kind or 'without a Content-Type'}, not one of the"
+                        f" requested types ({', '.join(ANSWER_TYPES[answer])})"
+                    )
+                return response.read(), media
         except RemoteError:
             raise
         except urllib.error.URLError as exc:

@@ -1,9 +1,12 @@
-"""Parameter values written into query text as inline VALUES blocks.
+"""Binding values into query text for servers that take no substitutions.
 
-Remote servers take no pyoxigraph substitutions, so their stored-query parameters
-travel as VALUES blocks; the embedded store gets the same blocks beside its
-substitutions, because pyoxigraph plans a query before it substitutes and only a
-VALUES block lets the planner start from a bound parameter.
+Remote servers do not take pyoxigraph's substitutions, so stored-query
+parameters are bound by adding ``VALUES`` blocks written from pyoxigraph terms
+(validated when they were parsed, serialised as N-Triples), never by pasting
+the caller's text into the query. Where the block goes is found with the lexer.
+The embedded store gets the same blocks beside its substitutions (``steer``):
+pyoxigraph plans a query before it substitutes, and only a VALUES block lets the
+planner start from a bound parameter.
 """
 
 from __future__ import annotations
@@ -16,14 +19,9 @@ import pyoxigraph as ox
 from scmgraph.errors import QueryError
 from scmgraph.sparql.lexer import tokens
 
-__all__ = ["BindError", "insert_values", "steer"]
-
 
 class BindError(QueryError):
     """Values cannot be bound into this query text."""
-
-
-# --- binding values into query text -----------------------------------------------------
 
 
 @dataclass

@@ -24,11 +24,12 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from scmgraph.atomic import write_atomic
 from scmgraph.rdf.describe import quads
+from scmgraph.rdf.store import load_store
 from scmgraph.rdf.terms import SCM
 from scmgraph.resources import DEFAULT_OUT
-from scmgraph.views.network import Corpus, Filters, node_key, project, read_corpus
+from scmgraph.views.network import Corpus, Filters, node_key, read_corpus
 from scmgraph.views.picture import draw_entities
-from scmgraph.views.statements import load_store
+from scmgraph.views.projections import project
 
 NETWORK_FORMATS = ("graphml", "gexf", "cytoscape", "dot", "png")
 RDF_FORMATS = ("jsonld", "ttl", "nt", "trig")
@@ -340,12 +341,3 @@ def rdf_bytes(dataset: Dataset, fmt: str) -> bytes:
 
 
 # --- command line ------------------------------------------------------------------------
-
-
-def open_graph(path: Path) -> Graph | ox.Store:
-    """A built store folder (read-only) or a graph file (TriG, N-Quads, Turtle)."""
-    from scmgraph.rdf.validate import load_dataset
-
-    if Path(path).is_dir():
-        return ox.Store.read_only(str(Path(path).resolve()))
-    return load_dataset(path)

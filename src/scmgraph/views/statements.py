@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from scmgraph.atomic import write_atomic
+from scmgraph.rdf.store import load_store
 from scmgraph.rdf.terms import ENTITY_CLASSES, PREFIXES, SCM
 
 _PREFIXES = dict(PREFIXES)
@@ -117,42 +116,6 @@ SELECT ?label ?previous ?previous_paragraph ?paragraph WHERE {
 
 
 # --- loading ---------------------------------------------------------------------------
-
-
-def _ox_term(term: Node) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
-def load_store(graph_or_dataset: Graph | ox.Store) -> ox.Store:
-    """An in-memory pyoxigraph store with the same quads (named graphs kept)."""
-    if isinstance(graph_or_dataset, ox.Store):
-        return graph_or_dataset
-    store = ox.Store()
-    quads: Iterable[tuple[Node, Node, Node, Node | None]]
-    if isinstance(graph_or_dataset, Dataset):
-        quads = graph_or_dataset.quads((None, None, None, None))
-    else:
-        quads = ((s, p, o, None) for s, p, o in graph_or_dataset)
-    store.extend(
-        ox.Quad(
-            _ox_term(s),
-            _ox_term(p),
-            _ox_term(o),
-            ox.DefaultGraph() if g is None or str(g) == "urn:x-rdflib:default" else _ox_term(g),
-        )
-        for s, p, o, g in quads
-    )
-    return store
 
 
 # --- querying ---------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""The embedded store of a build, made from the previous build's store when it can be.
+
+A store is named after the SHA-256 of the N-Quads it holds and is not changed once
+named. A new store starts as a checkpoint of the previous one (RocksDB hard-links
+its files, so this costs next to nothing), in a staging folder; there only the
+graphs that differ are changed, and within each only the lines that differ: the
+quads the new graph no longer holds are deleted, the new ones added. What each
+store holds is written in a manifest inside it (``scmgraph-build.json``): every
+graph's place and digest in the published N-Quads, the fingerprint of the build,
+and the size and time of every file published with it. A build whose fingerprint
+and files match the manifest of the published store has nothing to publish.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from scmgraph.atomic import write_atomic
+from scmgraph.build.assemble import Extents
+
+MANIFEST = "scmgraph-build.json"
+_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a store holds and which published files were written with it."""
+
+    fingerprint: str
+    quads: int
+    graphs: Extents
+    files: dict[str, tuple[int, int]]  # published file name -> size, mtime in ns
+
+    def write(self, store: Path) -> None:
+        data = {
+            "fingerprint": self.fingerprint,
+            "quads": self.quads,
+            "graphs": self.graphs,
+            "files": self.files,
+        }
+        write_atomic(store / MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+    @classmethod
+    def read(cls, store: Path) -> Manifest | None:
+        try:
+            data = json.loads((store / MANIFEST).read_bytes())
+            return cls(
+                str(data["fingerprint"]),
+                int(data["quads"]),
+                {str(k): (int(a), int(b), str(c)) for k, (a, b, c) in data["graphs"].items()},
+                {str(k): (int(a), int(b)) for k, (a, b) in data["files"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def files_match(self, folder: Path, names: tuple[str, ...]) -> bool:
+        """Whether the files ``names`` in ``folder`` are still those written with this store."""
+        return all(self.files.get(name) == file_stat(folder / name) for name in names)
+
+
+def file_stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def previous_store(out_dir: Path, link: str, nquads: str) -> tuple[Path, Manifest] | None:
+    """The published store and its manifest, if the published N-Quads file (not yet
+    replaced by this build) is the one that manifest describes."""
+    path = out_dir / link
+    if not path.is_symlink() or "/" in os.readlink(path):
+        return None
+    store = path.resolve()
+    manifest = Manifest.read(store)
+    if manifest is None or not manifest.files_match(out_dir, (nquads,)):
+        return None
+    return store, manifest
+
+
+def prepare_store(
+    nquads: Path,
+    digest: str,
+    out_dir: Path,
+    manifest: Manifest,
+    previous: tuple[Path, Manifest] | None,
+    previous_nquads: Path,
+) -> Path:
+    """The store of ``nquads`` (SHA-256 ``digest``), made beside the others and named last.
+
+    ``previous``: the published store, when ``previous_nquads`` is the file its
+    manifest describes; the new store is then that store with the differences
+    applied. The bulk loader holds what it is given in memory, so a whole file is
+    given to it a slice at a time: memory stays flat.
+    """
+    target = out_dir / f"store-{digest[:16]}"
+    if target.exists():
+        manifest.write(target)  # the same triples; the files written with it are new
+        return target
+    staging = out_dir / f".store-{uuid.uuid4().hex}"
+    if previous is not None:
+        ox.Store.read_only(str(previous[0])).backup(str(staging))
+        store = ox.Store(str(staging))
+        _apply_differences(store, previous_nquads, previous[1], nquads, manifest)
+    else:
+        store = ox.Store(str(staging))
+        with open(nquads, "rb") as handle:
+            while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
+                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+        store.optimize()
+    store.flush()
+    del store
+    manifest.write(staging)
+    os.replace(staging, target)
+    return target
+
+
+def _apply_differences(
+    store: ox.Store, old_nquads: Path, old: Manifest, nquads: Path, new: Manifest
+) -> None:
+    """Change the graphs whose digests differ, deleting and adding only lines that differ."""
+    with open(old_nquads, "rb") as before, open(nquads, "rb") as after:
+        for iri in sorted(set(old.graphs) | set(new.graphs)):
+            was, now = old.graphs.get(iri), new.graphs.get(iri)
+            if was is not None and now is not None and was[2] == now[2]:
+                continue
+            old_lines = set(_lines(before, was))
+            new_lines = set(_lines(after, now))
+            gone = sorted(old_lines - new_lines)
+            tail = len(f" <{iri}> .\n".encode())
+            for chunk in _slices(gone):
+                triples = b"".join(line[:-tail] + b" .\n" for line in chunk).decode("utf-8")
+                store.update(f"DELETE DATA {{ GRAPH <{iri}> {{\n{triples}}} }}")
+            added = sorted(new_lines - old_lines)
+            for chunk in _slices(added):
+                store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_QUADS)
+
+
+def _slices(lines: list[bytes]) -> list[list[bytes]]:
+    return [lines[i : i + _LOAD_SLICE] for i in range(0, len(lines), _LOAD_SLICE)]
+
+
+def _lines(handle: object, extent: tuple[int, int, str] | None) -> list[bytes]:
+    if extent is None:
+        return []
+    handle.seek(extent[0])  # type: ignore[attr-defined]
+    return handle.read(extent[1]).splitlines(keepends=True)  # type: ignore[attr-defined]
