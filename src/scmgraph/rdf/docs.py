@@ -4,17 +4,19 @@ Writes ``release/<version>/scmgraph.{ttl,owl,nt,jsonld,html}`` and the same file
 under ``release/latest/``, the layout a w3id.org redirect can point at
 (``/scmgraph/ontology`` -> ``latest``, ``/scmgraph/ontology/0.1.0`` -> ``0.1.0``).
 The HTML is generated here from the ontology and the SHACL shapes (pyLODE 3.4
-fails to import from its wheel), self-contained: no scripts, fonts or styles
-fetched from elsewhere.
+fails to import from its wheel) through the Jinja2 template ``rdf/templates/ontology.html``
+(autoescaped), self-contained: no scripts, fonts or styles fetched from elsewhere.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 
@@ -22,22 +24,46 @@ from scmgraph.atomic import write_atomic
 from scmgraph.rdf.terms import ONTOLOGY_IRI, PREFIXES, default_ontology_path, default_shapes_dir
 
 SERIALISATIONS = ("ttl", "owl", "nt", "jsonld", "html")
-_STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#222}h1,h2,h3{line-height:1.2}h2{border-bottom:2px solid #ddd;
-padding-bottom:.2rem;margin-top:2.5rem}section.term{border:1px solid #e3e3e3;border-radius:6px;
-padding:.4rem 1rem;margin:1rem 0}code{background:#f4f4f4;padding:0 .2rem}table{border-collapse:
-collapse;width:100%}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;
-vertical-align:top}th{background:#f7f7f7;width:12rem}nav li{display:inline;margin-right:.6rem}
-"""
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class Link:
+    """A term as the page links it: to its section (scm terms) or to its IRI."""
+
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A class or property of the ontology, with the rows of its table."""
+
+    local: str
+    label: str
+    curie: str
+    iri: str
+    definition: str
+    rows: list[tuple[str, list[Link]]]
+
+
+@dataclass(frozen=True)
+class Constraint:
+    path: Link | None  # None for a sequence path
+    rules: list[tuple[str, list[Link]]]
+    message: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    anchor: str
+    curie: str
+    comment: str
+    targets: list[tuple[str, list[Link]]]
+    constraints: list[Constraint]
 
 
 class _Writer:
-    """Renders terms as links: scm terms to their anchor, others to their IRI."""
+    """Reads what the page shows of terms: scm terms link to their anchor, others to their IRI."""
 
     def __init__(self, ontology: Graph) -> None:
         self.g = ontology
@@ -51,16 +77,16 @@ class _Writer:
                 return f"{prefix}:{text[len(namespace) :]}"
         return text
 
-    def link(self, iri: object) -> str:
+    def link(self, iri: object) -> Link:
         text = str(iri)
         if isinstance(iri, URIRef) and text.startswith(self.ns) and len(text) > len(self.ns):
-            return f'<a href="#{_e(text[len(self.ns) :])}"><code>{_e(self.curie(text))}</code></a>'
+            return Link("#" + text[len(self.ns) :], self.curie(text))
         if isinstance(iri, URIRef):
-            return f'<a href="{_e(text)}"><code>{_e(self.curie(text))}</code></a>'
-        return _e(text)
+            return Link(text, self.curie(text))
+        return Link("", text)
 
-    def links(self, values: Iterable[object]) -> str:
-        return ", ".join(self.link(v) for v in sorted(values, key=str)) or "—"
+    def links(self, values: Iterable[object]) -> list[Link]:
+        return [self.link(v) for v in sorted(values, key=str)]
 
     def value(self, subject: URIRef, predicate: URIRef) -> str:
         found = sorted(
@@ -73,18 +99,13 @@ class _Writer:
         found = (t for t in self.g.subjects(RDF.type, kind) if str(t).startswith(self.ns))
         return sorted((t for t in found if isinstance(t, URIRef)), key=str)
 
-    def term(self, term: URIRef, rows: list[tuple[str, str]]) -> str:
+    def term(self, term: URIRef, rows: list[tuple[str, list[Link]]]) -> Term:
         local = str(term)[len(self.ns) :]
         label = self.value(term, RDFS.label) or local
-        body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
-        return (
-            f'<section class="term" id="{_e(local)}"><h3>{_e(label)} '
-            f"<small><code>{_e(self.curie(term))}</code></small></h3>"
-            f"<p>{_e(self.value(term, SKOS.definition))}</p>"
-            f"<table><tr><th>IRI</th><td><code>{_e(term)}</code></td></tr>{body}</table></section>"
-        )
+        definition = self.value(term, SKOS.definition)
+        return Term(local, label, self.curie(term), str(term), definition, rows)
 
-    def cls(self, term: URIRef) -> str:
+    def cls(self, term: URIRef) -> Term:
         return self.term(
             term,
             [
@@ -95,7 +116,7 @@ class _Writer:
             ],
         )
 
-    def prop(self, term: URIRef) -> str:
+    def prop(self, term: URIRef) -> Term:
         return self.term(
             term,
             [
@@ -106,85 +127,77 @@ class _Writer:
         )
 
 
-def _shapes_html(shapes: Graph, w: _Writer) -> str:
+def _shapes(shapes: Graph, w: _Writer) -> list[Shape]:
     """Every node shape with its targets and its property constraints."""
-    parts = []
+    found = []
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
     checks = (SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.hasValue)
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
-        aim = [f"{w.curie(t)} {w.links(shapes.objects(shape, t))}" for t in targets]
-        aim = [a for a in aim if not a.endswith("—")]
-        rows = []
+        aims = [(w.curie(t), w.links(shapes.objects(shape, t))) for t in targets]
+        constraints = []
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             path = shapes.value(prop, SH.path)
-            path_text = w.link(path) if isinstance(path, URIRef) else "(sequence path)"
-            rule = "; ".join(
-                f"{w.curie(c)} {w.links(shapes.objects(prop, c))}"
+            rules = [
+                (w.curie(c), w.links(shapes.objects(prop, c)))
                 for c in checks
                 if (prop, c, None) in shapes
+            ]
+            message = str(shapes.value(prop, SH.message) or "")
+            link = w.link(path) if isinstance(path, URIRef) else None
+            constraints.append(Constraint(link, rules, message))
+        found.append(
+            Shape(
+                anchor="shape-" + w.curie(shape).split(":")[-1],
+                curie=w.curie(shape),
+                comment=str(shapes.value(shape, RDFS.comment) or ""),
+                targets=[(name, links) for name, links in aims if links],
+                constraints=constraints,
             )
-            message = _e(shapes.value(prop, SH.message) or "")
-            rows.append(f"<tr><td>{path_text}</td><td>{rule}</td><td>{message}</td></tr>")
-        comment = _e(shapes.value(shape, RDFS.comment) or "")
-        parts.append(
-            f'<section class="term" id="shape-{_e(w.curie(shape).split(":")[-1])}">'
-            f"<h3><code>{_e(w.curie(shape))}</code></h3><p>{comment}</p>"
-            f"<p>Targets: {'; '.join(aim) or 'used from other shapes'}</p>"
-            + (
-                "<table><tr><th>path</th><th>constraints</th><th>message</th></tr>"
-                + "".join(rows)
-                + "</table>"
-                if rows
-                else ""
-            )
-            + "</section>"
         )
-    return "".join(parts)
+    return found
+
+
+@functools.cache
+def _environment() -> Environment:
+    """The documentation's templates (``rdf/templates``), autoescaped."""
+    return Environment(
+        loader=PackageLoader("scmgraph.rdf", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def ontology_html(ontology: Graph, shapes: Graph, version: str) -> str:
     """The documentation page: metadata, classes, properties, shapes, namespaces."""
     w = _Writer(ontology)
     o = ONTOLOGY_IRI
-    title = w.value(o, DCTERMS.title) or "scmgraph ontology"
-    meta = [
-        ("IRI", f"<code>{_e(o)}</code>"),
-        ("version IRI", f"<code>{_e(ontology.value(o, OWL.versionIRI) or '')}</code>"),
-        ("version", _e(version)),
-        ("license", w.links(ontology.objects(o, DCTERMS.license))),
-        ("creator", _e(w.value(o, DCTERMS.creator))),
-        ("created", _e(w.value(o, DCTERMS.created))),
-        ("preferred prefix", f"<code>{_e(w.value(o, VANN.preferredNamespacePrefix))}</code>"),
-        ("namespace", f"<code>{_e(w.value(o, VANN.preferredNamespaceUri))}</code>"),
-        ("reuses", w.links(ontology.objects(o, RDFS.seeAlso))),
-        ("serialisations", " · ".join(f'<a href="scmgraph.{x}">{x}</a>' for x in SERIALISATIONS)),
-    ]
-    classes = w.terms(OWL.Class)
-    objects, datatypes = w.terms(OWL.ObjectProperty), w.terms(OWL.DatatypeProperty)
-    index = " ".join(
-        f'<li><a href="#{_e(str(t)[len(w.ns) :])}">{_e(str(t)[len(w.ns) :])}</a></li>'
-        for t in classes + objects + datatypes
-    )
-    namespaces = "".join(
-        f"<tr><td><code>{_e(p)}</code></td><td><code>{_e(n)}</code></td></tr>"
-        for p, n in sorted(PREFIXES.items())
-    )
+    classes = [w.cls(t) for t in w.terms(OWL.Class)]
+    objects = [w.prop(t) for t in w.terms(OWL.ObjectProperty)]
+    datatypes = [w.prop(t) for t in w.terms(OWL.DatatypeProperty)]
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)} {_e(version)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{_e(title)}</h1><p>{_e(w.value(o, DCTERMS.description))}</p><table>"
-        + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta)
-        + f"</table><nav><h2>Index</h2><ul>{index}</ul></nav>"
-        f'<h2 id="classes">Classes ({len(classes)})</h2>'
-        + "".join(w.cls(t) for t in classes)
-        + f'<h2 id="object-properties">Object properties ({len(objects)})</h2>'
-        + "".join(w.prop(t) for t in objects)
-        + f'<h2 id="datatype-properties">Datatype properties ({len(datatypes)})</h2>'
-        + "".join(w.prop(t) for t in datatypes)
-        + '<h2 id="shapes">SHACL shapes</h2><p>The constraints every built graph passes.</p>'
-        + _shapes_html(shapes, w)
-        + f'<h2 id="namespaces">Namespaces</h2><table>{namespaces}</table></body></html>\n'
+        _environment()
+        .get_template("ontology.html")
+        .render(
+            title=w.value(o, DCTERMS.title) or "scmgraph ontology",
+            description=w.value(o, DCTERMS.description),
+            version=version,
+            iri=str(o),
+            version_iri=str(ontology.value(o, OWL.versionIRI) or ""),
+            licenses=w.links(ontology.objects(o, DCTERMS.license)),
+            creator=w.value(o, DCTERMS.creator),
+            created=w.value(o, DCTERMS.created),
+            prefix=w.value(o, VANN.preferredNamespacePrefix),
+            namespace=w.value(o, VANN.preferredNamespaceUri),
+            reuses=w.links(ontology.objects(o, RDFS.seeAlso)),
+            serialisations=SERIALISATIONS,
+            classes=classes,
+            objects=objects,
+            datatypes=datatypes,
+            shapes=_shapes(shapes, w),
+            namespaces=sorted((p, str(n)) for p, n in PREFIXES.items()),
+        )
     )
 
 
