@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scmgraph.errors import InputError
@@ -412,6 +412,13 @@ SENTENCES = st.lists(WORDS, min_size=3, max_size=12).map(lambda w: "The " + " ".
     width=st.integers(min_value=20, max_value=120),
     newline=st.sampled_from(["\n", "\r\n"]),
     space=st.sampled_from([" ", "\u00a0 ", "  "]),
+)
+# Two wrapped lines of a paragraph that differ only in case are prose, not a running header.
+@example(
+    paragraphs=[["The the the the."] * 2 + ["The the the the the.", "The the the the."]],
+    width=20,
+    newline="\n",
+    space=" ",
 )
 def test_offsets_hold_for_any_wrapping(
     tmp_path: Path, paragraphs: list[list[str]], width: int, newline: str, space: str

@@ -50,3 +50,13 @@ def test_long_modules_say_why() -> None:
         if text.count("\n") > LONG and REASON not in (ast.get_docstring(ast.parse(text)) or ""):
             unexplained.append(f"{path.relative_to(PACKAGE)}: {text.count(chr(10))} lines")
     assert unexplained == []
+
+
+def test_docstring_examples_hold() -> None:
+    """The examples in the modules' docstrings run as written."""
+    import doctest
+
+    import scmgraph.namespaces
+
+    result = doctest.testmod(scmgraph.namespaces)
+    assert (result.attempted, result.failed) == (1, 0)

@@ -15,6 +15,16 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a corpus file was taken from, as ``scmgraph add`` recorded it."""
+
+    source: str  # the http(s) URL fetched, or the absolute path of the file copied
+    retrieved: str  # when, in UTC: ISO 8601 "2026-01-31T09:30:00Z"
+    sha256: str  # of the bytes stored
+    content_type: str  # as served ("text/html; charset=utf-8"), or from the file's extension
+
+
+@dataclass(frozen=True)
 class SourceFile:
     """A communiqué file as read from disk."""
 
@@ -23,6 +33,7 @@ class SourceFile:
     media_type: str  # "text/plain" or "text/html"
     sha256: str  # of the file's bytes
     text: str  # the decoded file; offsets point into this
+    origin: Origin | None = None  # recorded beside the corpus (``scmgraph.sources``)
 
 
 @dataclass(frozen=True)

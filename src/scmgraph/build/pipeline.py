@@ -90,20 +90,26 @@ def collect_units(
     Two files reporting one meeting keep their own slugs: their units are redone
     with the slug the corpus gives them (and cached under it).
     """
-    from scmgraph.build.units import run_units, unit_key
+    from scmgraph.build.units import Task, run_units, unit_key
     from scmgraph.rdf.terms import communique_slugs
+    from scmgraph.read.sources import FolderRecords
+
+    records = FolderRecords()  # where each file was taken from (the corpus's sources.yaml)
 
     def started(path: Path) -> None:
         progress(f"reading {path.name}")
         computed(path.name)
 
     def resolve(tasks: list[tuple[Path, str | None]]) -> list[UnitSummary]:
-        keyed = [(path, slug, unit_key(path, context.env, slug)) for path, slug in tasks]
-        found = {key: cache.get(key) for _, _, key in keyed}
+        keyed: list[Task] = []
+        for path, slug in tasks:
+            origin = records.origin(path)
+            keyed.append((path, slug, unit_key(path, context.env, slug, origin), origin))
+        found = {task[2]: cache.get(task[2]) for task in keyed}
         missing = [task for task in keyed if found[task[2]] is None]
         for summary in run_units(missing, context, cache, jobs, started):
             found[summary.key] = summary
-        return [found[key] for _, _, key in keyed]  # type: ignore[misc]
+        return [found[task[2]] for task in keyed]  # type: ignore[misc]
 
     units = resolve([(path, None) for path in paths])
     slugs = communique_slugs([u.facts for u in units])

@@ -33,9 +33,10 @@ from rdflib import Graph
 from scmgraph.atomic import write_atomic
 from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
-from scmgraph.model import Document, Facts
+from scmgraph.model import Document, Facts, Origin
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
+from scmgraph.read.sources import SOURCES_FILE, origin_key
 from scmgraph.registry.load import Registry
 from scmgraph.version import __version__
 
@@ -70,7 +71,9 @@ def file_digest(paths: Iterable[Path]) -> str:
 def env_digest(registry: Registry) -> str:
     """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
     package = Path(__file__).resolve().parents[1]
-    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file()]
+    # A corpus's provenance file is an input of its units, not of the environment
+    # (in a checkout, the corpus data/communiques lies inside the data folder).
+    data = [p for p in registry.data_dir.rglob("*.yaml") if p.is_file() and p.name != SOURCES_FILE]
     parts = [
         *package.rglob("*.py"),
         *registry.files,
@@ -82,10 +85,12 @@ def env_digest(registry: Registry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def unit_key(path: Path, env: str, slug: str | None = None) -> str:
-    """The cache key of one communiqué file: its path and bytes, the environment, the slug."""
+def unit_key(path: Path, env: str, slug: str | None = None, origin: Origin | None = None) -> str:
+    """The cache key of one communiqué file: its path, bytes and recorded origin, the
+    environment, the slug."""
     digest = hashlib.sha256()
     digest.update(f"{env}\0{path.absolute()}\0{slug or ''}\0".encode())
+    digest.update(origin_key(origin) + b"\0")
     try:
         digest.update(path.read_bytes())
     except (OSError, RuntimeError):
@@ -185,15 +190,17 @@ class UnitContext:
 
 
 def compute_unit(
-    path: Path, key: str, context: UnitContext, slug: str | None
+    path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
 ) -> tuple[UnitSummary, bytes, bytes]:
-    """Read, extract, convert and validate one communiqué (no cache involved)."""
+    """Read, extract, convert and validate one communiqué (no cache involved); ``origin``
+    is the record of where it was taken from, if any."""
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
     from scmgraph.rdf.sink import UnitBuild
     from scmgraph.read.reader import read_document
 
-    facts = extract(read_document(path), context.registry)
+    records = {path.name: origin} if origin else {}
+    facts = extract(read_document(path, records), context.registry)
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
     build = UnitBuild(__version__, (), ())
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
@@ -223,13 +230,16 @@ def _init_worker(context: UnitContext) -> None:
     _WORKER.append(context)
 
 
-def _work(path: Path, slug: str | None, key: str, cache_folder: Path) -> UnitSummary:
-    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug)
+def _work(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    summary, triples, objects = compute_unit(path, key, _WORKER[0], slug, origin)
     UnitCache(cache_folder).put(summary, triples, objects)
     return summary
 
 
-Task = tuple[Path, str | None, str]  # a file, the slug to use (None: its own), its key
+# A file, the slug to use (None: its own), its key, the record of where it was taken from.
+Task = tuple[Path, str | None, str, Origin | None]
 
 
 def run_units(
@@ -246,10 +256,10 @@ def run_units(
     """
     errors: list[InputError] = []
     if jobs <= 1 or len(tasks) <= 1:
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
             try:
-                summary, triples, objects = compute_unit(path, key, context, slug)
+                summary, triples, objects = compute_unit(path, key, context, slug, origin)
             except InputError as error:
                 errors.append(error)
                 continue
@@ -272,9 +282,9 @@ def run_units(
         initargs=(context,),
     ) as pool:
         futures = []
-        for path, slug, key in tasks:
+        for path, slug, key, origin in tasks:
             started(path)
-            futures.append(pool.submit(_work, path, slug, key, cache.folder))
+            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
         try:
             for future in futures:
                 try:

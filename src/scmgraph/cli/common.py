@@ -65,6 +65,14 @@ def load_registry_from(folder: Path | None) -> Registry | None:
     return load_registry(folder) if folder else None
 
 
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read communiqués at once [default: one per core].",
+)
+
+
 def _path_option(name: str, default: Path, help_text: str) -> Callable:
     return click.option(
         f"--{name}",

@@ -16,6 +16,7 @@ import click
 from scmgraph.cli.common import (
     corpus_option,
     errors_reported,
+    jobs_option,
     load_registry_from,
     out_option,
     progress_printer,
@@ -50,12 +51,7 @@ def main() -> None:
 @main.command()
 @corpus_option()
 @out_option()
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes that read communiqués at once [default: one per core].",
-)
+@jobs_option
 @click.option(
     "--cache",
     type=click.Path(path_type=Path),
@@ -274,6 +270,7 @@ def diff_command(earlier: int, later: int, series: str | None, store: Path) -> N
 # Commands that live beside the modules they drive, imported when first asked for:
 # their modules are slow to import, and `scmgraph build` needs none of them.
 _ELSEWHERE = {
+    "add": ("scmgraph.cli.add", "add_command"),
     "export": ("scmgraph.cli.export", "export_command"),
     "docs": ("scmgraph.cli.docs", "docs_command"),
     "serve": ("scmgraph.cli.serve", "serve_command"),

@@ -26,7 +26,6 @@ from scmgraph.extract.namerules import (
 )
 from scmgraph.extract.names import (
     MONTHS,
-    NAME_SUFFIXES,
     SEASONS,
     acronym_definitions,
     appositions,
@@ -95,6 +94,7 @@ def build_catalogue(
         add(entity, (item.name, *item.aliases), item.acronym)
 
     series = {meeting.series} if meeting else set()
+    suffixes = set(registry.meeting_cues.name_suffixes) if registry.meeting_cues else set()
     officials = []
     if meeting:
         officials = [*meeting.heads, *(h for m in meeting.associated for h in m.heads)]
@@ -120,7 +120,7 @@ def build_catalogue(
                 for short in post.short:
                     surfaces.append(Surface(f"{short} {official.name}", key, True))
                     for token in official.name.split():
-                        if token not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", token):
+                        if token not in suffixes and not re.fullmatch(r"[A-Z]\.", token):
                             surfaces.append(Surface(f"{short} {token}", key, True))
 
     party_names = {n for p in registry.parties for n in p.names if " " not in n}

@@ -9,6 +9,7 @@ whole sentence.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -19,27 +20,12 @@ from rapidfuzz import fuzz
 from scmgraph.registry.load import Party, Registry
 from scmgraph.registry.posts import MeetingCues, Post
 
+# Month names and their abbreviations (English, as the genre writes them) -> number.
 MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
 _MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 DATE_PATTERNS = (

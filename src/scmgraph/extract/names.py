@@ -20,7 +20,6 @@ VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
 CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
-NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
 
 

@@ -13,6 +13,7 @@ from scmgraph.errors import InputError, InputErrors
 from scmgraph.extract.document import extract
 from scmgraph.model import Facts
 from scmgraph.read.reader import read_document
+from scmgraph.read.sources import FolderRecords
 from scmgraph.registry.load import Registry
 
 Progress = Callable[[str], None]
@@ -28,10 +29,11 @@ def read_each(
     """The facts of every readable file, and the error of every file that is not."""
     all_facts: list[Facts] = []
     errors: list[InputError] = []
+    records = FolderRecords()  # each folder's provenance file, read once
     for path in paths:
         progress(f"reading {path.name}")
         try:
-            facts = extract(read_document(path), registry)
+            facts = extract(read_document(path, records.of(path)), registry)
         except InputError as error:
             errors.append(error)
             continue

@@ -18,9 +18,9 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from scmgraph.model import Entity, Facts, MeetingFacts, SourceFile, Statement, ThreadLink
+from scmgraph.model import Entity, Facts, MeetingFacts, Statement, ThreadLink
 from scmgraph.rdf.build_info import BuildInfo
-from scmgraph.rdf.links import links_graph, provenance_graph
+from scmgraph.rdf.links import links_graph, provenance_graph, source_node
 from scmgraph.rdf.registry import registry_graphs
 from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import (
@@ -42,6 +42,7 @@ from scmgraph.rdf.terms import (
     meeting_slug,
     mention_iri,
     new_graph,
+    origin_iri,
     paragraph_iri,
     party_iri,
     person_iri,
@@ -159,8 +160,10 @@ class _CommuniqueWriter:
     def write(self) -> Graph | TripleSet:
         doc = self.facts.document
         g = self.graph
-        _source_node(g, doc.source)
+        source_node(g, doc.source)
         self.produced(self.context, self.source, SCM.Communique, NIF.Context)
+        if doc.source.origin is not None:  # the published page the file is a copy of
+            g.add((self.context, PROV.wasDerivedFrom, origin_iri(doc.source.origin.source)))
         g.add((self.context, RDFS.label, Literal(doc.title or doc.name)))
         if doc.title:
             g.add((self.context, DCTERMS.title, Literal(doc.title)))
@@ -317,15 +320,6 @@ class _CommuniqueWriter:
             g.add((d, SCM.deadlineText, Literal(st.deadline.text)))
             if st.deadline.year is not None:
                 g.add((d, SCM.deadlineYear, Literal(f"{st.deadline.year:04d}", datatype=XSD.gYear)))
-
-
-def _source_node(graph: Graph | TripleSet, source: SourceFile) -> URIRef:
-    node = source_iri(source.name)
-    graph.add((node, RDF.type, SCM.SourceFile))
-    graph.add((node, SCM.fileName, Literal(source.path.name)))
-    graph.add((node, SCM.sha256, Literal(source.sha256)))
-    graph.add((node, DCTERMS["format"], Literal(source.media_type)))
-    return node
 
 
 def communique_graph(

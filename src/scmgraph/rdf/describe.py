@@ -23,6 +23,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from scmgraph import namespaces as ns
 from scmgraph.errors import InputError
 from scmgraph.rdf.terms import GRAPH, ID, ONTOLOGY_IRI, PREFIXES, SCM, new_graph
 from scmgraph.registry.files import default_data_dir, read_data
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
     from scmgraph.rdf.build_info import BuildInfo
 
 Triple = tuple[Any, Any, Any]
-VOID = Namespace("http://rdfs.org/ns/void#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (rdflib's DCAT lacks dcat:version)
+VOID = Namespace(ns.VOID)
+SPDX = Namespace(ns.SPDX)
+DCAT = Namespace(ns.DCAT)
 DATASET = ID["dataset/scmgraph"]
 ENDPOINT = URIRef("http://127.0.0.1:7878/sparql")
 MEDIA_TYPES = MappingProxyType(

@@ -3,14 +3,14 @@
 Writes ``release/<version>/scmgraph.{ttl,owl,nt,jsonld,html}`` and the same files
 under ``release/latest/``, the layout a w3id.org redirect can point at
 (``/scmgraph/ontology`` -> ``latest``, ``/scmgraph/ontology/0.1.0`` -> ``0.1.0``).
-The HTML is generated here from the ontology and the SHACL shapes (pyLODE 3.4
-fails to import from its wheel) through the Jinja2 template ``rdf/templates/ontology.html``
-(autoescaped), self-contained: no scripts, fonts or styles fetched from elsewhere.
+The HTML page is the template ``templates/ontology.html`` (Jinja2, autoescaped)
+filled with the ontology's terms and the SHACL shapes read here (pyLODE 3.4
+fails to import from its wheel); it is self-contained: no scripts, fonts or
+styles fetched from elsewhere.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,32 +24,28 @@ from scmgraph.atomic import write_atomic
 from scmgraph.rdf.terms import ONTOLOGY_IRI, PREFIXES, default_ontology_path, default_shapes_dir
 
 SERIALISATIONS = ("ttl", "owl", "nt", "jsonld", "html")
-
-
 @dataclass(frozen=True)
 class Link:
-    """A term as the page links it: to its section (scm terms) or to its IRI."""
+    """A term as the page shows it: its CURIE, linked to its anchor or to its IRI."""
 
-    href: str
     text: str
+    href: str | None = None
 
 
 @dataclass(frozen=True)
 class Term:
-    """A class or property of the ontology, with the rows of its table."""
-
     local: str
     label: str
     curie: str
     iri: str
     definition: str
-    rows: list[tuple[str, list[Link]]]
+    rows: tuple[tuple[str, tuple[Link, ...]], ...]
 
 
 @dataclass(frozen=True)
 class Constraint:
-    path: Link | None  # None for a sequence path
-    rules: list[tuple[str, list[Link]]]
+    path: Link | None
+    rules: tuple[tuple[str, tuple[Link, ...]], ...]
     message: str
 
 
@@ -58,12 +54,12 @@ class Shape:
     anchor: str
     curie: str
     comment: str
-    targets: list[tuple[str, list[Link]]]
-    constraints: list[Constraint]
+    targets: tuple[tuple[str, tuple[Link, ...]], ...]
+    constraints: tuple[Constraint, ...]
 
 
-class _Writer:
-    """Reads what the page shows of terms: scm terms link to their anchor, others to their IRI."""
+class _Reader:
+    """Reads the ontology's terms as page data: scm terms link to their anchor."""
 
     def __init__(self, ontology: Graph) -> None:
         self.g = ontology
@@ -80,13 +76,13 @@ class _Writer:
     def link(self, iri: object) -> Link:
         text = str(iri)
         if isinstance(iri, URIRef) and text.startswith(self.ns) and len(text) > len(self.ns):
-            return Link("#" + text[len(self.ns) :], self.curie(text))
+            return Link(self.curie(text), "#" + text[len(self.ns) :])
         if isinstance(iri, URIRef):
-            return Link(text, self.curie(text))
-        return Link("", text)
+            return Link(self.curie(text), text)
+        return Link(text)
 
-    def links(self, values: Iterable[object]) -> list[Link]:
-        return [self.link(v) for v in sorted(values, key=str)]
+    def links(self, values: Iterable[object]) -> tuple[Link, ...]:
+        return tuple(self.link(v) for v in sorted(values, key=str))
 
     def value(self, subject: URIRef, predicate: URIRef) -> str:
         found = sorted(
@@ -99,11 +95,11 @@ class _Writer:
         found = (t for t in self.g.subjects(RDF.type, kind) if str(t).startswith(self.ns))
         return sorted((t for t in found if isinstance(t, URIRef)), key=str)
 
-    def term(self, term: URIRef, rows: list[tuple[str, list[Link]]]) -> Term:
+    def term(self, term: URIRef, rows: list[tuple[str, tuple[Link, ...]]]) -> Term:
         local = str(term)[len(self.ns) :]
         label = self.value(term, RDFS.label) or local
         definition = self.value(term, SKOS.definition)
-        return Term(local, label, self.curie(term), str(term), definition, rows)
+        return Term(local, label, self.curie(term), str(term), definition, tuple(rows))
 
     def cls(self, term: URIRef) -> Term:
         return self.term(
@@ -127,77 +123,64 @@ class _Writer:
         )
 
 
-def _shapes(shapes: Graph, w: _Writer) -> list[Shape]:
+def _shapes(shapes: Graph, r: _Reader) -> list[Shape]:
     """Every node shape with its targets and its property constraints."""
     found = []
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
     checks = (SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind, SH.hasValue)
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
-        aims = [(w.curie(t), w.links(shapes.objects(shape, t))) for t in targets]
+        aims = [(r.curie(t), r.links(shapes.objects(shape, t))) for t in targets]
         constraints = []
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             path = shapes.value(prop, SH.path)
-            rules = [
-                (w.curie(c), w.links(shapes.objects(prop, c)))
-                for c in checks
-                if (prop, c, None) in shapes
-            ]
-            message = str(shapes.value(prop, SH.message) or "")
-            link = w.link(path) if isinstance(path, URIRef) else None
-            constraints.append(Constraint(link, rules, message))
+            rules = [(r.curie(c), r.links(shapes.objects(prop, c))) for c in checks]
+            constraints.append(
+                Constraint(
+                    r.link(path) if isinstance(path, URIRef) else None,
+                    tuple((name, links) for name, links in rules if links),
+                    str(shapes.value(prop, SH.message) or ""),
+                )
+            )
         found.append(
             Shape(
-                anchor="shape-" + w.curie(shape).split(":")[-1],
-                curie=w.curie(shape),
+                anchor="shape-" + r.curie(shape).split(":")[-1],
+                curie=r.curie(shape),
                 comment=str(shapes.value(shape, RDFS.comment) or ""),
-                targets=[(name, links) for name, links in aims if links],
-                constraints=constraints,
+                targets=tuple((name, links) for name, links in aims if links),
+                constraints=tuple(constraints),
             )
         )
     return found
 
 
-@functools.cache
-def _environment() -> Environment:
-    """The documentation's templates (``rdf/templates``), autoescaped."""
-    return Environment(
-        loader=PackageLoader("scmgraph.rdf", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def ontology_html(ontology: Graph, shapes: Graph, version: str) -> str:
     """The documentation page: metadata, classes, properties, shapes, namespaces."""
-    w = _Writer(ontology)
+    r = _Reader(ontology)
     o = ONTOLOGY_IRI
-    classes = [w.cls(t) for t in w.terms(OWL.Class)]
-    objects = [w.prop(t) for t in w.terms(OWL.ObjectProperty)]
-    datatypes = [w.prop(t) for t in w.terms(OWL.DatatypeProperty)]
-    return (
-        _environment()
-        .get_template("ontology.html")
-        .render(
-            title=w.value(o, DCTERMS.title) or "scmgraph ontology",
-            description=w.value(o, DCTERMS.description),
-            version=version,
-            iri=str(o),
-            version_iri=str(ontology.value(o, OWL.versionIRI) or ""),
-            licenses=w.links(ontology.objects(o, DCTERMS.license)),
-            creator=w.value(o, DCTERMS.creator),
-            created=w.value(o, DCTERMS.created),
-            prefix=w.value(o, VANN.preferredNamespacePrefix),
-            namespace=w.value(o, VANN.preferredNamespaceUri),
-            reuses=w.links(ontology.objects(o, RDFS.seeAlso)),
-            serialisations=SERIALISATIONS,
-            classes=classes,
-            objects=objects,
-            datatypes=datatypes,
-            shapes=_shapes(shapes, w),
-            namespaces=sorted((p, str(n)) for p, n in PREFIXES.items()),
-        )
+    environment = Environment(
+        loader=PackageLoader("scmgraph.rdf", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("ontology.html").render(
+        title=r.value(o, DCTERMS.title) or "scmgraph ontology",
+        description=r.value(o, DCTERMS.description),
+        version=version,
+        iri=str(o),
+        version_iri=str(ontology.value(o, OWL.versionIRI) or ""),
+        licenses=r.links(ontology.objects(o, DCTERMS.license)),
+        creator=r.value(o, DCTERMS.creator),
+        created=r.value(o, DCTERMS.created),
+        prefix=r.value(o, VANN.preferredNamespacePrefix),
+        namespace=r.value(o, VANN.preferredNamespaceUri),
+        reuses=r.links(ontology.objects(o, RDFS.seeAlso)),
+        serialisations=SERIALISATIONS,
+        classes=[r.cls(t) for t in r.terms(OWL.Class)],
+        object_properties=[r.prop(t) for t in r.terms(OWL.ObjectProperty)],
+        datatype_properties=[r.prop(t) for t in r.terms(OWL.DatatypeProperty)],
+        shapes=_shapes(shapes, r),
+        namespaces=sorted(PREFIXES.items()),
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from scmgraph.model import Entity, Facts, StatementRef, ThreadLink
+from scmgraph.model import Entity, Facts, SourceFile, StatementRef, ThreadLink
 from scmgraph.rdf.terms import (
     ENTITY_CLASSES,
     ID,
@@ -28,6 +28,7 @@ from scmgraph.rdf.terms import (
     instant_iri,
     membership_iri,
     new_graph,
+    origin_iri,
     party_iri,
     person_iri,
     post_iri,
@@ -176,6 +177,24 @@ def _memberships(
 
 
 # --- provenance ---
+
+
+def source_node(graph: Graph | TripleSet, source: SourceFile) -> URIRef:
+    """A communiqué's file; when ``scmgraph add`` stored it, the page or file it copies
+    and when it was retrieved (from the corpus's record, never the clock)."""
+    node = source_iri(source.name)
+    graph.add((node, RDF.type, SCM.SourceFile))
+    graph.add((node, SCM.fileName, Literal(source.path.name)))
+    graph.add((node, SCM.sha256, Literal(source.sha256)))
+    graph.add((node, DCTERMS["format"], Literal(source.media_type)))
+    if source.origin is not None:
+        origin = origin_iri(source.origin.source)
+        retrieved = Literal(source.origin.retrieved, datatype=XSD.dateTime, normalize=False)
+        graph.add((node, PROV.wasDerivedFrom, origin))
+        graph.add((node, PROV.generatedAtTime, retrieved))
+        graph.add((origin, RDF.type, PROV.Entity))
+        graph.add((origin, DCTERMS["format"], Literal(source.origin.content_type)))
+    return node
 
 
 def provenance_graph(build: BuildInfo) -> Graph:

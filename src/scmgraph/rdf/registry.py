@@ -8,7 +8,9 @@ Every node is derived from the registry file it was read from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
@@ -68,6 +70,16 @@ def _scheme(g: Graph, scheme: URIRef, label: str, definition: str) -> None:
     g.add((scheme, SKOS.definition, Literal(definition)))
 
 
+def _curated_concept(
+    g: Graph, node: URIRef, kind: URIRef, scheme: URIRef, entry: Any, source: URIRef
+) -> None:
+    """A concept of a curated scheme (a topic, a verb class): its id, label, definition."""
+    _concept(g, node, scheme, entry.id, entry.label)
+    g.add((node, RDF.type, kind))
+    g.add((node, SKOS.definition, Literal(entry.definition)))
+    g.add((node, PROV.wasDerivedFrom, source))
+
+
 def _concept(g: Graph, node: URIRef, scheme: URIRef, notation: str, label: str | None) -> None:
     g.add((node, RDF.type, SKOS.Concept))
     g.add((node, SKOS.inScheme, scheme))
@@ -79,25 +91,35 @@ def _concept(g: Graph, node: URIRef, scheme: URIRef, notation: str, label: str |
         g.add((node, RDFS.label, Literal(label)))
 
 
+def _graph_of(registry: Registry, name: str) -> tuple[Graph, URIRef]:
+    """The empty named graph of registry file ``name``, and the file as a source."""
+    return new_graph(registry_graph_iri(name)), _file(registry, name)
+
+
 def _entities(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("entities"))
-    source = _file(registry, "entities")
+    g, source = _graph_of(registry, "entities")
     for item in registry.entities:
         node = entity_iri(item.key, item.type)
         _labelled(g, node, item.name, source, ENTITY_CLASSES[item.type][0])
-        g.add((node, SCM.curated, Literal(True)))
-        for alias in item.aliases:
-            g.add((node, SKOS.altLabel, Literal(alias)))
-        if item.acronym:
-            g.add((node, SCM.acronym, Literal(item.acronym)))
-        if item.wikidata:
-            g.add((node, SKOS.exactMatch, wikidata_iri(item.wikidata)))
+        _curated(g, node, item.aliases, item.acronym, item.wikidata)
     return g
 
 
+def _curated(
+    g: Graph, node: URIRef, aliases: Iterable[str], acronym: str | None, wikidata: str | None
+) -> None:
+    """What the registry says of a curated node beyond its label: other names, the link out."""
+    g.add((node, SCM.curated, Literal(True)))
+    for alias in aliases:
+        g.add((node, SKOS.altLabel, Literal(alias)))
+    if acronym:
+        g.add((node, SCM.acronym, Literal(acronym)))
+    if wikidata:
+        g.add((node, SKOS.exactMatch, wikidata_iri(wikidata)))
+
+
 def _parties(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("parties"))
-    source = _file(registry, "parties")
+    g, source = _graph_of(registry, "parties")
     for party in registry.parties:
         node = party_iri(party.name)
         _labelled(g, node, party.name, source, SCM.Party, SCM.State)
@@ -127,30 +149,21 @@ def _parties(registry: Registry) -> Graph:
 
 
 def _people(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("people"))
-    source = _file(registry, "people")
+    g, source = _graph_of(registry, "people")
     for person in registry.people:
         node = person_iri(person.key)
         _labelled(g, node, person.name, source, SCM.Person)
-        g.add((node, SCM.curated, Literal(True)))
-        for variant in person.variants:
-            g.add((node, SKOS.altLabel, Literal(variant)))
-        if person.wikidata:
-            g.add((node, SKOS.exactMatch, wikidata_iri(person.wikidata)))
+        _curated(g, node, person.variants, None, person.wikidata)
     return g
 
 
 def _topics(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("topics"))
-    source = _file(registry, "topics")
+    g, source = _graph_of(registry, "topics")
     _scheme(g, TOPIC_SCHEME, "scmgraph topics", "Subjects of alliance commitments.")
     by_name = {e.name: e for e in registry.entities}
     for topic in registry.topics:
         node = topic_iri(topic.id)
-        _concept(g, node, TOPIC_SCHEME, topic.id, topic.label)
-        g.add((node, RDF.type, SCM.Topic))
-        g.add((node, SKOS.definition, Literal(topic.definition)))
-        g.add((node, PROV.wasDerivedFrom, source))
+        _curated_concept(g, node, SCM.Topic, TOPIC_SCHEME, topic, source)
         for keyword in topic.keywords:
             g.add((node, SCM.keyword, Literal(keyword)))
         for name in topic.entities:
@@ -167,8 +180,7 @@ def _event_code(g: Graph, scheme: URIRef, family: str, code: EventCode) -> URIRe
 
 
 def _verb_classes(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("verb-classes"))
-    source = _file(registry, "verb-classes")
+    g, source = _graph_of(registry, "verb-classes")
     _scheme(g, VERB_CLASS_SCHEME, "scmgraph speech-act classes", "Classes of speech act.")
     _scheme(g, CAMEO_SCHEME, "CAMEO event codes", "Conflict and Mediation Event Observations.")
     _scheme(
@@ -179,10 +191,7 @@ def _verb_classes(registry: Registry) -> Graph:
     )
     for verb_class in registry.verb_classes:
         node = verb_class_iri(verb_class.id)
-        _concept(g, node, VERB_CLASS_SCHEME, verb_class.id, verb_class.label)
-        g.add((node, RDF.type, SCM.VerbClass))
-        g.add((node, SKOS.definition, Literal(verb_class.definition)))
-        g.add((node, PROV.wasDerivedFrom, source))
+        _curated_concept(g, node, SCM.VerbClass, VERB_CLASS_SCHEME, verb_class, source)
         if verb_class.cameo:
             g.add((node, SKOS.closeMatch, _event_code(g, CAMEO_SCHEME, "cameo", verb_class.cameo)))
         if verb_class.plover:
@@ -192,8 +201,7 @@ def _verb_classes(registry: Registry) -> Graph:
 
 
 def _verbs(registry: Registry) -> Graph:
-    g = new_graph(registry_graph_iri("verbs"))
-    source = _file(registry, "verbs")
+    g, source = _graph_of(registry, "verbs")
     for verb in registry.verbs:
         node = verb_iri(verb.lemma)
         g.add((node, RDF.type, SCM.ReportingVerb))

@@ -12,23 +12,24 @@ import json
 
 from rdflib import Dataset, Graph, URIRef
 
+from scmgraph.namespaces import prefixes
 from scmgraph.registry.files import default_data_dir
 
-PREFIXES = {
-    "scm": "https://w3id.org/scmgraph/ontology#",
-    "id": "https://w3id.org/scmgraph/id/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+PREFIXES = prefixes(
+    "scm",
+    "id",
+    "prov",
+    "org",
+    "skos",
+    "dcterms",
+    "time",
+    "nif",
+    "itsrdf",
+    "foaf",
+    "owl",
+    "rdfs",
+    "xsd",
+)
 
 
 def ordered_copy(dataset: Dataset) -> Dataset:

@@ -14,42 +14,22 @@ from types import MappingProxyType
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from scmgraph import namespaces as ns
 from scmgraph.model import Facts, MeetingFacts
 from scmgraph.registry.load import slugify
 from scmgraph.resources import shipped
 
-SCM = Namespace("https://w3id.org/scmgraph/ontology#")
-ONTOLOGY_IRI = URIRef("https://w3id.org/scmgraph/ontology")
-ID = Namespace("https://w3id.org/scmgraph/id/")
-GRAPH = Namespace("https://w3id.org/scmgraph/graph/")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-WIKIDATA = Namespace("http://www.wikidata.org/entity/")
-
-PREFIXES = MappingProxyType(
-    {
-        "scm": str(SCM),
-        "id": str(ID),
-        "prov": str(PROV),
-        "org": str(ORG),
-        "skos": str(SKOS),
-        "dcterms": str(DCTERMS),
-        "time": str(TIME),
-        "nif": str(NIF),
-        "itsrdf": str(ITSRDF),
-        "foaf": str(FOAF),
-        "owl": str(OWL),
-        "rdf": str(RDF),
-        "rdfs": str(RDFS),
-        "xsd": str(XSD),
-        "vann": str(VANN),
-        "wd": str(WIKIDATA),
-    }
-)
+SCM = Namespace(ns.SCM)
+ONTOLOGY_IRI = URIRef(ns.ONTOLOGY)
+ID = Namespace(ns.ID)
+GRAPH = Namespace(ns.GRAPH)
+NIF = Namespace(ns.NIF)
+ITSRDF = Namespace(ns.ITSRDF)
+ORG = Namespace(ns.ORG)
+VANN = Namespace(ns.VANN)
+WIKIDATA = Namespace(ns.WIKIDATA)
+PREFIXES = ns.PREFIXES
 
 # Statements-view entity type -> (ontology class, IRI family under id/).
 ENTITY_CLASSES = MappingProxyType(
@@ -192,6 +172,13 @@ def verb_class_iri(class_id: str) -> URIRef:
 
 def verb_iri(lemma: str) -> URIRef:
     return ID[f"verb/{slugify(lemma)}"]
+
+
+def origin_iri(source: str) -> URIRef:
+    """The published page a corpus file was taken from: its URL, or a file's ``file:`` IRI."""
+    if "://" not in source:
+        source = Path(source).absolute().as_uri()
+    return URIRef(quote(source, safe=":/?#[]@!$&'()*+,;=%~-._"))
 
 
 def source_iri(name: str) -> URIRef:

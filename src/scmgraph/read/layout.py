@@ -231,7 +231,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     forms: defaultdict[str, set[str]] = defaultdict(set)
     for i, line in enumerate(lines):
         if candidate(i):
-            key = _DIGITS.sub("#", line.text.casefold())
+            key = _DIGITS.sub("#", line.text)
             keys[key] += 1
             forms[key].add(line.text)
 
@@ -250,7 +250,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
     for i, line in enumerate(lines):
         if not candidate(i):
             continue
-        key = _DIGITS.sub("#", line.text.casefold())
+        key = _DIGITS.sub("#", line.text)
         repeated = keys[key] >= rules.header_min_repeats
         once = (  # a header shown once: against its page number, no prose in it
             i > opening

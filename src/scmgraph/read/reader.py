@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -28,11 +29,12 @@ from typing import Any
 import pysbd
 
 from scmgraph.errors import InputError
-from scmgraph.model import Document, Paragraph, Sentence, SourceFile
+from scmgraph.model import Document, Origin, Paragraph, Sentence, SourceFile
 from scmgraph.read.html_view import html_view
 from scmgraph.read.language import unread_language
 from scmgraph.read.layout import View, load_layout_rules, normalise
 from scmgraph.read.numbering import Line as _Line
+from scmgraph.read.sources import recorded_origin
 from scmgraph.registry.files import default_data_dir, read_data
 
 MEDIA_TYPES = MappingProxyType(
@@ -102,10 +104,16 @@ def find_communiques(folder: Path) -> list[Path]:
     return files
 
 
-def read_document(path: Path) -> Document:
-    """Read one communiqué into its numbered paragraphs, with offsets into the file."""
+def read_document(path: Path, records: Mapping[str, Origin] | None = None) -> Document:
+    """Read one communiqué into its numbered paragraphs, with offsets into the file.
+
+    ``records``: the provenance records of its folder (``read.sources``), when read already.
+    """
     path = Path(path)
     source = _read_source(path)
+    origin, stale = recorded_origin(path, source.sha256, records)
+    source = replace(source, origin=origin)
+    problems: list[str] = [stale] if stale else []
     view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
     layout = load_layout_rules()
     language = unread_language(view.text, layout.unread_scripts)
@@ -114,7 +122,6 @@ def read_document(path: Path) -> Document:
     rules = _load_rules()
     view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
-    problems: list[str] = []
     markers = layout.numbering.markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")

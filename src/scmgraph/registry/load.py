@@ -54,11 +54,10 @@ class Party:
         return slugify(self.name)
 
 
-@dataclass(frozen=True)
-class PersonEntry:
+class _Keyed:
+    """A curated node whose key (its IRI's last step) is its name, slugified."""
+
     name: str
-    variants: tuple[str, ...]
-    wikidata: str | None
 
     @property
     def key(self) -> str:
@@ -66,16 +65,19 @@ class PersonEntry:
 
 
 @dataclass(frozen=True)
-class EntityEntry:
+class PersonEntry(_Keyed):
+    name: str
+    variants: tuple[str, ...]
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class EntityEntry(_Keyed):
     name: str
     type: str
     acronym: str | None
     aliases: tuple[str, ...]
     wikidata: str | None
-
-    @property
-    def key(self) -> str:
-        return slugify(self.name)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 import yaml
 
 from scmgraph.errors import QueryError
+from scmgraph.namespaces import XSD, prefixes
 from scmgraph.resources import shipped
 
 T = TypeVar("T")
@@ -37,16 +38,13 @@ PARAMETER = re.compile(
     r"\?(?P<optional>__|_)(?P<name>[a-z][a-z0-9]*)(?:_(?P<type>iri|integer|string|date|year|literal))?\b"
 )
 TYPES = ("iri", "integer", "string", "date", "year", "literal")
-PREFIXES = MappingProxyType(
-    {"scm": "https://w3id.org/scmgraph/ontology#", "id": "https://w3id.org/scmgraph/id/"}
-)
+PREFIXES = MappingProxyType(prefixes("scm", "id"))  # what a parameter may abbreviate
 # Prefixes a user may mistake for abbreviations: refused rather than read as IRI schemes.
 FOREIGN_PREFIXES = frozenset(
     {"rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "dc", "prov", "org", "foaf", "time"}
     | {"nif", "itsrdf", "vann", "wd", "schema"}
 )
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f-\x9f]*")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = ("table", "csv", "tsv", "json")
 DOCUMENTED = re.compile(r"^(?P<name>[a-z][a-z0-9]*) \((?P<type>[a-z]+)\)(?::\s*(?P<text>.*))?$")
 

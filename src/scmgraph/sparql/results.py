@@ -17,15 +17,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-RDF_PREFIXES = {
-    "scm": "https://w3id.org/scmgraph/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+from scmgraph.namespaces import prefixes
+
+RDF_PREFIXES = prefixes("scm", "rdf", "rdfs", "xsd", "skos", "nif", "owl")
 # Media types we answer, by kind of result; the first of each list is the default.
 RESULT_TYPES = (
     "application/sparql-results+json",

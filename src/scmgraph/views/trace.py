@@ -14,14 +14,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from scmgraph.errors import QueryError
+from scmgraph.namespaces import sparql_prologue
 
-PREFIXES = """
-PREFIX scm: <https://w3id.org/scmgraph/ontology#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+PREFIXES = sparql_prologue("scm", "nif", "prov", "dcterms", "rdfs")
 
 CHAIN = (
     PREFIXES
