@@ -38,7 +38,7 @@ FORMATS = ".trig, .nq, .nquads, .ttl, .nt"
 JSON_ACCEPT = (
     "application/sparql-results+json,application/json,text/javascript,application/javascript"
 )
-TURTLE_ACCEPT = "application/turtle,text/turtle"
+TURTLE_ACCEPT = "text/turtle,application/turtle,application/n-triples"
 
 
 @pytest.fixture(scope="module")
