@@ -34,8 +34,8 @@ wheel, repo = sys.argv[1], Path(sys.argv[2])
 names = set(zipfile.ZipFile(wheel).namelist())
 src = repo / "src"
 wanted = {p.relative_to(src).as_posix() for p in src.rglob("*.py")}
-# the server's templates and vendored scripts (with their licence) are package data
-wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/templates/*.html")}
+# the templates (server pages, ontology docs) and vendored scripts (with their licence)
+wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/*/templates/*.html")}
 wanted |= {p.relative_to(src).as_posix() for p in src.glob("scmgraph/server/static/*")}
 for pattern in ("queries/*.rq", "ontology/*.ttl", "shapes/*.ttl", "data/context.jsonld",
                 "data/*.yaml", "data/reader/*.yaml", "data/registry/*.yaml"):

@@ -38,7 +38,7 @@ FORMATS = ".trig, .nq, .nquads, .ttl, .nt"
 JSON_ACCEPT = (
     "application/sparql-results+json,application/json,text/javascript,application/javascript"
 )
-TURTLE_ACCEPT = "application/turtle,text/turtle"
+TURTLE_ACCEPT = "text/turtle,application/turtle,application/n-triples"
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +199,7 @@ def test_push_reads_no_rdf_xml(tmp_path: Path, remote: Remote, secret: str) -> N
     path.write_text(XXE, encoding="utf-8")
     result = scmgraph("push", "--graph", str(path), "--endpoint", remote.url)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.startswith("error: Parser error at line 1 ")
+    assert result.stderr.startswith(f"error: {path}: not valid TriG: Parser error at line 1 ")
+    assert result.stderr.count("\n") == 1  # one line
     assert "graph.rdf, line 1" in result.stderr and secret not in result.stderr
     assert remote.accepts == []  # the file was refused before any request

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from scmgraph.namespaces import sparql_prologue
 from scmgraph.server.pool import PoolError
 from scmgraph.server.protocol import Refusal, check_query, graph_list, html_response
 from scmgraph.server.render import render
@@ -25,12 +26,13 @@ from scmgraph.sparql.results import RDF_PREFIXES, RESULT_TYPES, Task
 if TYPE_CHECKING:
     from scmgraph.server.explore import App
 
-FIRST_QUERY = """PREFIX scm: <https://w3id.org/scmgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?meeting ?ordinal ?date WHERE {
+FIRST_QUERY = (
+    sparql_prologue("scm", "dcterms")
+    + """SELECT ?meeting ?ordinal ?date WHERE {
   ?meeting a scm:Meeting ; scm:ordinal ?ordinal .
   OPTIONAL { ?meeting dcterms:date ?date }
 } ORDER BY ?date"""
+)
 
 
 class Triples:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
+from scmgraph.namespaces import ID, sparql_prologue
 from scmgraph.server.protocol import Refusal
-from scmgraph.server.render import ID, class_colours
+from scmgraph.server.render import class_colours
 from scmgraph.sparql.results import Task
 
 if TYPE_CHECKING:
@@ -31,15 +32,7 @@ class App(Protocol):
     def run(self, task: Task) -> Reply: ...
 
 
-PREFIXES = """
-PREFIX scm: <https://w3id.org/scmgraph/ontology#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+PREFIXES = "\n" + sparql_prologue("scm", "nif", "skos", "rdfs", "dcterms", "prov", "xsd")
 STATEMENT = ID + "statement/"
 
 _CLASSES = (

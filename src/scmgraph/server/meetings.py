@@ -21,6 +21,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
+from scmgraph.namespaces import DCTERMS, SCM
 from scmgraph.server.explore import (
     PREFIXES,
     Row,
@@ -142,9 +143,9 @@ SELECT ?meeting ?label ?paragraph ?sentence ?clause ?root ?followed ?statement W
 )
 NOTATION = PREFIXES + "SELECT ?notation ?thing WHERE { ?thing skos:notation ?notation } LIMIT 1"
 ROLES = {
-    "https://w3id.org/scmgraph/ontology#actor": "actors",
-    "https://w3id.org/scmgraph/ontology#mentions": "entities",
-    "http://purl.org/dc/terms/subject": "topics",
+    SCM + "actor": "actors",
+    SCM + "mentions": "entities",
+    DCTERMS + "subject": "topics",
 }
 
 

@@ -20,6 +20,19 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
+from scmgraph.namespaces import (
+    DCTERMS,
+    FORMATS,
+    ID,
+    RDF,
+    RDFS,
+    SCM,
+    SD,
+    SKOS,
+    VOID,
+    XSD,
+    sparql_prologue,
+)
 from scmgraph.server.protocol import Refusal, content_type, html_response
 from scmgraph.server.render import render, short
 from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task
@@ -43,15 +56,7 @@ class App(Protocol):
     def stats(self) -> Stats: ...
 
 
-ID = "https://w3id.org/scmgraph/id/"
-SCM = "https://w3id.org/scmgraph/ontology#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-DCTERMS = "http://purl.org/dc/terms/"
-LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel", SCM + "nameAsWritten")
+LABELS = (RDFS + "label", SKOS + "prefLabel", SCM + "nameAsWritten")
 PAGE_TYPES = ("text/turtle", "text/html", *GRAPH_TYPES[1:])
 PAGE_FORMATS = {
     "html": "text/html",
@@ -64,12 +69,11 @@ PAGE_FORMATS = {
     "rdfxml": "application/rdf+xml",
 }
 
-STATEMENTS = """
-PREFIX scm: <https://w3id.org/scmgraph/ontology#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?statement ?role ?verb ?text ?paragraph ?sentence ?communique ?series ?ordinal
-       ?date
+STATEMENTS = (
+    "\n"
+    + sparql_prologue("scm", "nif", "dcterms")
+    + """SELECT DISTINCT ?statement ?role ?verb ?text ?paragraph ?sentence ?communique
+       ?series ?ordinal ?date
 WHERE {
   ?statement ?role $entity ; a scm:Statement ; scm:sentence ?s .
   ?s nif:anchorOf ?text ; nif:referenceContext ?communique .
@@ -85,6 +89,7 @@ WHERE {
 }
 ORDER BY ?date ?communique ?paragraph ?sentence ?statement ?role
 """
+)
 
 # --- statistics (service description, VoID) ---------------------------------------------
 
@@ -131,7 +136,7 @@ def _t(
 
 
 def _count(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
 
 
 RESULT_FORMAT_IRIS = (

@@ -16,20 +16,23 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-ID = "https://w3id.org/scmgraph/id/"
-SCM = "https://w3id.org/scmgraph/ontology#"
+from scmgraph import namespaces as ns
+
 SHORT = {
-    "scm:": SCM,
-    "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos:": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms:": "http://purl.org/dc/terms/",
-    "prov:": "http://www.w3.org/ns/prov#",
-    "nif:": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "org:": "http://www.w3.org/ns/org#",
-    "owl:": "http://www.w3.org/2002/07/owl#",
-    "itsrdf:": "http://www.w3.org/2005/11/its/rdf#",
-    "xsd:": "http://www.w3.org/2001/XMLSchema#",
+    f"{name}:": ns.PREFIXES[name]
+    for name in (
+        "scm",
+        "rdf",
+        "rdfs",
+        "skos",
+        "dcterms",
+        "prov",
+        "nif",
+        "org",
+        "owl",
+        "itsrdf",
+        "xsd",
+    )
 }
 # Colours for speech-act classes, given out in the order of the classes' notations,
 # so a new class in the registry gets a colour without code.
@@ -59,7 +62,7 @@ def short(iri: str) -> str:
 
 def page_path(iri: str) -> str | None:
     """The server path of an IRI of this dataset (``/id/...``), None for others."""
-    return "/id/" + iri[len(ID) :] if iri.startswith(ID) else None
+    return "/id/" + iri[len(ns.ID) :] if iri.startswith(ns.ID) else None
 
 
 def term_html(term: Any) -> Markup:
