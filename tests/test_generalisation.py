@@ -934,7 +934,8 @@ def test_verb_offsets_slice_the_verb(name: str, request: pytest.FixtureRequest) 
 # =================================================================================
 
 CORPUS_NAMES = ("052", "053", "scm_2020", "scm_2021")
-SOURCES = sorted((REPO / "src" / "scmgraph").glob("*.py"))
+PACKAGE = REPO / "src" / "scmgraph"
+SOURCES = sorted(PACKAGE.rglob("*.py"))  # every module of every stage
 
 
 def _code_without_comments_and_docstrings(path: Path) -> str:
@@ -956,13 +957,13 @@ def _code_without_comments_and_docstrings(path: Path) -> str:
     return " ".join(kept)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_extraction_rule_names_a_corpus_document(path: Path) -> None:
     code = _code_without_comments_and_docstrings(path)
     assert not [n for n in CORPUS_NAMES if n in code]
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_paragraph_number_special_case(path: Path) -> None:
     """No comparison of a paragraph (or sentence) number with a literal other than 0/1."""
     offending = []
