@@ -119,11 +119,6 @@ def latest_meetings(app: App) -> dict[str, tuple[str, int]]:
     }
 
 
-def thread_path(statement_iri: str) -> str:
-    """The page of the thread a statement starts: ``/threads/scm-52/p10/s2/1``."""
-    return "/threads/" + statement_iri[len(STATEMENT) :]
-
-
 def id_node(path: str, kind: str = "") -> ox.NamedNode:
     """The dataset IRI ``ID + kind + path``; 404 for dot segments or a bad IRI."""
     segments = path.split("/")

@@ -27,12 +27,11 @@ from scmgraph.server.explore import (
     Row,
     number,
     rows,
-    thread_path,
     value,
     verb_classes,
 )
 from scmgraph.server.protocol import html_response
-from scmgraph.server.render import page_path, render
+from scmgraph.server.render import page_path, render, thread_path
 
 if TYPE_CHECKING:
     from scmgraph.server.explore import App

@@ -36,6 +36,7 @@ from scmgraph.namespaces import (
 from scmgraph.server.protocol import Refusal, content_type, html_response
 from scmgraph.server.render import render, short
 from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task
+from scmgraph.sparql.values import insert_values
 
 if TYPE_CHECKING:
     from scmgraph.server.pool import Settings
@@ -69,6 +70,8 @@ PAGE_FORMATS = {
     "rdfxml": "application/rdf+xml",
 }
 
+FACTS = "SELECT DISTINCT ?p ?o WHERE { ?entity ?p ?o } ORDER BY ?p ?o"
+CITED = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?entity }"
 STATEMENTS = (
     "\n"
     + sparql_prologue("scm", "nif", "dcterms")
@@ -296,9 +299,10 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
 
 
 def _entity_page(app: App, node: ox.NamedNode) -> Response:
-    facts = app.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o")
-    statements = app.select(STATEMENTS.replace("$entity", str(node)))
-    incoming = app.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {node} }}")
+    entity = {ox.Variable("entity"): node}
+    facts = app.select(insert_values(FACTS, entity))
+    statements = app.select(insert_values(STATEMENTS, entity))
+    incoming = app.select(insert_values(CITED, entity))
     cited = int(incoming.rows[0][0].value) if incoming.rows else 0
     if not facts.rows and not cited:
         return html_response(render("not_found.html", title="Not found", iri=node.value), 404)

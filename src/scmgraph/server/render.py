@@ -60,6 +60,11 @@ def short(iri: str) -> str:
     return iri
 
 
+def thread_path(statement_iri: str) -> str:
+    """The page of the thread a statement starts: ``/threads/scm-52/p10/s2/1``."""
+    return "/threads/" + statement_iri[len(ns.ID + "statement/") :]
+
+
 def page_path(iri: str) -> str | None:
     """The server path of an IRI of this dataset (``/id/...``), None for others."""
     return "/id/" + iri[len(ns.ID) :] if iri.startswith(ns.ID) else None

@@ -26,12 +26,11 @@ from scmgraph.server.explore import (
     latest_meetings,
     number,
     rows,
-    thread_path,
     value,
     verb_classes,
 )
 from scmgraph.server.protocol import Refusal, html_response
-from scmgraph.server.render import page_path, render
+from scmgraph.server.render import page_path, render, thread_path
 
 if TYPE_CHECKING:
     from scmgraph.server.explore import App
