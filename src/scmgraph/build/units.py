@@ -128,10 +128,7 @@ class UnitCache:
         return self.folder / f"{key}.{suffix}"
 
     def get(self, key: str) -> UnitSummary | None:
-        try:
-            summary = pickle.loads(self.path(key, "pickle").read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
+        summary = self.load(key)
         ok = all(self.path(key, suffix).is_file() for suffix in _UNIT_FILES)
         return summary if isinstance(summary, UnitSummary) and ok else None
 
@@ -141,7 +138,7 @@ class UnitCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix in _UNIT_FILES:
             write_atomic(self.path(summary.key, suffix), files[suffix])
-        write_atomic(self.path(summary.key, "pickle"), pickle.dumps(summary, protocol=5))
+        self.save(summary.key, summary)
 
     def load(self, key: str) -> object | None:
         """Another result cached under ``key`` (pickled), or None."""

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from scmgraph.namespaces import ID, sparql_prologue
 from scmgraph.server.protocol import Refusal
 from scmgraph.server.render import class_colours
+from scmgraph.sparql.render import plain as value  # a term's lexical value, "" when unbound
 from scmgraph.sparql.results import Task
 
 if TYPE_CHECKING:
@@ -70,11 +71,6 @@ def rows(app: App, text: str, /, **bindings: ox.NamedNode | ox.Literal) -> list[
     )
     table = app.run(task).table
     return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
-
-
-def value(term: Any) -> str:
-    """A term's lexical value, "" when unbound."""
-    return "" if term is None else term.value
 
 
 def number(term: Any) -> int | None:

@@ -33,24 +33,20 @@ from scmgraph.namespaces import (
     XSD,
     sparql_prologue,
 )
+from scmgraph.server import explore
 from scmgraph.server.protocol import Refusal, content_type, html_response
 from scmgraph.server.render import render, short
+from scmgraph.sparql.render import plain
 from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task
 from scmgraph.sparql.values import insert_values
 
 if TYPE_CHECKING:
-    from scmgraph.server.pool import Settings
     from scmgraph.sparql.query import StoredQuery, Table
-    from scmgraph.sparql.results import Reply
 
 
-class App(Protocol):
-    """What a page asks of the application (``scmgraph.server.app.App``): its settings,
-    and queries run through its worker pool within the same limits as any request."""
-
-    settings: Settings
-
-    def run(self, task: Task) -> Reply: ...
+class App(explore.App, Protocol):
+    """What a page asks of the application (``scmgraph.server.app.App``) beyond what the
+    explorer asks: a SELECT as a table, and the store's statistics."""
 
     def select(self, text: str) -> Table: ...
 
@@ -249,13 +245,7 @@ def void_description(app: App, request: Request) -> list[ox.Triple]:
 
 def entity_node(rest: str) -> ox.NamedNode:
     """The entity IRI for ``/id/<rest>``; Refusal 404 for dot segments or a bad IRI."""
-    segments = rest.split("/")
-    if any(s in ("", ".", "..") for s in segments):
-        raise Refusal(404, "no such entity")
-    try:
-        return ox.NamedNode(ID + quote(rest, safe="/-._~!$&'()*+,;=:@%"))
-    except ValueError as exc:
-        raise Refusal(404, "no such entity") from exc
+    return explore.id_node(quote(rest, safe="/-._~!$&'()*+,;=:@%"))
 
 
 def _ask(app: App, text: str) -> bool:
@@ -294,10 +284,6 @@ def entity_response(app: App, request: Request, rest: str) -> Response:
     return response
 
 
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    return "" if term is None else term.value
-
-
 def _entity_page(app: App, node: ox.NamedNode) -> Response:
     entity = {ox.Variable("entity"): node}
     facts = app.select(insert_values(FACTS, entity))
@@ -307,7 +293,7 @@ def _entity_page(app: App, node: ox.NamedNode) -> Response:
     if not facts.rows and not cited:
         return html_response(render("not_found.html", title="Not found", iri=node.value), 404)
     labels = [o for p, o in facts.rows if p is not None and p.value in LABELS]
-    label = _value(labels[0]) if labels else node.value[len(ID) :]
+    label = plain(labels[0]) if labels else node.value[len(ID) :]
     types = [o for p, o in facts.rows if p is not None and p.value == RDF + "type"]
     entries = _statement_rows(statements.rows, statements.columns)
     from scmgraph.server.meetings import entity_links
@@ -343,19 +329,19 @@ def _statement_rows(rows: Iterable[tuple], columns: tuple[str, ...]) -> list[_St
     merged: dict[str, _StatementRow] = {}
     for row in rows:
         cell = dict(zip(columns, row, strict=True))
-        key = _value(cell["statement"])
+        key = plain(cell["statement"])
         if key not in merged:
-            series = " ".join(v for v in (_value(cell["series"]), _value(cell["ordinal"])) if v)
+            series = " ".join(v for v in (plain(cell["series"]), plain(cell["ordinal"])) if v)
             merged[key] = _StatementRow(
                 statement=cell["statement"],
                 roles=[],
-                meeting=series or _value(cell["communique"]).rsplit("/", 1)[-1],
-                date=_value(cell["date"]),
-                paragraph=_value(cell["paragraph"]),
-                verb=_value(cell["verb"]),
-                text=_value(cell["text"]),
+                meeting=series or plain(cell["communique"]).rsplit("/", 1)[-1],
+                date=plain(cell["date"]),
+                paragraph=plain(cell["paragraph"]),
+                verb=plain(cell["verb"]),
+                text=plain(cell["text"]),
             )
-        role = short(_value(cell["role"]))
+        role = short(plain(cell["role"]))
         if role not in merged[key].roles:
             merged[key].roles.append(role)
     return list(merged.values())

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from werkzeug.wrappers import Request, Response
 
+from scmgraph.namespaces import XSD
 from scmgraph.server.explore import PREFIXES, id_node, number, rows, value, verb_classes
 from scmgraph.server.protocol import Refusal, html_response
 from scmgraph.server.render import render
@@ -24,7 +25,7 @@ from scmgraph.server.render import render
 if TYPE_CHECKING:
     from scmgraph.server.explore import App
 
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 FILTERS = {
     "topic": "?statement dcterms:subject ?topic .",
     "entity": "{ ?statement scm:mentions ?entity } UNION { ?statement scm:actor ?entity }"
