@@ -4,9 +4,10 @@ Each named graph comes as sorted, distinct N-Triples lines: a cached communiqué
 unit from its file, a cross-document graph from memory. The N-Quads file is the
 graphs in IRI order, each graph's lines in order; TriG and JSON-LD are pyoxigraph's
 serialisations of that file, read back as it streams; the Turtle file (one graph,
-no names) is the merge of all graphs without repeats, which also gives the
-counts the dataset description needs. Nothing holds more than one line per
-graph in memory, so the same bytes come out whatever order units were computed in.
+no names, no repeats) is each subject's block, copied from the unit that alone
+has that subject or serialised here (``scmgraph.build.turtle``), which also
+gives the counts the dataset description needs. The same bytes come out
+whatever order units were computed in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -22,23 +24,19 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF
 
 from scmgraph.build.blocks import graph_blocks, trig_head
+from scmgraph.build.turtle import CachedTurtle, SubjectIndex, write_turtle
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
 from scmgraph.rdf.sink import PLACEHOLDER_DIGEST
-from scmgraph.rdf.terms import ID, PREFIXES, SCM, build_iri
+from scmgraph.rdf.terms import build_iri
 
 if TYPE_CHECKING:
     from scmgraph.build.thread_parts import PairSummary
 
 _PLACEHOLDER_END = f"/build/{PLACEHOLDER_DIGEST}> .\n".encode()
 _PLACEHOLDER_TERM = f"<{build_iri(PLACEHOLDER_DIGEST)}>\n".encode()
-_TYPE = f"<{RDF.type}>".encode()
-_SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
-_SOURCE_FACTS = (f"<{SCM.sha256}>".encode(), f"<{SCM.fileName}>".encode())
-_ENTITY = f"<{ID}".encode()
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,7 @@ class GraphPart:
     objects: Callable[[], Iterator[bytes]]
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
     blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
+    turtle: CachedTurtle | None = None  # its subjects' Turtle blocks
 
 
 def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
@@ -112,6 +111,10 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
     trig_path, jsonld_path = cache.path(unit.key, "trig"), cache.path(unit.key, "jsonld")
 
     cached = trig_path.is_file() and jsonld_path.is_file()
+    ttl_path, index_path = cache.path(unit.key, "ttl"), cache.path(unit.key, "subjects")
+    turtle = None
+    if ttl_path.is_file() and index_path.is_file():
+        turtle = CachedTurtle(ttl_path, triples_path, lambda: _index(index_path))
     return GraphPart(
         iri,
         unit.key,
@@ -120,7 +123,15 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
         lambda: _lines(objects_path),
         nquads,
         (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
+        turtle,
     )
+
+
+def _index(path: Path) -> SubjectIndex:
+    index = pickle.loads(path.read_bytes())
+    if not isinstance(index, SubjectIndex):
+        raise ValueError(f"{path}: not the index of a unit's subjects")
+    return index
 
 
 Extents = dict[str, tuple[int, int, str]]  # graph IRI -> offset, length, SHA-256 of its lines
@@ -170,43 +181,24 @@ def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
 
 
 def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
-    """The distinct triples of all graphs, sorted, as N-Triples; and what they count."""
-    triples = subjects = entities = 0
-    properties: Counter[bytes] = Counter()
-    instances: Counter[bytes] = Counter()
-    sources: set[bytes] = set()
-    facts: list[tuple[bytes, bytes, bytes]] = []
-    last_subject = previous = None
-    for line in heapq.merge(*(part.triples() for part in parts)):
-        if line == previous:  # a triple in several graphs is written once
-            continue
-        previous = line
-        handle.write(line)
-        s, p, o = line[:-3].split(b" ", 2)
-        triples += 1
-        if s != last_subject:
-            last_subject = s
-            subjects += 1
-            entities += s.startswith(_ENTITY)
-        properties[p] += 1
-        if p == _TYPE:
-            instances[o] += 1
-        elif p == _SOURCE_FILE:
-            sources.add(o)
-        elif p in _SOURCE_FACTS:
-            facts.append((s, p, o))
+    """The distinct triples of all graphs in Turtle (``scmgraph.build.turtle``), and
+    what they count."""
+    cached = [part.turtle for part in parts if part.turtle is not None]
+    others = (line for part in parts if part.turtle is None for line in part.triples())
+    tally = write_turtle(cached, others, handle)
     objects = sum(1 for _ in _distinct(part.objects() for part in parts))
+    sources = tally.sources
     return DatasetStats(
-        triples=triples,
-        entities=entities,
-        subjects=subjects,
+        triples=tally.triples,
+        entities=tally.entities,
+        subjects=tally.subjects,
         objects=objects,
-        instances={_term(k): v for k, v in instances.items()},
-        properties={_term(k): v for k, v in properties.items()},
+        instances={_term(k): v for k, v in tally.instances.items() if v},
+        properties={_term(k): v for k, v in tally.properties.items() if v},
         graphs=_graph_counts(parts),
         sources=tuple(sorted(_term(s) for s in sources)),
         source_triples=tuple(
-            sorted((_term(s), _term(p), _term(o)) for s, p, o in facts if s in sources)
+            sorted((_term(s), _term(p), _term(o)) for s, p, o in tally.facts if s in sources)
         ),
     )
 
@@ -249,11 +241,6 @@ def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:
     handle.write(trig_head())
     for trig, _ in blocks:
         handle.write(trig())
-
-
-def write_turtle(union: Path, handle: IO[bytes]) -> None:
-    triples = ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
 
 def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:

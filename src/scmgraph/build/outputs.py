@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -29,7 +27,6 @@ from scmgraph.build.assemble import (
     write_jsonld,
     write_nquads,
     write_trig,
-    write_turtle,
     write_union,
 )
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
@@ -38,7 +35,7 @@ from scmgraph.build.thread_parts import PairSummary, thread_parts
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import _ontology_graph
-from scmgraph.rdf.describe import DCAT, SPDX, VOID, describe_stats
+from scmgraph.rdf.describe import DCAT, SPDX, VOID, DatasetStats, describe_stats
 from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import (
@@ -173,14 +170,9 @@ def stage_outputs(
         add("scmgraph.trig", lambda h: write_trig(blocks, h))
         context = jsonld_context()
         add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
-        fd, union_name = tempfile.mkstemp(prefix=".scmgraph.ttl.", suffix=".union.tmp", dir=out_dir)
-        union = Path(union_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                stats = write_union(parts, handle)
-            add("scmgraph.ttl", lambda h: write_turtle(union, h))
-        finally:
-            union.unlink(missing_ok=True)
+        found: list[DatasetStats] = []
+        add("scmgraph.ttl", lambda h: found.append(write_union(parts, h)))
+        stats = found[0]
         files = {path.name: digests[path] for path in staged}
         void = describe_stats(stats, info, files=files)
         prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}

@@ -5,7 +5,8 @@ environment it was computed in (tool version and source, registry and data
 files, ontology, shapes): ``env_digest`` names the environment and the unit key
 hashes both. The cache keeps, per key, the communiqué's named graph as sorted
 N-Triples, its sorted distinct objects (for the dataset description), its blocks
-of the TriG and JSON-LD files, and a small summary: the facts the cross-document
+of the TriG and JSON-LD files, its subjects' blocks of the Turtle file and their
+index (``scmgraph.build.turtle``), and a small summary: the facts the cross-document
 parts need (without the text and mentions), the slug used and the validation
 result. Every cached file is written whole or not at all (written aside, then
 renamed), so a killed build leaves the cache usable.
@@ -47,8 +48,8 @@ if TYPE_CHECKING:
     from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.shacl_rudof import RudofValidator
 
-_FORMAT = 2  # bumped when the layout of cached units changes
-_UNIT_FILES = ("nt", "objects", "trig", "jsonld")  # besides the pickled summary
+_FORMAT = 3  # bumped when the layout of cached units changes
+_UNIT_FILES = ("nt", "objects", "trig", "jsonld", "ttl", "subjects")  # besides the summary
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def slim(facts: Facts) -> Facts:
 
 class UnitCache:
     """The folder of cached units: ``KEY.nt``, ``KEY.objects``, ``KEY.trig``,
-    ``KEY.jsonld``, ``KEY.pickle``."""
+    ``KEY.jsonld``, ``KEY.ttl``, ``KEY.subjects``, ``KEY.pickle``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -214,9 +215,11 @@ def compute_unit(
     ``origin`` is the record of where it was taken from, if any.
 
     Returns the summary and the unit's files by suffix: its triples (``nt``), their
-    objects, and its blocks of the TriG and JSON-LD files.
+    objects, its blocks of the TriG and JSON-LD files, its subjects' blocks of the
+    Turtle file (``ttl``) and their index (``subjects``, pickled).
     """
     from scmgraph.build.blocks import graph_blocks
+    from scmgraph.build.turtle import subject_blocks
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
     from scmgraph.rdf.terms import communique_graph_iri
@@ -240,7 +243,9 @@ def compute_unit(
     )
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
     trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
+    turtle, index = subject_blocks(lines)
     files = {"nt": b"".join(lines), "objects": b"".join(objects_of(lines))}
+    files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
     return summary, {**files, "trig": trig, "jsonld": jsonld}
 
 
