@@ -97,7 +97,10 @@ def unit_part(
         data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
         return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
 
-    return GraphPart(iri, f"{unit.key}:{build_digest}", unit.triples, triples, objects, nquads)
+    turtle = _cached_turtle(cache, unit.key, (PLACEHOLDER_DIGEST, build_digest))
+    return GraphPart(
+        iri, f"{unit.key}:{build_digest}", unit.triples, triples, objects, nquads, None, turtle
+    )
 
 
 def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
@@ -111,10 +114,6 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
     trig_path, jsonld_path = cache.path(unit.key, "trig"), cache.path(unit.key, "jsonld")
 
     cached = trig_path.is_file() and jsonld_path.is_file()
-    ttl_path, index_path = cache.path(unit.key, "ttl"), cache.path(unit.key, "subjects")
-    turtle = None
-    if ttl_path.is_file() and index_path.is_file():
-        turtle = CachedTurtle(ttl_path, triples_path, lambda: _index(index_path))
     return GraphPart(
         iri,
         unit.key,
@@ -123,8 +122,18 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
         lambda: _lines(objects_path),
         nquads,
         (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
-        turtle,
+        _cached_turtle(cache, unit.key),
     )
+
+
+def _cached_turtle(
+    cache: UnitCache, key: str, build: tuple[str, str] | None = None
+) -> CachedTurtle | None:
+    """A cached graph's subjects' Turtle blocks, if it has them."""
+    ttl_path, index_path = cache.path(key, "ttl"), cache.path(key, "subjects")
+    if not (ttl_path.is_file() and index_path.is_file()):
+        return None
+    return CachedTurtle(key, ttl_path, cache.path(key, "nt"), lambda: _index(index_path), build)
 
 
 def _index(path: Path) -> SubjectIndex:
@@ -180,15 +189,17 @@ def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
             yield line
 
 
-def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
-    """The distinct triples of all graphs in Turtle (``scmgraph.build.turtle``), and
-    what they count."""
+def write_union(
+    parts: list[GraphPart], handle: IO[bytes], cache: UnitCache
+) -> tuple[DatasetStats, set[str]]:
+    """The distinct triples of all graphs in Turtle (``scmgraph.build.turtle``), what
+    they count, and the cache keys of the merged blocks used."""
     cached = [part.turtle for part in parts if part.turtle is not None]
     others = (line for part in parts if part.turtle is None for line in part.triples())
-    tally = write_turtle(cached, others, handle)
+    tally, keys = write_turtle(cached, others, handle, cache)
     objects = sum(1 for _ in _distinct(part.objects() for part in parts))
     sources = tally.sources
-    return DatasetStats(
+    stats = DatasetStats(
         triples=tally.triples,
         entities=tally.entities,
         subjects=tally.subjects,
@@ -201,6 +212,7 @@ def write_union(parts: list[GraphPart], handle: IO[bytes]) -> DatasetStats:
             sorted((_term(s), _term(p), _term(o)) for s, p, o in tally.facts if s in sources)
         ),
     )
+    return stats, keys
 
 
 def _graph_counts(parts: list[GraphPart]) -> dict[object, int]:

@@ -214,15 +214,21 @@ def publish_units(
     stamp = fingerprint(parts, context, info)
     previous = previous_store(out_dir, STORE_LINK, "scmgraph.nq")
     published = (*OUTPUTS, DESCRIPTION_FILE)
+    merged_key = f"turtle-{stamp[:32]}"  # the Turtle file's merged blocks, by build
+    keep.add(merged_key)
     if (
         previous
         and previous[1].fingerprint == stamp
         and previous[1].files_match(out_dir, published)
     ):
         progress("nothing changed")
-        return previous[1].quads, keep
+        merged = cache.load(merged_key)
+        return previous[1].quads, keep | (merged if isinstance(merged, set) else set())
     progress("writing files")
-    staged, quads, digest, extents = stage_outputs(parts, info, out_dir)
+    merged = set()
+    staged, quads, digest, extents = stage_outputs(parts, info, out_dir, cache, merged)
+    cache.save(merged_key, merged)
+    keep |= merged
     try:
         progress("loading the store")
         files = {path.name: file_stat(tmp) for path, tmp in staged.items()}

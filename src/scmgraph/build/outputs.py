@@ -153,10 +153,11 @@ def fingerprint(parts: list[GraphPart], context: UnitContext, info: BuildInfo) -
 
 
 def stage_outputs(
-    parts: list[GraphPart], info: BuildInfo, out_dir: Path
+    parts: list[GraphPart], info: BuildInfo, out_dir: Path, cache: UnitCache, keep: set[str]
 ) -> tuple[dict[Path, Path], int, str, Extents]:
     """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
-    where each graph is in the N-Quads)."""
+    where each graph is in the N-Quads). The cache keys of the Turtle file's merged
+    blocks are added to ``keep``."""
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
     extents: Extents = {}
@@ -170,9 +171,10 @@ def stage_outputs(
         add("scmgraph.trig", lambda h: write_trig(blocks, h))
         context = jsonld_context()
         add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
-        found: list[DatasetStats] = []
-        add("scmgraph.ttl", lambda h: found.append(write_union(parts, h)))
-        stats = found[0]
+        found: list[tuple[DatasetStats, set[str]]] = []
+        add("scmgraph.ttl", lambda h: found.append(write_union(parts, h, cache)))
+        stats, merged = found[0]
+        keep |= merged
         files = {path.name: digests[path] for path in staged}
         void = describe_stats(stats, info, files=files)
         prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}

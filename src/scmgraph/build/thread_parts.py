@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass
 
 from scmgraph.atomic import write_atomic
+from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link, load_lexicons
 from scmgraph.rdf.links import _thread
@@ -99,5 +101,8 @@ def _compute(
     cache.folder.mkdir(parents=True, exist_ok=True)
     write_atomic(cache.path(key, "nt"), b"".join(lines))
     write_atomic(cache.path(key, "objects"), b"".join(objects_of(lines)))
+    turtle, index = subject_blocks(lines)
+    write_atomic(cache.path(key, "ttl"), turtle)
+    write_atomic(cache.path(key, "subjects"), pickle.dumps(index, protocol=5))
     cache.save(key, summary)
     return summary

@@ -12,17 +12,20 @@ subjects counted in each unit, plus what they count once merged.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from scmgraph.rdf.terms import ID, PREFIXES, SCM
+from scmgraph.atomic import write_atomic
+from scmgraph.rdf.terms import ID, PREFIXES, SCM, build_iri
 
 _TYPE = f"<{RDF.type}>".encode()
 _SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
@@ -89,18 +92,57 @@ class SubjectIndex:
 
 @dataclass(frozen=True)
 class CachedTurtle:
-    """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and index."""
+    """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and index.
 
+    ``key`` names its content. A graph that names the placeholder build has
+    ``build``: the placeholder's digest and the real one, replaced in what is read
+    (the placeholder is one object of one property of a subject, so replacing it
+    moves no line or block)."""
+
+    key: str
     turtle: Path
     triples: Path
     index: Callable[[], SubjectIndex]
+    build: tuple[str, str] | None = None
+
+    def fix(self, data: bytes, *, turtle: bool) -> bytes:
+        """Turtle blocks (or N-Triples lines) read from the cache, naming the real build."""
+        if self.build is None:
+            return data
+        before, after = self.build
+        if turtle:
+            return data.replace(turtle_term(build_iri(before)), turtle_term(build_iri(after)))
+        return data.replace(f"/build/{before}> .".encode(), f"/build/{after}> .".encode())
 
 
+def _read(path: Path, start: int, end: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start)
+
+
+class Cache(Protocol):
+    """Where merged blocks are kept (the unit cache)."""
+
+    def path(self, key: str, suffix: str) -> Path: ...
+    def load(self, key: str) -> object | None: ...
+    def save(self, key: str, value: object) -> None: ...
+
+
+@functools.cache
 def turtle_head() -> bytes:
     """The prefix lines that begin every Turtle file pyoxigraph writes with ``PREFIXES``."""
     probe = ox.Triple(ox.NamedNode("x:s"), ox.NamedNode("x:p"), ox.NamedNode("x:o"))
     text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     return text[: text.index(b"<x:s>")]
+
+
+@functools.cache
+def turtle_term(iri: str) -> bytes:
+    """How pyoxigraph's Turtle serialiser writes an IRI with ``PREFIXES``."""
+    probe = ox.Triple(ox.NamedNode(iri), ox.NamedNode("x:p"), ox.NamedNode("x:o"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    return text[len(turtle_head()) : text.rindex(b" <x:p>")]
 
 
 def _blocks(lines: list[bytes]) -> tuple[bytes, list[int]]:
@@ -145,76 +187,150 @@ def subject_blocks(lines: list[bytes]) -> tuple[bytes, SubjectIndex]:
     return body, SubjectIndex(tuple(subjects), tuple(ends), tuple(line_ends), tally)
 
 
-def write_turtle(cached: list[CachedTurtle], others: Iterable[bytes], handle: IO[bytes]) -> Tally:
-    """The distinct triples of every graph in Turtle, and their tally.
+@dataclass(frozen=True)
+class MergedBlocks:
+    """The blocks of the subjects a set of cached graphs share, and how merging them
+    changes the sum of those graphs' tallies (cached under the graphs' keys)."""
+
+    subjects: tuple[bytes, ...]
+    blocks: tuple[int, ...]
+    delta: Tally
+
+
+def write_turtle(
+    cached: list[CachedTurtle], others: Iterable[bytes], handle: IO[bytes], cache: Cache
+) -> tuple[Tally, set[str]]:
+    """The distinct triples of every graph in Turtle, their tally, and the cache keys
+    of the merged blocks used.
 
     ``cached``: graphs with cached blocks; ``others``: the lines of the rest. A
-    subject of one cached graph alone is copied from it; the others are merged
-    and serialised here.
+    subject of one cached graph alone is copied from it; one that only two cached
+    graphs share is copied from their merged blocks, cached under their keys; the
+    others are merged and serialised here.
     """
     indexes = [c.index() for c in cached]
     lines = list(others)
-    merged = {_subject(line) for line in lines}
-    owners: Counter[bytes] = Counter()
-    for index in indexes:
-        owners.update(index.subjects)
-    merged.update(s for s, n in owners.items() if n > 1)
+    batch = {_subject(line) for line in lines}
+    owners: dict[bytes, list[int]] = {}
+    for number, index in enumerate(indexes):
+        for s in index.subjects:
+            owners.setdefault(s, []).append(number)
+    shared: dict[tuple[int, ...], list[bytes]] = {}
+    for s, who in owners.items():
+        if len(who) > 2:  # an entity many communiqués describe: changes with any of them
+            batch.add(s)
+        elif len(who) == 2 and s not in batch:  # a statement and its thread links, mostly
+            shared.setdefault(tuple(who), []).append(s)
     tally = Tally()
     for item, index in zip(cached, indexes, strict=True):
         tally.add(index.tally)
-        shared = [i for i, s in enumerate(index.subjects) if s in merged]
-        if shared:
-            data = item.triples.read_bytes()
-            for i in shared:
-                found = data[index.lines[i - 1] if i else 0 : index.lines[i]].splitlines(True)
-                tally.count(found, -1)
-                lines.extend(found)
+        wanted = [i for i, s in enumerate(index.subjects) if s in batch]
+        found = _lines_of(item, index, wanted, fixed=True)
+        tally.count(found, -1)
+        lines.extend(found)
     distinct = sorted(set(lines))
     tally.count(distinct)
     body, ends = _blocks(distinct)
-    order = sorted(merged)
+    order = sorted(batch)
     if len(order) != len(ends):
         raise ValueError("Turtle serialisation does not give one block per subject")
-    blocks = dict(zip(order, zip([0, *ends[:-1]], ends, strict=True), strict=True))
-    _write_blocks(cached, indexes, blocks, body, handle)
-    return tally
+    sources: list[Source] = [
+        (item, item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
+    ]
+    sources.append((None, body, tuple(ends)))
+    where = {s: (len(sources) - 1, i) for i, s in enumerate(order)}
+    keys: set[str] = set()
+    for who, subjects in shared.items():
+        key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], subjects)
+        keys.add(key)
+        tally.add(merged.delta)
+        carrier = next((cached[n] for n in who if cached[n].build), cached[who[0]])
+        sources.append((carrier, cache.path(key, "ttl"), merged.blocks))
+        where.update((s, (len(sources) - 1, i)) for i, s in enumerate(merged.subjects))
+    for number, index in enumerate(indexes):
+        for i, s in enumerate(index.subjects):
+            if s not in where:
+                where[s] = (number, i)
+    _write_blocks(sources, where, handle)
+    return tally, keys
+
+
+def _lines_of(
+    item: CachedTurtle, index: SubjectIndex, wanted: list[int], *, fixed: bool
+) -> list[bytes]:
+    """The N-Triples lines of some of a graph's subjects (by number), the placeholder
+    build replaced if ``fixed``."""
+    if not wanted:
+        return []
+    data = item.triples.read_bytes()
+    found: list[bytes] = []
+    for i in wanted:
+        chunk = data[index.lines[i - 1] if i else 0 : index.lines[i]]
+        found.extend((item.fix(chunk, turtle=False) if fixed else chunk).splitlines(True))
+    return found
+
+
+def _merged(
+    cache: Cache, items: list[CachedTurtle], indexes: list[SubjectIndex], subjects: list[bytes]
+) -> tuple[str, MergedBlocks]:
+    """The merged blocks of ``subjects``, which the graphs ``items`` share: cached, or
+    made (from the lines as cached, placeholder and all) and cached."""
+    names = "\0".join(sorted(item.key for item in items)).encode("utf-8")
+    key = f"merged-{hashlib.sha256(names).hexdigest()[:32]}"
+    subjects = sorted(subjects)
+    found = cache.load(key)
+    if (
+        isinstance(found, MergedBlocks)
+        and list(found.subjects) == subjects
+        and cache.path(key, "ttl").is_file()
+    ):
+        return key, found
+    wanted = set(subjects)
+    delta = Tally()
+    lines: list[bytes] = []
+    for item, index in zip(items, indexes, strict=True):
+        own = _lines_of(
+            item, index, [i for i, s in enumerate(index.subjects) if s in wanted], fixed=False
+        )
+        delta.count(own, -1)
+        lines.extend(own)
+    distinct = sorted(set(lines))
+    delta.count(distinct)
+    body, ends = _blocks(distinct)
+    if len(ends) != len(subjects):
+        raise ValueError("Turtle serialisation does not give one block per subject")
+    merged = MergedBlocks(tuple(subjects), tuple(ends), delta)
+    write_atomic(cache.path(key, "ttl"), body)
+    cache.save(key, merged)
+    return key, merged
+
+
+Source = tuple[CachedTurtle | None, Path | bytes, tuple[int, ...]]  # graph, blocks, their ends
 
 
 def _write_blocks(
-    cached: list[CachedTurtle],
-    indexes: list[SubjectIndex],
-    merged: dict[bytes, tuple[int, int]],
-    body: bytes,
-    handle: IO[bytes],
+    sources: list[Source], where: dict[bytes, tuple[int, int]], handle: IO[bytes]
 ) -> None:
-    """Every subject's block in subject order: merged ones from ``body``, the others
-    copied from their unit, consecutive blocks of one unit in one read."""
-    where: dict[bytes, tuple[int, int]] = {}
-    for number, index in enumerate(indexes):
-        for i, s in enumerate(index.subjects):
-            if s not in merged:
-                where[s] = (number, i)
-    if not where and not merged:
+    """Every subject's block in subject order, consecutive blocks of one source in one
+    read."""
+    if not where:
         return
     handle.write(turtle_head())
-    run: list[int] = []  # unit, first and last subject of blocks to copy
+    run: list[int] = []  # source, first and last block to copy
 
     def copy() -> None:
         if run:
             number, first, last = run
-            ends = indexes[number].blocks
+            item, blocks, ends = sources[number]
             start = ends[first - 1] if first else 0
-            with open(cached[number].turtle, "rb") as source:
-                source.seek(start)
-                handle.write(source.read(ends[last] - start))
+            if isinstance(blocks, bytes):
+                handle.write(blocks[start : ends[last]])
+            else:
+                data = _read(blocks, start, ends[last])
+                handle.write(item.fix(data, turtle=True))  # type: ignore[union-attr]
             run.clear()
 
-    for s in sorted(where.keys() | merged.keys()):
-        if s in merged:
-            copy()
-            start, end = merged[s]
-            handle.write(body[start:end])
-            continue
+    for s in sorted(where):
         number, i = where[s]
         if run and run[0] == number and run[2] == i - 1:
             run[2] = i
