@@ -12,6 +12,7 @@ whatever order units were computed in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import itertools
@@ -26,6 +27,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from scmgraph.build.blocks import graph_blocks, trig_head
+from scmgraph.build.nodes import CachedNodes, PartBlocks, inner_blocks, parts_blocks
 from scmgraph.build.turtle import CachedTurtle, SubjectIndex, write_turtle
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
@@ -51,6 +53,7 @@ class GraphPart:
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
     blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
     turtle: CachedTurtle | None = None  # its subjects' Turtle blocks
+    nodes: Callable[[], PartBlocks] | None = None  # its blocks inside the graph's
 
 
 def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
@@ -97,10 +100,33 @@ def unit_part(
         data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
         return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
 
-    turtle = _cached_turtle(cache, unit.key, (PLACEHOLDER_DIGEST, build_digest))
-    return GraphPart(
-        iri, f"{unit.key}:{build_digest}", unit.triples, triples, objects, nquads, None, turtle
+    build = (PLACEHOLDER_DIGEST, build_digest)
+    turtle = _cached_turtle(cache, unit.key, build)
+    nodes = None
+    trig_path, jsonld_path = (
+        cache.path(unit.key, "nodes.trig"),
+        cache.path(unit.key, "nodes.jsonld"),
     )
+    if turtle is not None and trig_path.is_file() and jsonld_path.is_file():
+        nodes = functools.partial(_cached_nodes, turtle, trig_path, jsonld_path, build)
+    return GraphPart(
+        iri,
+        f"{unit.key}:{build_digest}",
+        unit.triples,
+        triples,
+        objects,
+        nquads,
+        None,
+        turtle,
+        nodes,
+    )
+
+
+def _cached_nodes(
+    turtle: CachedTurtle, trig: Path, jsonld: Path, build: tuple[str, str]
+) -> PartBlocks:
+    subjects = turtle.index().subjects
+    return CachedNodes(subjects[0], subjects[-1], trig, jsonld, build).read()
 
 
 def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
@@ -233,20 +259,36 @@ Blocks = list[tuple[Callable[[], bytes], Callable[[], bytes]]]  # TriG and JSON-
 
 
 def every_block(parts: list[GraphPart]) -> Blocks:
-    """Each graph's blocks in IRI order: cached, or made here (a graph in several parts,
-    a graph computed by this build; held in memory until written)."""
+    """Each graph's blocks in IRI order: cached, joined from its parts' (``nodes``), or
+    made here (a graph computed by this build); held in memory until written."""
     groups: dict[str, list[GraphPart]] = {}
     for part in sorted(parts, key=lambda p: p.iri):
         groups.setdefault(part.iri, []).append(part)
     found: Blocks = []
-    for group in groups.values():
+    for iri, group in groups.items():
         cached = group[0].blocks
         if len(group) == 1 and cached is not None:
             found.append(cached)
-        else:
-            trig, jsonld = graph_blocks(b"".join(p.nquads() for p in group))
-            found.append((lambda trig=trig: trig, lambda jsonld=jsonld: jsonld))  # type: ignore[misc]
+            continue
+        made = None
+        if len(group) > 1 and all(p.nodes or p.turtle is None for p in group):
+            made = parts_blocks(iri, [_part_blocks(p) for p in group])
+        trig, jsonld = made or graph_blocks(b"".join(p.nquads() for p in group))
+        found.append((lambda trig=trig: trig, lambda jsonld=jsonld: jsonld))  # type: ignore[misc]
     return found
+
+
+def _part_blocks(part: GraphPart) -> PartBlocks:
+    """A part's blocks inside its graph's: cached, or made here."""
+    if part.nodes is not None:
+        return part.nodes()
+    lines = list(part.triples())
+    trig, jsonld = inner_blocks(part.nquads(), part.iri)
+    return PartBlocks(_subject(lines[0]), _subject(lines[-1]), trig, jsonld)
+
+
+def _subject(line: bytes) -> bytes:
+    return line[: line.index(b" ")]
 
 
 def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:

@@ -17,11 +17,13 @@ import pickle
 from dataclasses import dataclass
 
 from scmgraph.atomic import write_atomic
+from scmgraph.build.nodes import inner_blocks
 from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link, load_lexicons
 from scmgraph.rdf.links import _thread
 from scmgraph.rdf.sink import TripleSet, UnitBuild, canonical_lines
+from scmgraph.rdf.terms import LINKS_GRAPH
 from scmgraph.version import __version__
 
 
@@ -104,5 +106,10 @@ def _compute(
     turtle, index = subject_blocks(lines)
     write_atomic(cache.path(key, "ttl"), turtle)
     write_atomic(cache.path(key, "subjects"), pickle.dumps(index, protocol=5))
+    tail = f" <{LINKS_GRAPH}> .\n".encode()
+    if lines:
+        trig, jsonld = inner_blocks(b"".join(line[:-3] + tail for line in lines), str(LINKS_GRAPH))
+        write_atomic(cache.path(key, "nodes.trig"), trig)
+        write_atomic(cache.path(key, "nodes.jsonld"), jsonld)
     cache.save(key, summary)
     return summary

@@ -1,0 +1,82 @@
+"""A graph in several parts (the links graph: entities, then each pair's thread links)
+written to TriG and JSON-LD from each part's blocks.
+
+The graph's quads are its parts' one after the other, and within a graph pyoxigraph
+writes one TriG block and one JSON-LD node object per run of quads with the same
+subject, each depending on that run alone. So a pair's part caches its blocks in
+both, and a build serialises only the part it computes itself, then joins the
+parts' blocks; unless one part ends with the subject the next begins with (one
+run across two parts), when the graph is serialised whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+from scmgraph.build.blocks import graph_blocks
+from scmgraph.build.turtle import turtle_term
+from scmgraph.rdf.terms import build_iri
+
+
+def inner_blocks(nquads: bytes, iri: str) -> tuple[bytes, bytes]:
+    """One graph's TriG blocks (inside its braces) and JSON-LD node objects (inside its
+    list, comma-separated)."""
+    trig, jsonld = graph_blocks(nquads)
+    head, tail = _trig_ends(iri)
+    jhead, jtail = _jsonld_ends(iri)
+    if not (trig.startswith(head) and trig.endswith(tail)):
+        raise ValueError(f"TriG block of {iri} is not one graph")
+    if not (jsonld.startswith(jhead) and jsonld.endswith(jtail)):
+        raise ValueError(f"JSON-LD object of {iri} is not one graph")
+    return trig[len(head) : -len(tail)], jsonld[len(jhead) : -len(jtail)]
+
+
+def _trig_ends(iri: str) -> tuple[bytes, bytes]:
+    return f"<{iri}> {{\n".encode(), b"}\n"
+
+
+def _jsonld_ends(iri: str) -> tuple[bytes, bytes]:
+    return f'{{"@id":"{iri}","@graph":['.encode(), b"]}"
+
+
+@dataclass(frozen=True)
+class PartBlocks:
+    """A part's first and last subjects and its blocks (TriG, JSON-LD) inside the graph's."""
+
+    first: bytes
+    last: bytes
+    trig: bytes
+    jsonld: bytes
+
+
+@dataclass(frozen=True)
+class CachedNodes:
+    """A cached part's blocks (``inner_blocks``), naming the placeholder build ``build[0]``
+    where the real one is ``build[1]``."""
+
+    first: bytes
+    last: bytes
+    trig: Path
+    jsonld: Path
+    build: tuple[str, str]
+
+    def read(self) -> PartBlocks:
+        before, after = self.build
+        trig = self.trig.read_bytes().replace(
+            turtle_term(build_iri(before)), turtle_term(build_iri(after))
+        )
+        quoted = f'"{build_iri(before)}"'.encode(), f'"{build_iri(after)}"'.encode()
+        return PartBlocks(self.first, self.last, trig, self.jsonld.read_bytes().replace(*quoted))
+
+
+def parts_blocks(iri: str, parts: list[PartBlocks]) -> tuple[bytes, bytes] | None:
+    """The TriG block and JSON-LD object of graph ``iri`` from its parts' blocks, in
+    order; None if a run of one subject spans two parts."""
+    if any(a.last == b.first for a, b in itertools.pairwise(parts)):
+        return None
+    head, tail = _trig_ends(iri)
+    jhead, jtail = _jsonld_ends(iri)
+    trig = head + b"".join(p.trig for p in parts) + tail
+    return trig, jhead + b",".join(p.jsonld for p in parts) + jtail
