@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,9 @@ _TYPE = f"<{RDF.type}>".encode()
 _SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
 _SOURCE_FACTS = (f"<{SCM.sha256}>".encode(), f"<{SCM.fileName}>".encode())
 _ENTITY = f"<{ID}".encode()
+# Sources whose files are held while writing: subjects are named after their communiqué,
+# so a communiqué's blocks, its thread links' and their merged blocks come together.
+_OPEN_SOURCES = 8
 _BLOCK_START = re.compile(rb"^[^\t]", re.MULTILINE)  # a subject's first line (literals are escaped)
 
 
@@ -109,16 +112,15 @@ class CachedTurtle:
         """Turtle blocks (or N-Triples lines) read from the cache, naming the real build."""
         if self.build is None:
             return data
-        before, after = self.build
-        if turtle:
-            return data.replace(turtle_term(build_iri(before)), turtle_term(build_iri(after)))
-        return data.replace(f"/build/{before}> .".encode(), f"/build/{after}> .".encode())
+        return data.replace(*self._replacements[0 if turtle else 1])
 
-
-def _read(path: Path, start: int, end: int) -> bytes:
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        return handle.read(end - start)
+    @functools.cached_property
+    def _replacements(self) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
+        before, after = self.build or ("", "")
+        return (
+            (turtle_term(build_iri(before)), turtle_term(build_iri(after))),
+            (f"/build/{before}> .".encode(), f"/build/{after}> .".encode()),
+        )
 
 
 class Cache(Protocol):
@@ -317,6 +319,7 @@ def _write_blocks(
         return
     handle.write(turtle_head())
     run: list[int] = []  # source, first and last block to copy
+    read: OrderedDict[int, bytes] = OrderedDict()  # the files of the last few sources
 
     def copy() -> None:
         if run:
@@ -326,7 +329,11 @@ def _write_blocks(
             if isinstance(blocks, bytes):
                 handle.write(blocks[start : ends[last]])
             else:
-                data = _read(blocks, start, ends[last])
+                if number not in read:
+                    read[number] = blocks.read_bytes()
+                    if len(read) > _OPEN_SOURCES:
+                        read.popitem(last=False)
+                data = read[number][start : ends[last]]
                 handle.write(item.fix(data, turtle=True))  # type: ignore[union-attr]
             run.clear()
 
