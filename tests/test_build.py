@@ -14,10 +14,13 @@ from click.testing import CliRunner
 from rdflib import Dataset, URIRef
 
 from scmgraph.build import pipeline
+from scmgraph.build.blocks import graph_blocks
 from scmgraph.build.corpus import build, build_lock
+from scmgraph.build.nodes import PartBlocks, inner_blocks, parts_blocks
 from scmgraph.cli.main import main
 from scmgraph.errors import BuildError
 from scmgraph.rdf import convert as to_rdf
+from scmgraph.rdf.terms import PREFIXES as TERM_PREFIXES
 from scmgraph.views.evaluate import evaluate_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +28,7 @@ CORPUS = ROOT / "data" / "communiques"
 GOLD = ROOT / "tests" / "gold"
 OUTPUTS = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld")
 SCM = "https://w3id.org/scmgraph/ontology#"
+PREFIXES = dict(TERM_PREFIXES)
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,38 @@ def test_build_publishes_every_file_and_a_queryable_store(built: Path) -> None:
         use_default_graph_as_union=True,
     )
     assert int(next(iter(rows))["n"].value) == 214
+
+
+def test_turtle_and_trig_are_pyoxigraphs_serialisations_of_the_nquads(built: Path) -> None:
+    """Written from cached blocks, the files are what pyoxigraph writes from the whole
+    graph: TriG from the N-Quads as they are, Turtle from their distinct triples, sorted."""
+    nquads = (built / "scmgraph.nq").read_bytes()
+    trig = ox.serialize(
+        ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES
+    )
+    assert (built / "scmgraph.trig").read_bytes() == trig
+    triples = sorted({line.rsplit(b" ", 2)[0] + b" .\n" for line in nquads.splitlines()})
+    turtle = ox.serialize(
+        ox.parse(b"".join(triples), format=ox.RdfFormat.N_TRIPLES),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=PREFIXES,
+    )
+    assert (built / "scmgraph.ttl").read_bytes() == turtle
+    assert len(triples) < len(nquads.splitlines())  # some triples are in several graphs
+
+
+def test_a_graph_whose_parts_share_a_subject_run_is_serialised_whole() -> None:
+    links = "https://w3id.org/scmgraph/graph/links"
+    first = b'<https://w3id.org/scmgraph/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n'
+    second = b"<https://w3id.org/scmgraph/id/a> <http://www.w3.org/2002/07/owl#sameAs> <x:b> .\n"
+    tail = f" <{links}> .\n".encode()
+    parts = []
+    for line in (first, second):
+        trig, jsonld = inner_blocks(line[:-3] + tail, links)
+        parts.append(PartBlocks(line.split(b" ")[0], line.split(b" ")[0], trig, jsonld))
+    assert parts_blocks(links, parts) is None  # one run of ``id:a`` across both parts
+    joined = parts_blocks(links, parts[:1])
+    assert joined == graph_blocks(first[:-3] + tail)
 
 
 def test_one_named_graph_per_communique(built: Path) -> None:
