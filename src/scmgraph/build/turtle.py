@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -213,9 +214,13 @@ def write_turtle(
     indexes = [c.index() for c in cached]
     lines = list(others)
     batch = {_subject(line) for line in lines}
+    counts: Counter[bytes] = Counter()
+    for index in indexes:
+        counts.update(index.subjects)
+    several = {s for s, n in counts.items() if n > 1}
     owners: dict[bytes, list[int]] = {}
     for number, index in enumerate(indexes):
-        for s in index.subjects:
+        for s in several.intersection(index.subjects):
             owners.setdefault(s, []).append(number)
     shared: dict[tuple[int, ...], list[bytes]] = {}
     for s, who in owners.items():
@@ -240,7 +245,11 @@ def write_turtle(
         (item, item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
     ]
     sources.append((None, body, tuple(ends)))
-    where = {s: (len(sources) - 1, i) for i, s in enumerate(order)}
+    # Where each subject's block is (source, block): a later entry wins, so a subject
+    # several graphs have is taken from their merged blocks, or from those made here.
+    where: dict[bytes, tuple[int, int]] = {}
+    for number, index in enumerate(indexes):
+        where.update(_numbered(index.subjects, number))
     keys: set[str] = set()
     for who, subjects in shared.items():
         key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], subjects)
@@ -248,13 +257,18 @@ def write_turtle(
         tally.add(merged.delta)
         carrier = next((cached[n] for n in who if cached[n].build), cached[who[0]])
         sources.append((carrier, cache.path(key, "ttl"), merged.blocks))
-        where.update((s, (len(sources) - 1, i)) for i, s in enumerate(merged.subjects))
-    for number, index in enumerate(indexes):
-        for i, s in enumerate(index.subjects):
-            if s not in where:
-                where[s] = (number, i)
+        number = len(sources) - 1
+        where.update(_numbered(merged.subjects, number))
+    where.update(_numbered(order, len(indexes)))
     _write_blocks(sources, where, handle)
     return tally, keys
+
+
+def _numbered(subjects: Sequence[bytes], source: int) -> Iterator[tuple[bytes, tuple[int, int]]]:
+    """Each subject with its source and its number there (made in C, not a Python loop)."""
+    return zip(
+        subjects, zip(itertools.repeat(source), range(len(subjects)), strict=False), strict=True
+    )
 
 
 def _lines_of(
