@@ -21,6 +21,7 @@ from pathlib import Path
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
 from scmgraph.registry.files import default_data_dir, read_data
 from scmgraph.registry.load import slugify
+from scmgraph.registry.patterns import compiled
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Lexicons:
 
 def _pattern(word: str) -> re.Pattern[str]:
     tail = r"\w*" if word.endswith("*") else ""
-    return re.compile(rf"\b{re.escape(word.rstrip('*'))}{tail}\b", re.IGNORECASE)
+    return compiled(rf"\b{re.escape(word.rstrip('*'))}{tail}\b", re.IGNORECASE)
 
 
 def load_lexicons(data_dir: Path | None = None) -> Lexicons:

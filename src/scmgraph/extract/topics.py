@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scmgraph.registry.load import Registry, Topic
+from scmgraph.registry.patterns import compiled
 
 PARAGRAPH_WEIGHT = 0.25  # share of the paragraph's score added to a clause's
 KEEP_RATIO = 0.5  # a second or third topic must reach this share of the best score
@@ -28,7 +29,7 @@ class TopicScorer:
 
     @classmethod
     def from_registry(cls, registry: Registry) -> TopicScorer:
-        compiled = []
+        found = []
         entity_topics: dict[str, list[str]] = {}
         for topic in registry.topics:
             strong = {s.lower() for s in topic.strong}
@@ -40,10 +41,10 @@ class TopicScorer:
                 items.append((_keyword_pattern(keyword), 2.0))
             for keyword in topic.weak:
                 items.append((_keyword_pattern(keyword), 0.5))
-            compiled.append((topic, tuple(items)))
+            found.append((topic, tuple(items)))
             for name in topic.entities:
                 entity_topics.setdefault(name.lower(), []).append(topic.id)
-        return cls(tuple(compiled), {k: tuple(v) for k, v in entity_topics.items()})
+        return cls(tuple(found), {k: tuple(v) for k, v in entity_topics.items()})
 
     def score(self, text: str, entity_names: Iterable[str] = ()) -> dict[str, float]:
         scores: dict[str, float] = {}
@@ -81,4 +82,4 @@ class TopicScorer:
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     stem = keyword.rstrip("*")
     tail = r"\w*" if keyword.endswith("*") else ""
-    return re.compile(rf"(?<![\w-]){re.escape(stem)}{tail}(?![\w-])", re.IGNORECASE)
+    return compiled(rf"(?<![\w-]){re.escape(stem)}{tail}(?![\w-])", re.IGNORECASE)
