@@ -26,7 +26,9 @@ from scmgraph.atomic import write_atomic
 from scmgraph.build.assemble import Extents
 
 MANIFEST = "scmgraph-build.json"
-_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
+# N-Quads lines per call to the bulk loader, which holds about 3 KB a line: 60 MB at
+# most, and no slower than larger slices
+_LOAD_SLICE = 20_000
 
 
 @dataclass(frozen=True)
