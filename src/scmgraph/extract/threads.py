@@ -90,13 +90,17 @@ def _vectors(texts: list[list[str]]) -> list[dict[str, float]]:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two unit vectors; terms of one only add nothing (weights are
+    not negative), so they are skipped, the others added in the same order."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    return sum((v * b[t] for t, v in a.items() if t in b), 0.0)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b)
 
 
 def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
