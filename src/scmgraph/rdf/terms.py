@@ -8,7 +8,8 @@ always yields the same IRIs and a researcher can guess an IRI from the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
@@ -98,16 +99,39 @@ def communique_slugs(all_facts: Sequence[Facts]) -> dict[str, str]:
     return {name: slug if counts[slug] == 1 else slugify(name) for name, slug in wanted.items()}
 
 
-def communique_graph_iri(slug: str) -> URIRef:
-    return GRAPH[f"communique/{slug}"]
+@dataclass(frozen=True)
+class Family:
+    """One family of IRIs: a fixed base, then a key (``id/meeting/`` + ``scm-52``).
+
+    Declaring each family as one value keeps the identifier rules in one table.
+
+    >>> Family(ID + "topic/")("deterrence")
+    rdflib.term.URIRef('https://w3id.org/scmgraph/id/topic/deterrence')
+    >>> Family(ID + "verb/", slugify)("Reaffirm")
+    rdflib.term.URIRef('https://w3id.org/scmgraph/id/verb/reaffirm')
+    """
+
+    base: str
+    key: Callable[[str], str] = str
+
+    def __call__(self, key: str) -> URIRef:
+        return URIRef(self.base + self.key(key))
 
 
-def registry_graph_iri(name: str) -> URIRef:
-    return GRAPH[f"registry/{name}"]
-
-
-def communique_iri(slug: str) -> URIRef:
-    return ID[f"communique/{slug}"]
+communique_graph_iri = Family(GRAPH + "communique/")
+registry_graph_iri = Family(GRAPH + "registry/")
+communique_iri = Family(ID + "communique/")
+meeting_iri = Family(ID + "meeting/")
+series_iri = Family(ID + "meeting-series/", slugify)
+person_iri = Family(ID + "person/")
+post_iri = Family(ID + "post/")
+topic_iri = Family(ID + "topic/")
+verb_class_iri = Family(ID + "verb-class/")
+verb_iri = Family(ID + "verb/", slugify)
+build_iri = Family(ID + "build/")
+instant_iri = Family(ID + "instant/")
+#: ``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data.
+source_iri = Family(ID + "source/", lambda name: quote(name, safe="/._-~"))
 
 
 def paragraph_iri(slug: str, paragraph: int) -> URIRef:
@@ -120,27 +144,14 @@ def sentence_iri(slug: str, paragraph: int, sentence: int) -> URIRef:
     return URIRef(f"{paragraph_iri(slug, paragraph)}/s{sentence}")
 
 
-def mention_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    """``.../s2/m/57``: a mention by the offset it begins at in the sentence."""
-    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/m/{begin}")
-
-
-def verb_phrase_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    """``.../s2/v/12``: a reporting verb by its offset."""
-    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/v/{begin}")
+def sentence_part_iri(slug: str, paragraph: int, sentence: int, part: str, begin: int) -> URIRef:
+    """``.../s2/m/57`` (a mention), ``.../s2/v/12`` (a reporting verb), by their offset."""
+    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/{part}/{begin}")
 
 
 def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRef:
     """``statement/052_scm_2020/p11/s2/1``: the sentence's statements, counted from 1."""
     return ID[f"statement/{slug}/p{paragraph}/s{sentence}/{index}"]
-
-
-def meeting_iri(slug: str) -> URIRef:
-    return ID[f"meeting/{slug}"]
-
-
-def series_iri(series: str) -> URIRef:
-    return ID[f"meeting-series/{slugify(series)}"]
 
 
 def entity_iri(key: str, entity_type: str) -> URIRef:
@@ -149,34 +160,14 @@ def entity_iri(key: str, entity_type: str) -> URIRef:
     return ID[f"{family}/{key}"]
 
 
-def person_iri(key: str) -> URIRef:
-    return ID[f"person/{key}"]
-
-
-def post_key(party: str, title: str) -> str:
-    """The same key the extractor gives a post: ``us-secretary-of-defense``."""
-    return slugify(f"{party} {title}")
-
-
-def post_iri(key: str) -> URIRef:
-    return ID[f"post/{key}"]
-
-
 def party_iri(name: str) -> URIRef:
     """A party is the State entity of its name, so mentions and actors meet."""
     return entity_iri(slugify(name), "State")
 
 
-def topic_iri(topic_id: str) -> URIRef:
-    return ID[f"topic/{topic_id}"]
-
-
-def verb_class_iri(class_id: str) -> URIRef:
-    return ID[f"verb-class/{class_id}"]
-
-
-def verb_iri(lemma: str) -> URIRef:
-    return ID[f"verb/{slugify(lemma)}"]
+def post_key(party: str, title: str) -> str:
+    """The same key the extractor gives a post: ``us-secretary-of-defense``."""
+    return slugify(f"{party} {title}")
 
 
 def origin_iri(source: str) -> URIRef:
@@ -186,21 +177,8 @@ def origin_iri(source: str) -> URIRef:
     return URIRef(quote(source, safe=":/?#[]@!$&'()*+,;=%~-._"))
 
 
-def source_iri(name: str) -> URIRef:
-    """``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data."""
-    return ID[f"source/{quote(name, safe='/._-~')}"]
-
-
-def build_iri(digest: str) -> URIRef:
-    return ID[f"build/{digest}"]
-
-
 def membership_iri(person: str, post: str) -> URIRef:
     return ID[f"membership/{person}/{post}"]
-
-
-def instant_iri(date_iso: str) -> URIRef:
-    return ID[f"instant/{date_iso}"]
 
 
 def wikidata_iri(value: str) -> URIRef:
