@@ -24,7 +24,6 @@ from scmgraph.rdf.links import links_graph, provenance_graph, source_node
 from scmgraph.rdf.registry import registry_graphs
 from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import (
-    ENTITY_CLASSES,
     ID,
     ITSRDF,
     LINKS_GRAPH,
@@ -37,6 +36,7 @@ from scmgraph.rdf.terms import (
     communique_iri,
     communique_slugs,
     default_ontology_path,
+    entity_class,
     entity_iri,
     meeting_iri,
     meeting_slug,
@@ -271,8 +271,8 @@ class _CommuniqueWriter:
         g = self.graph
         node = entity_iri(entity.key, entity.type)
         self.produced(node, self.source)
-        if entity.type in ENTITY_CLASSES:
-            g.add((node, RDF.type, ENTITY_CLASSES[entity.type][0]))
+        if (cls := entity_class(entity.type)) is not None:
+            g.add((node, RDF.type, cls))
         g.add((node, RDFS.label, Literal(entity.name)))
         g.add((node, SKOS.prefLabel, Literal(entity.name)))
         g.add((node, SCM.curated, Literal(entity.curated)))

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
 
 from scmgraph import namespaces as ns
 from scmgraph.model import Facts, MeetingFacts
+from scmgraph.registry.entity_types import EntityType, view_type
 from scmgraph.registry.load import slugify
 from scmgraph.resources import shipped
 
@@ -31,25 +31,6 @@ ORG = Namespace(ns.ORG)
 VANN = Namespace(ns.VANN)
 WIKIDATA = Namespace(ns.WIKIDATA)
 PREFIXES = ns.PREFIXES
-
-# Statements-view entity type -> (ontology class, IRI family under id/).
-ENTITY_CLASSES = MappingProxyType(
-    {
-        "Person": (SCM.Person, "person"),
-        "State": (SCM.State, "org"),
-        "MilitaryCommand": (SCM.MilitaryCommand, "org"),
-        "GovernmentBody": (SCM.GovernmentBody, "org"),
-        "ConsultativeBody": (SCM.ConsultativeBody, "org"),
-        "InternationalOrganization": (SCM.InternationalOrganization, "org"),
-        "Agreement": (SCM.Agreement, "agreement"),
-        "Plan": (SCM.Plan, "plan"),
-        "Exercise": (SCM.Exercise, "exercise"),
-        "Meeting": (SCM.Meeting, "meeting"),
-        "Capability": (SCM.Capability, "capability"),
-        "Place": (SCM.Place, "place"),
-        "Initiative": (SCM.Initiative, "initiative"),
-    }
-)
 
 VERB_CLASS_SCHEME = ID["scheme/verb-classes"]
 TOPIC_SCHEME = ID["scheme/topics"]
@@ -156,8 +137,21 @@ def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRe
 
 def entity_iri(key: str, entity_type: str) -> URIRef:
     """``org/combined-forces-command``: the type family, then the entity's key."""
-    family = ENTITY_CLASSES[entity_type][1] if entity_type in ENTITY_CLASSES else "entity"
-    return ID[f"{family}/{key}"]
+    family = _view_type(entity_type)
+    return ID[f"{family.family if family else 'entity'}/{key}"]
+
+
+def entity_class(entity_type: str) -> URIRef | None:
+    """The ontology class of a statements-view type (``scm:MilitaryCommand``), if it is one."""
+    found = _view_type(entity_type)
+    return URIRef(found.iri) if found else None
+
+
+def _view_type(name: str) -> EntityType | None:
+    try:
+        return view_type(name)
+    except KeyError:
+        return None
 
 
 def party_iri(name: str) -> URIRef:
