@@ -8,6 +8,7 @@ Past and present times ("earlier this year", "held in 2020") are not deadlines.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from scmgraph.extract.meeting import MONTHS
 
 SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter|spring|summer|fall|autumn|winter)"
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH = "(?:" + "|".join(calendar.month_name[1:]) + ")"
 PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 COUNT = r"(?:\d{1,2}|" + "|".join(COUNTS) + ")"
