@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scmgraph.extract.meeting import MONTHS
+from scmgraph.extract.names import SEASONS
 
-SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter|spring|summer|fall|autumn|winter)"
+SEASON = "(?:" + "|".join(sorted(w for s in SEASONS for w in (s, s.lower()))) + ")"
 MONTH = "(?:" + "|".join(calendar.month_name[1:]) + ")"
 PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
