@@ -29,7 +29,7 @@ from scmgraph.build.corpus import build
 from scmgraph.cli.docs import docs_command
 from scmgraph.cli.export import export_command
 from scmgraph.rdf.build_info import BuildInfo
-from scmgraph.rdf.describe import DATASET, ENDPOINT, describe_dataset
+from scmgraph.rdf.describe import DATASET, describe_dataset
 from scmgraph.rdf.docs import write_docs
 from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.terms import PROVENANCE_GRAPH, default_ontology_path
@@ -429,8 +429,9 @@ def test_describe_dataset_counts_agree_with_the_dataset(built: Path) -> None:
     for source in void.objects(DATASET, URIRef("http://purl.org/dc/terms/source")):
         assert void.value(source, sha) in set(provenance.objects(None, sha))
     assert len(list(void.objects(DATASET, URIRef("http://www.w3.org/ns/dcat#distribution")))) == 2
-    assert (None, URIRef("http://www.w3.org/ns/dcat#endpointURL"), ENDPOINT) in void
-    assert void.value(DATASET, URIRef(VOID + "sparqlEndpoint")) == ENDPOINT
+    endpoint = URIRef("http://127.0.0.1:7878/sparql")  # data/dataset.yaml
+    assert (None, URIRef("http://www.w3.org/ns/dcat#endpointURL"), endpoint) in void
+    assert void.value(DATASET, URIRef(VOID + "sparqlEndpoint")) == endpoint
     assert Literal("0.1.0") in set(void.objects(DATASET, OWL.versionInfo))
 
 

@@ -649,7 +649,7 @@ def test_ontology_metadata(ontology: Graph) -> None:
 def test_every_scm_term_is_labelled_and_defined(ontology: Graph) -> None:
     terms = {
         s
-        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
         for s in ontology.subjects(RDF.type, kind)
         if str(s).startswith(SCM_NS)
     }

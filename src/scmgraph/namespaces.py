@@ -33,6 +33,8 @@ SPDX = "http://spdx.org/rdf/terms#"
 DCAT = "http://www.w3.org/ns/dcat#"  # DCAT 3 (rdflib's DCAT lacks dcat:version)
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
+SH = "http://www.w3.org/ns/shacl#"
+SCMSH = "https://w3id.org/scmgraph/shapes#"
 
 # The prefixes of the graph, in the order its serialisations list them.
 PREFIXES: Mapping[str, str] = MappingProxyType(
@@ -69,3 +71,21 @@ def sparql_prologue(*names: str) -> str:
     PREFIX scm: <https://w3id.org/scmgraph/ontology#>
     """
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
+# The graph's prefixes and those of the shapes, for messages and pages about shapes.
+SHAPE_PREFIXES: Mapping[str, str] = MappingProxyType({**PREFIXES, "sh": SH, "scmsh": SCMSH})
+
+
+def curie(iri: str, known: Mapping[str, str] = PREFIXES) -> str:
+    """``scm:Statement`` for an IRI under a known namespace (the longest that fits), else the IRI.
+
+    >>> curie("https://w3id.org/scmgraph/id/meeting/scm-52")
+    'id:meeting/scm-52'
+    >>> curie("https://example.org/x"), curie(SCM)
+    ('https://example.org/x', 'https://w3id.org/scmgraph/ontology#')
+    """
+    for prefix, namespace in sorted(known.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,7 @@ from scmgraph.read.reader import find_communiques
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
+    from scmgraph.build.assemble import Extents
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 
 
@@ -152,9 +154,9 @@ def build(
     """Build, validate and publish the graph of every communiqué in ``corpus``.
 
     Each communiqué is a unit computed on ``jobs`` processes (default: one per
-    core, and none besides this one when there are too few units to repay
-    starting them) and cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears
-    the name of every file not taken from the cache.
+    core, at most one per unit; a single unit is computed in this process) and
+    cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears the name of
+    every file not taken from the cache.
     """
     from scmgraph.build.pipeline import collect_units
     from scmgraph.build.units import UnitCache, UnitContext, env_digest
@@ -202,7 +204,7 @@ def publish_units(
         stage_outputs,
         validate_build,
     )
-    from scmgraph.build.store import Manifest, file_stat, prepare_store, previous_store
+    from scmgraph.build.store import Manifest, file_stat, name_store, previous_store, stage_store
 
     graphs, pairs, info, keep = cross_document_graphs(units, context, cache, progress)
     progress("validating")
@@ -225,20 +227,30 @@ def publish_units(
         merged = cache.load(merged_key)
         return previous[1].quads, keep | (merged if isinstance(merged, set) else set())
     progress("writing files")
-    merged = set()
-    staged, quads, digest, extents = stage_outputs(parts, info, out_dir, cache, merged)
+    loading: list[Future[Path]] = []
+    with ThreadPoolExecutor(max_workers=1) as loader:  # the store loads as the files are written
+
+        def load(nquads: Path, digest: str, extents: Extents) -> None:
+            progress("loading the store")
+            published_nquads = out_dir / "scmgraph.nq"
+            args = (nquads, digest, out_dir, extents, previous, published_nquads)
+            loading.append(loader.submit(stage_store, *args))
+
+        staged: dict[Path, Path] = {}
+        merged: set[str] = set()
+        try:
+            staged, quads, digest, extents = stage_outputs(
+                parts, info, out_dir, cache, merged, load
+            )
+            files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
+            manifest = Manifest(stamp, quads, extents, files)  # type: ignore[arg-type]
+            target = name_store(loading[0].result(), digest, out_dir, manifest)
+        except BaseException:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
+            raise  # a half-loaded store is removed by the next build (remove_leftovers)
     cache.save(merged_key, merged)
     keep |= merged
-    try:
-        progress("loading the store")
-        files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
-        manifest = Manifest(stamp, quads, extents, files)  # type: ignore[arg-type]
-        nquads = staged[out_dir / "scmgraph.nq"]
-        target = prepare_store(nquads, digest, out_dir, manifest, previous, out_dir / "scmgraph.nq")
-    except BaseException:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-        raise
     # Everything is on disk; publishing is now a handful of renames.
     publish(staged, target, out_dir)
     return quads, keep

@@ -32,7 +32,7 @@ from scmgraph.build.assemble import (
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, thread_parts
-from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import _ontology_graph
 from scmgraph.rdf.describe import DCAT, SPDX, VOID, DatasetStats, describe_stats
@@ -104,12 +104,8 @@ def validate_build(
     the environment only, the shared graphs' on their triples: both are cached
     (their keys added to ``keep``).
     """
-    key = f"ontology-{context.env[:32]}"
+    key, cached = ontology_verdict(context, cache)
     keep.add(key)
-    cached = cache.load(key)
-    if not isinstance(cached, tuple):
-        cached = context.validator.check_ontology()
-        cache.save(key, cached)
     conforms, violations = cached[0], list(cached[1])
     shared = b"".join(b"".join(graphs.get(iri, [])) for iri in (LINKS_GRAPH, PROVENANCE_GRAPH))
     key = f"shared-{hashlib.sha256(shared + context.env.encode()).hexdigest()[:32]}"
@@ -153,11 +149,17 @@ def fingerprint(parts: list[GraphPart], context: UnitContext, info: BuildInfo) -
 
 
 def stage_outputs(
-    parts: list[GraphPart], info: BuildInfo, out_dir: Path, cache: UnitCache, keep: set[str]
+    parts: list[GraphPart],
+    info: BuildInfo,
+    out_dir: Path,
+    cache: UnitCache,
+    keep: set[str],
+    nquads_staged: Callable[[Path, str, Extents], object] | None = None,
 ) -> tuple[dict[Path, Path], int, str, Extents]:
     """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
-    where each graph is in the N-Quads). The cache keys of the Turtle file's merged
-    blocks are added to ``keep``."""
+    where each graph is in the N-Quads). ``nquads_staged`` hears of the N-Quads file
+    (staged path, SHA-256, extents) as soon as it is written, before the others. The
+    cache keys of the Turtle file's merged blocks are added to ``keep``."""
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
     extents: Extents = {}
@@ -167,6 +169,9 @@ def stage_outputs(
 
     try:
         add("scmgraph.nq", lambda h: extents.update(write_nquads(parts, h)))
+        nquads = out_dir / "scmgraph.nq"
+        if nquads_staged is not None:
+            nquads_staged(staged[nquads], digests[nquads][1], extents)
         blocks = every_block(parts)
         add("scmgraph.trig", lambda h: write_trig(blocks, h))
         context = jsonld_context()
@@ -191,7 +196,7 @@ def stage_outputs(
     quads = sum(p.count for p in parts)
     # Published (renamed in) in this order: TriG first, the description last.
     ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
-    return ordered, quads, files["scmgraph.nq"][1], extents
+    return ordered, quads, files[nquads.name][1], extents
 
 
 class _Digesting:

@@ -26,7 +26,9 @@ from scmgraph.atomic import write_atomic
 from scmgraph.build.assemble import Extents
 
 MANIFEST = "scmgraph-build.json"
-_LOAD_SLICE = 100_000  # N-Quads lines per call to the bulk loader (~150 MB at most)
+# N-Quads lines per call to the bulk loader, which holds about 3 KB a line: 60 MB at
+# most, and no slower than larger slices
+_LOAD_SLICE = 20_000
 
 
 @dataclass(frozen=True)
@@ -86,30 +88,31 @@ def previous_store(out_dir: Path, link: str, nquads: str) -> tuple[Path, Manifes
     return store, manifest
 
 
-def prepare_store(
+def stage_store(
     nquads: Path,
     digest: str,
     out_dir: Path,
-    manifest: Manifest,
+    graphs: Extents,
     previous: tuple[Path, Manifest] | None,
     previous_nquads: Path,
 ) -> Path:
-    """The store of ``nquads`` (SHA-256 ``digest``), made beside the others and named last.
+    """The store of ``nquads`` (SHA-256 ``digest``, its graphs at ``graphs``) in a
+    staging folder beside the others, or the store of that digest if there is one.
 
     ``previous``: the published store, when ``previous_nquads`` is the file its
     manifest describes; the new store is then that store with the differences
     applied. The bulk loader holds what it is given in memory, so a whole file is
-    given to it a slice at a time: memory stays flat.
+    given to it a slice at a time: memory stays flat. Runs beside the writing of the
+    other files (the loader works outside the GIL); ``name_store`` then names it.
     """
     target = out_dir / f"store-{digest[:16]}"
     if target.exists():
-        manifest.write(target)  # the same triples; the files written with it are new
-        return target
+        return target  # the same triples; the files written with it are new
     staging = out_dir / f".store-{uuid.uuid4().hex}"
     if previous is not None:
         ox.Store.read_only(str(previous[0])).backup(str(staging))
         store = ox.Store(str(staging))
-        _apply_differences(store, previous_nquads, previous[1], nquads, manifest)
+        _apply_differences(store, previous_nquads, previous[1], nquads, graphs)
     else:
         store = ox.Store(str(staging))
         with open(nquads, "rb") as handle:
@@ -118,18 +121,25 @@ def prepare_store(
         store.optimize()
     store.flush()
     del store
-    manifest.write(staging)
-    os.replace(staging, target)
+    return staging
+
+
+def name_store(staged: Path, digest: str, out_dir: Path, manifest: Manifest) -> Path:
+    """Write the manifest into a staged store and give it its name, last."""
+    target = out_dir / f"store-{digest[:16]}"
+    manifest.write(staged)
+    if staged != target:
+        os.replace(staged, target)
     return target
 
 
 def _apply_differences(
-    store: ox.Store, old_nquads: Path, old: Manifest, nquads: Path, new: Manifest
+    store: ox.Store, old_nquads: Path, old: Manifest, nquads: Path, graphs: Extents
 ) -> None:
     """Change the graphs whose digests differ, deleting and adding only lines that differ."""
     with open(old_nquads, "rb") as before, open(nquads, "rb") as after:
-        for iri in sorted(set(old.graphs) | set(new.graphs)):
-            was, now = old.graphs.get(iri), new.graphs.get(iri)
+        for iri in sorted(set(old.graphs) | set(graphs)):
+            was, now = old.graphs.get(iri), graphs.get(iri)
             if was is not None and now is not None and was[2] == now[2]:
                 continue
             old_lines = set(_lines(before, was))

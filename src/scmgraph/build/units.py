@@ -208,6 +208,24 @@ class UnitContext:
         return self._validator
 
 
+def ontology_verdict(context: UnitContext, cache: UnitCache) -> tuple[str, tuple]:
+    """The cache key and verdict (conforms, violations) of the ontology against its own
+    shapes, which depends on the environment alone."""
+    key = f"ontology-{context.env[:32]}"
+    cached = cache.load(key)
+    if not isinstance(cached, tuple):
+        cached = context.validator.check_ontology()
+        cache.save(key, cached)
+    return key, cached
+
+
+def warm_parent(context: UnitContext, cache: UnitCache) -> None:
+    """What the build's own process needs after the units (the validator's engine, the
+    ontology's verdict), made while pool workers compute the units."""
+    context.validator.prepare()
+    ontology_verdict(context, cache)
+
+
 def compute_unit(
     path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
 ) -> tuple[UnitSummary, dict[str, bytes]]:
@@ -269,7 +287,10 @@ def _work(
     return summary
 
 
-_PER_WORKER = 2  # units a pool worker must have at least, or they are computed in-process
+# Units a pool worker must have at least, or they are computed in-process: a forked
+# worker inherits the validator's context and costs a start of some 0.5 s (its
+# validator's engine, the extraction patterns and gazetteer), less than a unit.
+_PER_WORKER = 1
 # A file, the slug to use (None: its own), its key, the record of where it was taken from.
 Task = tuple[Path, str | None, str, Origin | None]
 
@@ -284,8 +305,9 @@ def run_units(
     """Compute ``tasks`` and cache them, in order; on a pool of ``jobs`` processes if > 1.
 
     ``None``: one process per core, but only as many as have ``_PER_WORKER`` tasks
-    each, since a worker costs a start-up (it loads the registry, compiles the
-    extraction patterns, reads the shapes); too few tasks are computed here.
+    each, since a worker costs a start-up (its validator's engine); a single task is
+    computed here. While the workers compute, this process makes what it needs
+    afterwards (``warm_parent``).
 
     A file that cannot be read does not stop the others: once all are done, the
     errors of every bad file are raised together.
@@ -305,6 +327,13 @@ def run_units(
             yield summary
         raise_together(errors)
         return
+    # What every unit needs is made here, once: forked workers inherit it (the
+    # validator's context, registries and ontology as N-Triples, also travels with
+    # the context to workers started otherwise).
+    from scmgraph.extract.document import prepare
+
+    prepare(context.registry)
+    context.validator  # noqa: B018
     method = _start_method()
     mp = get_context(method)
     if method == "forkserver":
@@ -323,6 +352,7 @@ def run_units(
         for path, slug, key, origin in tasks:
             started(path)
             futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
+        warm_parent(context, cache)  # while the workers compute
         try:
             for future in futures:
                 try:

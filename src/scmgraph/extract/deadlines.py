@@ -8,15 +8,18 @@ Past and present times ("earlier this year", "held in 2020") are not deadlines.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scmgraph.extract.meeting import MONTHS
+from scmgraph.extract.names import SEASONS
+from scmgraph.registry.patterns import compiled
 
-SEASON = r"(?:Spring|Summer|Fall|Autumn|Winter|spring|summer|fall|autumn|winter)"
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+SEASON = "(?:" + "|".join(sorted(w for s in SEASONS for w in (s, s.lower()))) + ")"
+MONTH = "(?:" + "|".join(calendar.month_name[1:]) + ")"
 PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 COUNT = r"(?:\d{1,2}|" + "|".join(COUNTS) + ")"
@@ -61,39 +64,39 @@ def _patterns(
         return year if later else SKIP
 
     return [
-        (re.compile(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
-        (re.compile(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
+        (compiled(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
+        (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
         (
-            re.compile(rf"\bwithin (?:the )?(?:next|coming) (?P<count>{COUNT}) years\b"),
+            compiled(rf"\bwithin (?:the )?(?:next|coming) (?P<count>{COUNT}) years\b"),
             within,
         ),
-        (re.compile(r"\bwithin (?:the|this) year\b|\blater this year\b"), lambda m: year),
+        (compiled(r"\bwithin (?:the|this) year\b|\blater this year\b"), lambda m: year),
         (
-            re.compile(r"\b(?:at|by|before|during) the next [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            compiled(r"\b(?:at|by|before|during) the next [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             lambda m: None,
         ),
-        (re.compile(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (compiled(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
         (
-            re.compile(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
+            compiled(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
             lambda m: year + 1,
         ),
         (
-            re.compile(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            compiled(rf"\bby the (?:{SEASON} |{MONTH} )?\d{{4}} [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             literal,
         ),
         (
-            re.compile(r"\b(?:by|before) the \d+(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
+            compiled(r"\b(?:by|before) the \d+(?:st|nd|rd|th) [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             lambda m: None,
         ),
         (
-            re.compile(r"\bat the (?P<n>\d+)(?:st|nd|rd|th) (?P<series>[A-Z]{2,})\b"),
+            compiled(r"\bat the (?P<n>\d+)(?:st|nd|rd|th) (?P<series>[A-Z]{2,})\b"),
             held_at,
         ),
-        (re.compile(rf"\bthis (?:{SEASON})\b"), lambda m: year),
-        (re.compile(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
-        (re.compile(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),
+        (compiled(rf"\bthis (?:{SEASON})\b"), lambda m: year),
+        (compiled(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (compiled(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),
         (
-            re.compile(
+            compiled(
                 r"\b(?:when|once|as soon as) [^,.;]*?\b(?:complete|completed|suitable|"
                 r"met|ready|finished|concluded)\b"
             ),

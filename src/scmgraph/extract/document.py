@@ -10,6 +10,7 @@ from __future__ import annotations
 from scmgraph.extract.deadlines import find_deadline
 from scmgraph.extract.entities import build_catalogue, char_offsets, find_mentions
 from scmgraph.extract.meeting import read_meeting
+from scmgraph.extract.namerules import load_rules
 from scmgraph.extract.statements import ClauseFinder, Context, clause_spans
 from scmgraph.extract.topics import TopicScorer
 from scmgraph.model import (
@@ -39,6 +40,13 @@ def holdings(meeting: MeetingFacts, registry: Registry) -> tuple[Holding, ...]:
             post_key = post.key if post else slugify(f"{head.party} {head.post}")
             result.append(Holding(person_key, post_key, head.party, each.date or meeting.date))
     return tuple(result)
+
+
+def prepare(registry: Registry) -> None:
+    """Make once what extracting any communiqué needs (the gazetteer, the topic
+    patterns), so that processes forked afterwards share it rather than each make it."""
+    load_rules(registry.data_dir)
+    TopicScorer.from_registry(registry)
 
 
 def extract(document: Document, registry: Registry) -> Facts:

@@ -18,6 +18,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from scmgraph.registry.load import Party, Registry
+from scmgraph.registry.patterns import compiled
 from scmgraph.registry.posts import MeetingCues, Post
 
 # Month names and their abbreviations (English, as the genre writes them) -> number.
@@ -110,7 +111,7 @@ class Lexicon:
     @cached_property
     def party_pattern(self) -> re.Pattern[str]:
         forms = _alternation(list(self.party_of))
-        return re.compile(
+        return compiled(
             rf"(?<![\w.])(?:the\s+)?(?P<form>{forms})(?:\s*\((?P<acronym>{forms})\))?(?![\w])"
         )
 
@@ -124,7 +125,7 @@ class Lexicon:
             for title in post.titles:
                 for form, plural in ((title, False), (_plural(title), True)):
                     words = [re.escape(w) for w in form.split()]
-                    pattern = re.compile(r"(?<![\w])" + joiner.join(words) + r"(?![\w])")
+                    pattern = compiled(r"(?<![\w])" + joiner.join(words) + r"(?![\w])")
                     found.append((pattern, post, title, plural))
         return sorted(found, key=lambda item: -len(item[2]))
 
@@ -141,7 +142,7 @@ class Lexicon:
             for short in post.short:
                 owners.setdefault(short, []).append(post)
         return [
-            (re.compile(rf"(?<![\w]){re.escape(short)}(?=\s+[A-Z])"), posts[0])
+            (compiled(rf"(?<![\w]){re.escape(short)}(?=\s+[A-Z])"), posts[0])
             for short, posts in sorted(owners.items(), key=lambda item: -len(item[0]))
             if len(posts) == 1
         ]
@@ -149,7 +150,7 @@ class Lexicon:
     @cached_property
     def rank_pattern(self) -> re.Pattern[str]:
         ranks = _alternation(list(self.registry.ranks))
-        return re.compile(rf"(?<![\w.])(?:{ranks})(?=\s+[A-Z])")
+        return compiled(rf"(?<![\w.])(?:{ranks})(?=\s+[A-Z])")
 
     @cached_property
     def series_patterns(self) -> list[tuple[re.Pattern[str], str]]:
@@ -159,18 +160,18 @@ class Lexicon:
             for name in series.names:
                 words = r"\s+".join(re.escape(w) for w in name.split())
                 found.append(
-                    (re.compile(rf"(?<![\w]){words}(?:\s*\({acronym}\))?(?![\w])"), series.acronym)
+                    (compiled(rf"(?<![\w]){words}(?:\s*\({acronym}\))?(?![\w])"), series.acronym)
                 )
-            found.append((re.compile(rf"(?<![\w-]){acronym}(?![\w-])"), series.acronym))
+            found.append((compiled(rf"(?<![\w-]){acronym}(?![\w-])"), series.acronym))
         return found
 
     def verb_pattern(self, verbs: tuple[str, ...]) -> re.Pattern[str]:
-        return re.compile(rf"(?<![\w-])(?:{_alternation(list(verbs))})(?![\w-])")
+        return compiled(rf"(?<![\w-])(?:{_alternation(list(verbs))})(?![\w-])")
 
     @cached_property
     def name_pattern(self) -> re.Pattern[str]:
         suffixes = _alternation(list(self.cues.name_suffixes))
-        return re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN})*(?:,?\s+(?:{suffixes})(?![\w]))?")
+        return compiled(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN})*(?:,?\s+(?:{suffixes})(?![\w]))?")
 
 
 def _free(taken: list[Span], begin: int, end: int) -> bool:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from scmgraph.model import Entity, Mention, Sentence, SourceFile
+from scmgraph.registry.patterns import compiled
 
 _HYPHEN_IN_NAME = re.compile(r"(?<=[a-z])-(?=[A-Z][a-z])")  # "Future-Combined", not "U.S.-ROK"
 
@@ -100,7 +101,7 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
     text = sentence.text
     taken = [False] * len(text)
     for mask in catalogue.masks:
-        for match in re.finditer(re.escape(mask), text):
+        for match in compiled(re.escape(mask)).finditer(text):
             if _boundary_ok(text, match.start(), match.end()):
                 for k in range(match.start(), match.end()):
                     taken[k] = True

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from scmgraph.extract.namerules import NameRules, appositive_people, load_rules, place_type
 from scmgraph.registry.load import Registry
+from scmgraph.registry.patterns import compiled
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
 YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d+(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
@@ -233,7 +234,7 @@ def person_names(text: str, registry: Registry) -> Iterable[str]:
     "U.S. Secretary of Defense Ashton Carter"."""
     posts = {p.title for p in registry.posts}
     leads = sorted({*registry.ranks, *registry.titles, *posts}, key=len, reverse=True)
-    pattern = re.compile(
+    pattern = compiled(
         r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
         r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
         r"(?:\s+(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|II|III|IV|Jr\.)"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from scmgraph.model import MeetingFacts, Official, Sentence
 from scmgraph.registry.load import Registry, Verb
+from scmgraph.registry.patterns import compiled
 
 RULE_SUBJECT = "subject-verb"
 RULE_COORDINATED = "coordinated-verb"
@@ -102,16 +103,16 @@ class ClauseFinder:
         phrase = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
         adverb = "|".join(re.escape(a) for a in sorted(subj.adverbs, key=len, reverse=True))
         verbs = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
-        self.subject_verb = re.compile(
+        self.subject_verb = compiled(
             rf"(?:^|(?<=, )|(?<=; )|(?<=\band )|(?<=\bbut ))"
             rf"(?P<subject>(?:both )?(?:{phrase})(?:(?:,? and |, )(?:{phrase}))*)"
             rf"(?: (?:{adverb}))* (?P<verb>{verbs})\b",
             re.IGNORECASE,
         )
-        self.coordinated = re.compile(
+        self.coordinated = compiled(
             rf"\b(?:and|but)(?: (?:{adverb}))* (?P<verb>{verbs})\b", re.IGNORECASE
         )
-        self.split_subject = re.compile(r",? and |, ", re.IGNORECASE)
+        self.split_subject = compiled(r",? and |, ", re.IGNORECASE)
 
     def _put_head(self, head: Official, put: Callable[[str, Speaker], None]) -> None:
         """A head of delegation named as a subject: "Secretary Carter", "Minister Jeong",

@@ -21,6 +21,7 @@ from pathlib import Path
 from scmgraph.model import Facts, Statement, StatementRef, ThreadLink
 from scmgraph.registry.files import default_data_dir, read_data
 from scmgraph.registry.load import slugify
+from scmgraph.registry.patterns import compiled
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Lexicons:
 
 def _pattern(word: str) -> re.Pattern[str]:
     tail = r"\w*" if word.endswith("*") else ""
-    return re.compile(rf"\b{re.escape(word.rstrip('*'))}{tail}\b", re.IGNORECASE)
+    return compiled(rf"\b{re.escape(word.rstrip('*'))}{tail}\b", re.IGNORECASE)
 
 
 def load_lexicons(data_dir: Path | None = None) -> Lexicons:
@@ -89,13 +90,17 @@ def _vectors(texts: list[list[str]]) -> list[dict[str, float]]:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two unit vectors; terms of one only add nothing (weights are
+    not negative), so they are skipped, the others added in the same order."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    return sum((v * b[t] for t, v in a.items() if t in b), 0.0)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b)
 
 
 def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:

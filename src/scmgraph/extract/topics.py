@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scmgraph.registry.load import Registry, Topic
+from scmgraph.registry.patterns import compiled
 
 PARAGRAPH_WEIGHT = 0.25  # share of the paragraph's score added to a clause's
 KEEP_RATIO = 0.5  # a second or third topic must reach this share of the best score
@@ -23,33 +24,41 @@ ELLIPTIC = 1.0  # a clause whose best own score is below this takes its paragrap
 class TopicScorer:
     """Keyword patterns compiled once per registry."""
 
-    patterns: tuple[tuple[Topic, tuple[tuple[re.Pattern[str], float], ...]], ...]
+    # per topic: (literal the pattern starts with (lower-case), pattern, weight)
+    patterns: tuple[tuple[Topic, tuple[tuple[str, re.Pattern[str], float], ...]], ...]
     entity_topics: dict[str, tuple[str, ...]]  # entity name (lower) -> topic ids
 
     @classmethod
     def from_registry(cls, registry: Registry) -> TopicScorer:
-        compiled = []
+        found = []
         entity_topics: dict[str, list[str]] = {}
         for topic in registry.topics:
             strong = {s.lower() for s in topic.strong}
             items = []
             for keyword in topic.keywords:
                 weight = 2.0 if keyword.lower() in strong else 1.0
-                items.append((_keyword_pattern(keyword), weight))
+                items.append((*_keyword_pattern(keyword), weight))
             for keyword in strong - {k.lower() for k in topic.keywords}:
-                items.append((_keyword_pattern(keyword), 2.0))
+                items.append((*_keyword_pattern(keyword), 2.0))
             for keyword in topic.weak:
-                items.append((_keyword_pattern(keyword), 0.5))
-            compiled.append((topic, tuple(items)))
+                items.append((*_keyword_pattern(keyword), 0.5))
+            found.append((topic, tuple(items)))
             for name in topic.entities:
                 entity_topics.setdefault(name.lower(), []).append(topic.id)
-        return cls(tuple(compiled), {k: tuple(v) for k, v in entity_topics.items()})
+        return cls(tuple(found), {k: tuple(v) for k, v in entity_topics.items()})
 
     def score(self, text: str, entity_names: Iterable[str] = ()) -> dict[str, float]:
         scores: dict[str, float] = {}
         text = re.sub(r"\s*&\s*", " and ", text)
+        # In ASCII text a keyword whose literal is not in the lower-cased text cannot
+        # match (most keywords of most topics): its pattern is not run.
+        lowered = text.lower() if text.isascii() else None
         for topic, items in self.patterns:
-            total = sum(weight * len(p.findall(text)) for p, weight in items)
+            total = sum(
+                weight * len(p.findall(text))
+                for literal, p, weight in items
+                if lowered is None or literal in lowered
+            )
             if total:
                 scores[topic.id] = total
         for name in entity_names:
@@ -78,7 +87,10 @@ class TopicScorer:
         return tuple(chosen[:MAX_TOPICS])
 
 
-def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+def _keyword_pattern(keyword: str) -> tuple[str, re.Pattern[str]]:
+    """The keyword's pattern, and the literal every match contains, lower-case (or "",
+    which every text contains, when the keyword is not ASCII)."""
     stem = keyword.rstrip("*")
     tail = r"\w*" if keyword.endswith("*") else ""
-    return re.compile(rf"(?<![\w-]){re.escape(stem)}{tail}(?![\w-])", re.IGNORECASE)
+    pattern = compiled(rf"(?<![\w-]){re.escape(stem)}{tail}(?![\w-])", re.IGNORECASE)
+    return (stem.lower() if stem.isascii() else ""), pattern

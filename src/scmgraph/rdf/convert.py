@@ -24,7 +24,6 @@ from scmgraph.rdf.links import links_graph, provenance_graph, source_node
 from scmgraph.rdf.registry import registry_graphs
 from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import (
-    ENTITY_CLASSES,
     ID,
     ITSRDF,
     LINKS_GRAPH,
@@ -37,10 +36,10 @@ from scmgraph.rdf.terms import (
     communique_iri,
     communique_slugs,
     default_ontology_path,
+    entity_class,
     entity_iri,
     meeting_iri,
     meeting_slug,
-    mention_iri,
     new_graph,
     origin_iri,
     paragraph_iri,
@@ -50,13 +49,13 @@ from scmgraph.rdf.terms import (
     post_key,
     registry_graph_iri,
     sentence_iri,
+    sentence_part_iri,
     series_iri,
     source_iri,
     statement_iri,
     topic_iri,
     verb_class_iri,
     verb_iri,
-    verb_phrase_iri,
     wikidata_iri,
 )
 from scmgraph.registry.load import Registry, name_key, slugify
@@ -178,7 +177,9 @@ class _CommuniqueWriter:
             self.named_entity(entity)
         for mention in self.facts.mentions:
             sentence = sentence_iri(self.slug, mention.paragraph, mention.sentence)
-            node = mention_iri(self.slug, mention.paragraph, mention.sentence, mention.begin)
+            node = sentence_part_iri(
+                self.slug, mention.paragraph, mention.sentence, "m", mention.begin
+            )
             self.phrase(node, sentence, mention.begin, mention.end, mention.surface)
             self.produced(node, sentence)
             g.add((node, ITSRDF.taIdentRef, self.entity(mention.entity)))
@@ -270,8 +271,8 @@ class _CommuniqueWriter:
         g = self.graph
         node = entity_iri(entity.key, entity.type)
         self.produced(node, self.source)
-        if entity.type in ENTITY_CLASSES:
-            g.add((node, RDF.type, ENTITY_CLASSES[entity.type][0]))
+        if (cls := entity_class(entity.type)) is not None:
+            g.add((node, RDF.type, cls))
         g.add((node, RDFS.label, Literal(entity.name)))
         g.add((node, SKOS.prefLabel, Literal(entity.name)))
         g.add((node, SCM.curated, Literal(entity.curated)))
@@ -294,7 +295,7 @@ class _CommuniqueWriter:
         g.add((node, SCM.verb, verb_iri(st.verb)))
         g.add((node, SCM.speechActClass, verb_class_iri(st.verb_class)))
         g.add((node, SCM.extractionRule, Literal(st.rule)))
-        verb = verb_phrase_iri(self.slug, st.paragraph, st.sentence, st.verb_begin)
+        verb = sentence_part_iri(self.slug, st.paragraph, st.sentence, "v", st.verb_begin)
         text = self.facts.document.source.text[st.verb_begin : st.verb_end]
         self.phrase(verb, sentence, st.verb_begin, st.verb_end, text)
         self.produced(verb, sentence)

@@ -36,7 +36,6 @@ VOID = Namespace(ns.VOID)
 SPDX = Namespace(ns.SPDX)
 DCAT = Namespace(ns.DCAT)
 DATASET = ID["dataset/scmgraph"]
-ENDPOINT = URIRef("http://127.0.0.1:7878/sparql")
 MEDIA_TYPES = MappingProxyType(
     {
         "scmgraph.trig": "application/trig",
@@ -56,13 +55,14 @@ class About:
     title: str
     description: str
     license: str
+    endpoint: str
 
     @classmethod
     def load(cls, path: Path | None = None) -> About:
         source = Path(path or default_data_dir() / "dataset.yaml")
         data = read_data(source, "dataset description")
         try:
-            return cls(str(data["title"]), str(data["description"]), str(data["license"]))
+            return cls(*(str(data[key]) for key in ("title", "description", "license", "endpoint")))
         except KeyError as exc:
             raise InputError(source, f"not a dataset description (no {exc})") from exc
 
@@ -158,7 +158,6 @@ def describe_dataset(
     build_info: BuildInfo,
     *,
     files: Mapping[str, bytes] | None = None,
-    endpoint: URIRef = ENDPOINT,
     about: About | None = None,
 ) -> Graph:
     """VoID + DCAT triples describing ``dataset`` as built by ``build_info``.
@@ -167,9 +166,7 @@ def describe_dataset(
     distribution; without it the four standard serialisations are listed.
     """
     sized = None if files is None else {n: file_facts(d) for n, d in files.items()}
-    return describe_stats(
-        dataset_stats(dataset), build_info, files=sized, endpoint=endpoint, about=about
-    )
+    return describe_stats(dataset_stats(dataset), build_info, files=sized, about=about)
 
 
 def file_facts(data: bytes) -> tuple[int, str]:
@@ -182,11 +179,11 @@ def describe_stats(
     build_info: BuildInfo,
     *,
     files: Mapping[str, tuple[int, str]] | None = None,
-    endpoint: URIRef = ENDPOINT,
     about: About | None = None,
 ) -> Graph:
     """The description of a dataset from its counts; ``files``: name -> (size, SHA-256)."""
     about = about or About.load()
+    endpoint = URIRef(about.endpoint)
     g = new_graph()
     g.bind("void", str(VOID))
     g.bind("dcat", str(DCAT))

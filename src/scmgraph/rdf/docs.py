@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 
+from scmgraph import namespaces as ns
 from scmgraph.atomic import write_atomic
 from scmgraph.rdf.terms import ONTOLOGY_IRI, PREFIXES, default_ontology_path, default_shapes_dir
 
@@ -66,14 +67,10 @@ class _Reader:
     def __init__(self, ontology: Graph) -> None:
         self.g = ontology
         self.ns = str(PREFIXES["scm"])
-        self.prefixes = {**PREFIXES, "sh": str(SH), "scmsh": "https://w3id.org/scmgraph/shapes#"}
+        self.prefixes = ns.SHAPE_PREFIXES
 
     def curie(self, iri: object) -> str:
-        text = str(iri)
-        for prefix, namespace in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace) :]}"
-        return text
+        return ns.curie(str(iri), self.prefixes)
 
     def link(self, iri: object) -> Link:
         text = str(iri)
@@ -181,6 +178,7 @@ def ontology_html(ontology: Graph, shapes: Graph, version: str) -> str:
         classes=[r.cls(t) for t in r.terms(OWL.Class)],
         object_properties=[r.prop(t) for t in r.terms(OWL.ObjectProperty)],
         datatype_properties=[r.prop(t) for t in r.terms(OWL.DatatypeProperty)],
+        annotation_properties=[r.prop(t) for t in r.terms(OWL.AnnotationProperty)],
         shapes=_shapes(shapes, r),
         namespaces=sorted(PREFIXES.items()),
     )

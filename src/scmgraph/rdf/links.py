@@ -17,13 +17,13 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from scmgraph.model import Entity, Facts, SourceFile, StatementRef, ThreadLink
 from scmgraph.rdf.terms import (
-    ENTITY_CLASSES,
     ID,
     LINKS_GRAPH,
     PROVENANCE_GRAPH,
     SCM,
     communique_iri,
     communique_slugs,
+    entity_class,
     entity_iri,
     instant_iri,
     membership_iri,
@@ -69,8 +69,8 @@ def links_graph(
             g.add((node, DCTERMS.isReferencedBy, context))
             g.add((node, PROV.wasDerivedFrom, context))
     for node, entity in canonical.items():
-        if entity.type in ENTITY_CLASSES:
-            g.add((node, RDF.type, ENTITY_CLASSES[entity.type][0]))
+        if (cls := entity_class(entity.type)) is not None:
+            g.add((node, RDF.type, cls))
         g.add((node, RDFS.label, Literal(entity.name)))
         g.add((node, SKOS.prefLabel, Literal(entity.name)))
         g.add((node, PROV.wasGeneratedBy, build.iri))

@@ -17,7 +17,6 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 
 from scmgraph.rdf.terms import (
     CAMEO_SCHEME,
-    ENTITY_CLASSES,
     ID,
     PLOVER_SCHEME,
     SCM,
@@ -36,6 +35,7 @@ from scmgraph.rdf.terms import (
     verb_iri,
     wikidata_iri,
 )
+from scmgraph.registry.entity_types import view_type
 from scmgraph.registry.load import EventCode, Registry
 
 
@@ -100,7 +100,7 @@ def _entities(registry: Registry) -> Graph:
     g, source = _graph_of(registry, "entities")
     for item in registry.entities:
         node = entity_iri(item.key, item.type)
-        _labelled(g, node, item.name, source, ENTITY_CLASSES[item.type][0])
+        _labelled(g, node, item.name, source, URIRef(view_type(item.type).iri))
         _curated(g, node, item.aliases, item.acronym, item.wikidata)
     return g
 

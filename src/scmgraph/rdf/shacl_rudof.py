@@ -53,19 +53,24 @@ class RudofValidator:
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_engine": None}  # an engine stays in its process
 
-    def check_lines(self, ntriples: bytes) -> tuple[bool, list[Violation]]:
-        """Validate a graph given as N-Triples (a communiqué's, or the shared graphs').
-
-        The shapes and the context (registries, ontology) are read once per
-        validator; each graph is read in a staging frame that is then rolled back.
-        """
+    def prepare(self) -> pyrudof.Rudof:
+        """The engine holding the shapes and the context: its first data costs rudof
+        some 0.3 s whatever their size, so it is made once per process."""
         if self._engine is None:
             self._engine = pyrudof.Rudof(pyrudof.RudofConfig())
             self._engine.read_shacl(self.shapes, format=pyrudof.ShaclFormat.Turtle)
             self._engine.read_data(
                 self.context, format=pyrudof.RDFFormat.NTriples, reader_mode=_STRICT
             )
-        engine = self._engine
+        return self._engine
+
+    def check_lines(self, ntriples: bytes) -> tuple[bool, list[Violation]]:
+        """Validate a graph given as N-Triples (a communiqué's, or the shared graphs').
+
+        The shapes and the context (registries, ontology) are read once per
+        validator; each graph is read in a staging frame that is then rolled back.
+        """
+        engine = self.prepare()
         engine.begin_staging()
         try:
             engine.read_data(

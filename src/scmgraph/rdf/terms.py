@@ -8,15 +8,16 @@ always yields the same IRIs and a researcher can guess an IRI from the text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
 
 from scmgraph import namespaces as ns
 from scmgraph.model import Facts, MeetingFacts
+from scmgraph.registry.entity_types import EntityType, view_type
 from scmgraph.registry.load import slugify
 from scmgraph.resources import shipped
 
@@ -30,25 +31,6 @@ ORG = Namespace(ns.ORG)
 VANN = Namespace(ns.VANN)
 WIKIDATA = Namespace(ns.WIKIDATA)
 PREFIXES = ns.PREFIXES
-
-# Statements-view entity type -> (ontology class, IRI family under id/).
-ENTITY_CLASSES = MappingProxyType(
-    {
-        "Person": (SCM.Person, "person"),
-        "State": (SCM.State, "org"),
-        "MilitaryCommand": (SCM.MilitaryCommand, "org"),
-        "GovernmentBody": (SCM.GovernmentBody, "org"),
-        "ConsultativeBody": (SCM.ConsultativeBody, "org"),
-        "InternationalOrganization": (SCM.InternationalOrganization, "org"),
-        "Agreement": (SCM.Agreement, "agreement"),
-        "Plan": (SCM.Plan, "plan"),
-        "Exercise": (SCM.Exercise, "exercise"),
-        "Meeting": (SCM.Meeting, "meeting"),
-        "Capability": (SCM.Capability, "capability"),
-        "Place": (SCM.Place, "place"),
-        "Initiative": (SCM.Initiative, "initiative"),
-    }
-)
 
 VERB_CLASS_SCHEME = ID["scheme/verb-classes"]
 TOPIC_SCHEME = ID["scheme/topics"]
@@ -98,16 +80,39 @@ def communique_slugs(all_facts: Sequence[Facts]) -> dict[str, str]:
     return {name: slug if counts[slug] == 1 else slugify(name) for name, slug in wanted.items()}
 
 
-def communique_graph_iri(slug: str) -> URIRef:
-    return GRAPH[f"communique/{slug}"]
+@dataclass(frozen=True)
+class Family:
+    """One family of IRIs: a fixed base, then a key (``id/meeting/`` + ``scm-52``).
+
+    Declaring each family as one value keeps the identifier rules in one table.
+
+    >>> Family(ID + "topic/")("deterrence")
+    rdflib.term.URIRef('https://w3id.org/scmgraph/id/topic/deterrence')
+    >>> Family(ID + "verb/", slugify)("Reaffirm")
+    rdflib.term.URIRef('https://w3id.org/scmgraph/id/verb/reaffirm')
+    """
+
+    base: str
+    key: Callable[[str], str] = str
+
+    def __call__(self, key: str) -> URIRef:
+        return URIRef(self.base + self.key(key))
 
 
-def registry_graph_iri(name: str) -> URIRef:
-    return GRAPH[f"registry/{name}"]
-
-
-def communique_iri(slug: str) -> URIRef:
-    return ID[f"communique/{slug}"]
+communique_graph_iri = Family(GRAPH + "communique/")
+registry_graph_iri = Family(GRAPH + "registry/")
+communique_iri = Family(ID + "communique/")
+meeting_iri = Family(ID + "meeting/")
+series_iri = Family(ID + "meeting-series/", slugify)
+person_iri = Family(ID + "person/")
+post_iri = Family(ID + "post/")
+topic_iri = Family(ID + "topic/")
+verb_class_iri = Family(ID + "verb-class/")
+verb_iri = Family(ID + "verb/", slugify)
+build_iri = Family(ID + "build/")
+instant_iri = Family(ID + "instant/")
+#: ``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data.
+source_iri = Family(ID + "source/", lambda name: quote(name, safe="/._-~"))
 
 
 def paragraph_iri(slug: str, paragraph: int) -> URIRef:
@@ -120,14 +125,9 @@ def sentence_iri(slug: str, paragraph: int, sentence: int) -> URIRef:
     return URIRef(f"{paragraph_iri(slug, paragraph)}/s{sentence}")
 
 
-def mention_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    """``.../s2/m/57``: a mention by the offset it begins at in the sentence."""
-    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/m/{begin}")
-
-
-def verb_phrase_iri(slug: str, paragraph: int, sentence: int, begin: int) -> URIRef:
-    """``.../s2/v/12``: a reporting verb by its offset."""
-    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/v/{begin}")
+def sentence_part_iri(slug: str, paragraph: int, sentence: int, part: str, begin: int) -> URIRef:
+    """``.../s2/m/57`` (a mention), ``.../s2/v/12`` (a reporting verb), by their offset."""
+    return URIRef(f"{sentence_iri(slug, paragraph, sentence)}/{part}/{begin}")
 
 
 def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRef:
@@ -135,31 +135,23 @@ def statement_iri(slug: str, paragraph: int, sentence: int, index: int) -> URIRe
     return ID[f"statement/{slug}/p{paragraph}/s{sentence}/{index}"]
 
 
-def meeting_iri(slug: str) -> URIRef:
-    return ID[f"meeting/{slug}"]
-
-
-def series_iri(series: str) -> URIRef:
-    return ID[f"meeting-series/{slugify(series)}"]
-
-
 def entity_iri(key: str, entity_type: str) -> URIRef:
     """``org/combined-forces-command``: the type family, then the entity's key."""
-    family = ENTITY_CLASSES[entity_type][1] if entity_type in ENTITY_CLASSES else "entity"
-    return ID[f"{family}/{key}"]
+    family = _view_type(entity_type)
+    return ID[f"{family.family if family else 'entity'}/{key}"]
 
 
-def person_iri(key: str) -> URIRef:
-    return ID[f"person/{key}"]
+def entity_class(entity_type: str) -> URIRef | None:
+    """The ontology class of a statements-view type (``scm:MilitaryCommand``), if it is one."""
+    found = _view_type(entity_type)
+    return URIRef(found.iri) if found else None
 
 
-def post_key(party: str, title: str) -> str:
-    """The same key the extractor gives a post: ``us-secretary-of-defense``."""
-    return slugify(f"{party} {title}")
-
-
-def post_iri(key: str) -> URIRef:
-    return ID[f"post/{key}"]
+def _view_type(name: str) -> EntityType | None:
+    try:
+        return view_type(name)
+    except KeyError:
+        return None
 
 
 def party_iri(name: str) -> URIRef:
@@ -167,16 +159,9 @@ def party_iri(name: str) -> URIRef:
     return entity_iri(slugify(name), "State")
 
 
-def topic_iri(topic_id: str) -> URIRef:
-    return ID[f"topic/{topic_id}"]
-
-
-def verb_class_iri(class_id: str) -> URIRef:
-    return ID[f"verb-class/{class_id}"]
-
-
-def verb_iri(lemma: str) -> URIRef:
-    return ID[f"verb/{slugify(lemma)}"]
+def post_key(party: str, title: str) -> str:
+    """The same key the extractor gives a post: ``us-secretary-of-defense``."""
+    return slugify(f"{party} {title}")
 
 
 def origin_iri(source: str) -> URIRef:
@@ -186,21 +171,8 @@ def origin_iri(source: str) -> URIRef:
     return URIRef(quote(source, safe=":/?#[]@!$&'()*+,;=%~-._"))
 
 
-def source_iri(name: str) -> URIRef:
-    """``source/052_scm_2020`` for a communiqué, ``source/registry/verbs.yaml`` for data."""
-    return ID[f"source/{quote(name, safe='/._-~')}"]
-
-
-def build_iri(digest: str) -> URIRef:
-    return ID[f"build/{digest}"]
-
-
 def membership_iri(person: str, post: str) -> URIRef:
     return ID[f"membership/{person}/{post}"]
-
-
-def instant_iri(date_iso: str) -> URIRef:
-    return ID[f"instant/{date_iso}"]
 
 
 def wikidata_iri(value: str) -> URIRef:

@@ -20,11 +20,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from scmgraph import namespaces as ns
 from scmgraph.errors import InputError
 from scmgraph.rdf.terms import (
     GRAPH,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     default_ontology_path,
     default_shapes_dir,
 )
@@ -68,14 +68,7 @@ class ValidationResult:
 
 def short(term: Node | None) -> str:
     """``id:communique/scm-52/p3`` rather than the full IRI."""
-    if term is None:
-        return ""
-    text = str(term)
-    known = {**PREFIXES, "sh": str(SH), "scmsh": "https://w3id.org/scmgraph/shapes#"}
-    for prefix, namespace in sorted(known.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+    return "" if term is None else ns.curie(str(term), ns.SHAPE_PREFIXES)
 
 
 class _Held(logging.Handler):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scmgraph.registry.patterns import compiled
+
 
 @dataclass(frozen=True)
 class Script:
@@ -20,13 +22,14 @@ class Script:
 
     def share(self, text: str) -> float:
         """Share of this script among the letters of ``text``."""
-        letters = ours = 0
-        for char in text:
-            if char.isalpha():
-                letters += 1
-                code = ord(char)
-                ours += any(low <= code <= high for low, high in self.ranges)
-        return ours / letters if letters else 0.0
+        letters = sum(map(str.isalpha, text))
+        if not letters:
+            return 0.0
+        ranges = "".join(
+            f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in self.ranges
+        )
+        ours = sum(map(str.isalpha, compiled(f"[{ranges}]").findall(text))) if ranges else 0
+        return ours / letters
 
 
 def unread_language(text: str, scripts: tuple[Script, ...]) -> str | None:

@@ -21,6 +21,7 @@ from typing import Any
 from scmgraph.read.language import Script
 from scmgraph.read.numbering import Numbering
 from scmgraph.registry.files import default_data_dir, read_data
+from scmgraph.registry.patterns import compiled
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
@@ -100,10 +101,10 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
     header = data.get("running_header") or {}
     return LayoutRules(
         page_numbers=tuple(
-            re.compile(str(p), re.IGNORECASE) for p in data.get("page_number_patterns") or ()
+            compiled(str(p), re.IGNORECASE) for p in data.get("page_number_patterns") or ()
         ),
         page_headers=tuple(
-            re.compile(str(p), re.IGNORECASE) for p in data.get("page_header_patterns") or ()
+            compiled(str(p), re.IGNORECASE) for p in data.get("page_header_patterns") or ()
         ),
         header_max_words=int(header.get("max_words", 12)),
         header_max_chars=int(header.get("max_chars", 160)),
@@ -117,13 +118,13 @@ def load_layout_rules(path: Path | None = None) -> LayoutRules:
             )
             for s in data.get("unread_scripts") or ()
         ),
-        datelines=tuple(re.compile(str(p)) for p in data.get("dateline_patterns") or ()),
+        datelines=tuple(compiled(str(p)) for p in data.get("dateline_patterns") or ()),
         end_marks=tuple(
-            re.compile(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
+            compiled(rf"(?:{p})(?=[ \t]*(?:\r|\n|\Z))") for p in data.get("end_marks") or ()
         ),
         numbering=Numbering.from_data(data.get("paragraph_numbers") or {}),
         bullet=(
-            re.compile(rf"(?:{data['list_bullets']})[ \t\u00a0]+(?=\S)")
+            compiled(rf"(?:{data['list_bullets']})[ \t\u00a0]+(?=\S)")
             if data.get("list_bullets")
             else None
         ),

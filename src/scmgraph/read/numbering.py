@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scmgraph.registry.patterns import compiled
+
 _SENTENCE_FINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 # After the number: the paragraph text on the same line, or nothing (the number alone).
 _TAIL = r"(?:[ \t\u00a0]+(?=\S)|[ \t\u00a0]*$)"
@@ -61,7 +63,7 @@ class Numbering:
         for style in styles:
             if "(?P<n>" not in style:
                 raise ValueError(f"paragraph number style {style!r} captures no number 'n'")
-        return cls(tuple(re.compile(s + _TAIL) for s in styles), int(data.get("max_gap", 10)))
+        return cls(tuple(compiled(s + _TAIL) for s in styles), int(data.get("max_gap", 10)))
 
     def style_of(
         self, texts: Sequence[str], datelines: tuple[re.Pattern[str], ...] = ()

@@ -26,14 +26,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import pysbd
-
 from scmgraph.errors import InputError
 from scmgraph.model import Document, Origin, Paragraph, Sentence, SourceFile
 from scmgraph.read.html_view import html_view
 from scmgraph.read.language import unread_language
 from scmgraph.read.layout import View, load_layout_rules, normalise
 from scmgraph.read.numbering import Line as _Line
+from scmgraph.read.sentences import Segmenter
 from scmgraph.read.sources import recorded_origin
 from scmgraph.registry.files import default_data_dir, read_data
 
@@ -125,7 +124,7 @@ def read_document(path: Path, records: Mapping[str, Origin] | None = None) -> Do
     markers = layout.numbering.markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    segmenter = Segmenter(language="en", clean=False, char_span=True)
     paragraphs = []
     for k, marker in enumerate(markers):
         stop = markers[k + 1].line if k + 1 < len(markers) else len(lines)
@@ -283,7 +282,7 @@ def _paragraph(
     view: View,
     blocks: list[list[_Line]],
     rules: _Rules,
-    segmenter: pysbd.Segmenter,
+    segmenter: Segmenter,
 ) -> Paragraph:
     """Segment a paragraph's whitespace-collapsed text and map sentences to the source."""
     chars: list[str] = []

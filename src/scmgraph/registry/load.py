@@ -14,24 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from scmgraph.errors import InputError
+from scmgraph.registry.entity_types import view_types
 from scmgraph.registry.files import default_data_dir, read_data
 from scmgraph.registry.posts import MeetingCues, Post, Series, cues_from, post_from, slugify
-
-ENTITY_TYPES = (
-    "Person",
-    "State",
-    "MilitaryCommand",
-    "GovernmentBody",
-    "ConsultativeBody",
-    "InternationalOrganization",
-    "Agreement",
-    "Plan",
-    "Exercise",
-    "Meeting",
-    "Capability",
-    "Place",
-    "Initiative",
-)
 
 
 def name_key(name: str) -> str:
@@ -239,8 +224,9 @@ def load_registry(data_dir: Path | None = None) -> Registry:
     raw = {name: _read_yaml(path) for name, path in paths.items()}
 
     entities = []
+    known_types = {t.name for t in view_types()}
     for item in raw["entities"]["entities"]:
-        if item["type"] not in ENTITY_TYPES:
+        if item["type"] not in known_types:
             raise InputError(paths["entities"], f"unknown entity type {item['type']!r}")
         entities.append(
             EntityEntry(

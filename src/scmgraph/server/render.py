@@ -18,22 +18,10 @@ from markupsafe import Markup, escape
 
 from scmgraph import namespaces as ns
 
-SHORT = {
-    f"{name}:": ns.PREFIXES[name]
-    for name in (
-        "scm",
-        "rdf",
-        "rdfs",
-        "skos",
-        "dcterms",
-        "prov",
-        "nif",
-        "org",
-        "owl",
-        "itsrdf",
-        "xsd",
-    )
-}
+# The prefixes pages shorten IRIs with: the vocabularies, not the identifiers.
+SHORT = ns.prefixes(
+    "scm", "rdf", "rdfs", "skos", "dcterms", "prov", "nif", "org", "owl", "itsrdf", "xsd"
+)
 # Colours for speech-act classes, given out in the order of the classes' notations,
 # so a new class in the registry gets a colour without code.
 PALETTE = (
@@ -54,10 +42,7 @@ PALETTE = (
 
 def short(iri: str) -> str:
     """``scm:Statement`` for the ontology's IRI, and so on; other IRIs unchanged."""
-    for prefix, namespace in SHORT.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
+    return ns.curie(iri, SHORT)
 
 
 def thread_path(statement_iri: str) -> str:

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from scmgraph.namespaces import XSD
 from scmgraph.server.explore import PREFIXES, id_node, number, rows, value, verb_classes
+from scmgraph.server.meetings import MEETINGS
 from scmgraph.server.protocol import Refusal, html_response
 from scmgraph.server.render import render
 
@@ -55,15 +56,6 @@ SELECT DISTINCT ?statement ?ordinal ?date ?meeting ?meeting_label ?paragraph ?se
   OPTIONAL {{ ?meeting dcterms:date ?date }}
   {filters}
 }} ORDER BY ?date ?ordinal ?paragraph ?sentence ?clause"""
-MEETINGS = (
-    PREFIXES
-    + """
-SELECT DISTINCT ?meeting ?label ?date WHERE {
-  ?communique a scm:Communique ; scm:reportsMeeting ?meeting .
-  OPTIONAL { ?meeting rdfs:label ?label }
-  OPTIONAL { ?meeting dcterms:date ?date }
-} ORDER BY ?date"""
-)
 TOPICS = (
     PREFIXES
     + """

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from scmgraph.errors import QueryError
-from scmgraph.sparql.query import FORMATS, PREFIXES, XSD, Table, Term
+from scmgraph.namespaces import curie
+from scmgraph.sparql.query import FORMATS, XSD, Table, Term
 
 
 def plain(term: Term) -> str:
@@ -64,11 +65,7 @@ def render(table: Table, fmt: str) -> str:
 
 
 def _short(term: Term) -> str:
-    text = plain(term)
-    for prefix, namespace in PREFIXES.items():
-        if isinstance(term, ox.NamedNode) and text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+    return curie(term.value) if isinstance(term, ox.NamedNode) else plain(term)
 
 
 # Only a rule of ASCII dashes under the header, so the table pastes anywhere.

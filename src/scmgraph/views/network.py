@@ -20,26 +20,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from scmgraph.rdf.store import load_store
-from scmgraph.rdf.terms import ENTITY_CLASSES, ID, PREFIXES
+from scmgraph.rdf.terms import ID, PREFIXES
+from scmgraph.registry.entity_types import entity_types
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
-_TYPE_RANK = {name: i for i, name in enumerate(("Party", *ENTITY_CLASSES))}
-CATEGORY = {
-    "Person": "person",
-    "State": "state",
-    "Party": "state",
-    "MilitaryCommand": "organisation",
-    "GovernmentBody": "organisation",
-    "ConsultativeBody": "organisation",
-    "InternationalOrganization": "organisation",
-    "Agreement": "document",
-    "Plan": "document",
-    "Exercise": "activity",
-    "Meeting": "activity",
-    "Initiative": "activity",
-    "Capability": "capability",
-    "Place": "place",
-}
 
 _STATEMENTS = """
 SELECT DISTINCT ?st ?c ?series ?ordinal ?date ?paragraph ?sentence ?clause ?verb ?class ?text
@@ -168,8 +152,10 @@ def _rows(store: ox.Store, query: str) -> Iterable[dict[str, str | None]]:
         yield {n: (None if row[n] is None else row[n].value) for n in names}
 
 
-def _best_type(types: set[str]) -> str:
-    ranked = sorted((_TYPE_RANK[t], t) for t in types if t in _TYPE_RANK)
+def best_type(types: set[str]) -> str:
+    """The type of lowest precedence among ``types`` (``NamedEntity`` if none is ranked)."""
+    rank = {t.name: t.precedence for t in entity_types()}
+    ranked = sorted((rank[t], t) for t in types if t in rank)
     return ranked[0][1] if ranked else "NamedEntity"
 
 
@@ -186,7 +172,7 @@ def _read_nodes(store: ox.Store) -> dict[str, Node]:
     for iri, info in found.items():
         label = min(info["notation"] or info["label"] or {_tail(iri)})
         acronym = min(info["acronym"]) if info["acronym"] else ""
-        nodes[iri] = Node(iri, label, _best_type(info["type"]), acronym)
+        nodes[iri] = Node(iri, label, best_type(info["type"]), acronym)
     return nodes
 
 

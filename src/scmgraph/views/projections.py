@@ -9,7 +9,8 @@ from typing import Any
 
 import networkx as nx
 
-from scmgraph.views.network import CATEGORY, Corpus, Node, Statement, node_key
+from scmgraph.registry.entity_types import entity_types
+from scmgraph.views.network import Corpus, Node, Statement, node_key
 
 PROJECTIONS = ("entities", "speakers", "threads")
 
@@ -23,7 +24,8 @@ def _years(values: Iterable[int | None]) -> dict[str, Any]:
 
 def _entity_attrs(node: Node) -> dict[str, Any]:
     attrs = {"iri": node.iri, "label": node.label, "type": node.type}
-    attrs["category"] = CATEGORY.get(node.type, "entity")
+    categories = {t.name: t.category for t in entity_types()}
+    attrs["category"] = categories.get(node.type, "entity")
     if node.acronym:
         attrs["acronym"] = node.acronym
     return attrs

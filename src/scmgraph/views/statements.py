@@ -20,10 +20,10 @@ from rdflib import Graph
 
 from scmgraph.atomic import write_atomic
 from scmgraph.rdf.store import load_store
-from scmgraph.rdf.terms import ENTITY_CLASSES, PREFIXES, SCM
+from scmgraph.rdf.terms import PREFIXES, SCM
+from scmgraph.registry.entity_types import view_types
 
 _PREFIXES = dict(PREFIXES)
-_TYPE_ORDER = {str(cls): (i, name) for i, (name, (cls, _)) in enumerate(ENTITY_CLASSES.items())}
 # Leading words a name drops in the view: "the", years, "21-1"; and pairs of party
 # acronyms ("U.S.-ROK"), read from the parties in the graph.
 _LEADING = (r"the\s+", r"\d{4}\s+", r"\d{1,2}-\d{1,2}\s+")
@@ -213,6 +213,7 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
     names: dict[str, str] = {}
     listed = []
     qualifier = qualifier_pattern(store)
+    order = {t.iri: (t.precedence, t.name) for t in view_types()}
     for iri, entity in info.items():
         acronym = min(entity["acronyms"]) if entity["acronyms"] else None
         used = sorted(set(entity["surfaces"]))
@@ -223,7 +224,7 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
         ]
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
-        kinds = sorted(_TYPE_ORDER[t] for t in entity["types"] if t in _TYPE_ORDER)
+        kinds = sorted(order[t] for t in entity["types"] if t in order)
         if not used:
             continue  # named by a statement but located nowhere: not listed
         shows_acronym = acronym is not None and any(s in (acronym, f"{acronym}s") for _, s in used)
@@ -232,7 +233,7 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
                 "name": names[iri],
                 "acronym": acronym if shows_acronym else None,
                 "type": kinds[0][1] if kinds else None,
-                "_order": kinds[0][0] if kinds else len(_TYPE_ORDER),
+                "_order": kinds[0][0] if kinds else len(order),
             }
         )
     listed.sort(key=lambda e: (e["_order"], e["name"].casefold(), e["name"]))
