@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import itertools
 import json
 import pickle
@@ -207,14 +206,6 @@ def _lines(path: Path) -> Iterator[bytes]:
     return itertools.chain.from_iterable(opened())
 
 
-def _distinct(streams: Iterable[Iterator[bytes]]) -> Iterator[bytes]:
-    previous = None
-    for line in heapq.merge(*streams):
-        if line != previous:
-            previous = line
-            yield line
-
-
 def write_union(
     parts: list[GraphPart], handle: IO[bytes], cache: UnitCache
 ) -> tuple[DatasetStats, set[str]]:
@@ -223,7 +214,7 @@ def write_union(
     cached = [part.turtle for part in parts if part.turtle is not None]
     others = (line for part in parts if part.turtle is None for line in part.triples())
     tally, keys = write_turtle(cached, others, handle, cache)
-    objects = sum(1 for _ in _distinct(part.objects() for part in parts))
+    objects = len(_objects(parts))
     sources = tally.sources
     stats = DatasetStats(
         triples=tally.triples,
@@ -239,6 +230,15 @@ def write_union(
         ),
     )
     return stats, keys
+
+
+def _objects(parts: list[GraphPart]) -> set[bytes]:
+    """The distinct objects of all graphs: a set filled from each part's lines in C
+    (a fraction of the triples: some 85,000 terms for 200 communiqués)."""
+    found: set[bytes] = set()
+    for part in parts:
+        found.update(part.objects())
+    return found
 
 
 def _graph_counts(parts: list[GraphPart]) -> dict[object, int]:
