@@ -54,9 +54,19 @@ def corpus_words(name: str) -> str:
     return words((CORPUS / name).read_text(encoding="utf-8"))
 
 
-def count(out: Path, text: str) -> int:
+def statements_where(out: Path, pattern: str) -> int:
+    """How many statements of the built store match ``pattern`` (on ``?st``)."""
+    text = f"SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ ?st a scm:Statement ; {pattern} }}"
     table = run_select(open_store(out / "store"), SCM + NIF + DCTERMS + text)
     return int(table.rows[0][0].value)
+
+
+def visited(browser: BrowserContext, base: str, path: str) -> Visit:
+    """A page of the explorer, opened, answered with 200 and clean."""
+    visit = open_page(browser, base + path)
+    assert visit.status == 200, path
+    clean(visit, base)
+    return visit
 
 
 def clean(visit: Visit, base: str) -> None:
@@ -120,13 +130,9 @@ def test_meetings_list_and_a_meeting_at_its_own_iri(front: Visit, base: str) -> 
 def test_meeting_page_highlights_every_statement(
     browser: BrowserContext, base: str, built: Path
 ) -> None:
-    visit = open_page(browser, base + "/id/meeting/scm-52")
-    assert visit.status == 200
-    clean(visit, base)
-    statements = count(
-        built,
-        "SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a scm:Statement ; "
-        "scm:sentence/nif:referenceContext <https://w3id.org/scmgraph/id/communique/scm-52> }",
+    visit = visited(browser, base, "/id/meeting/scm-52")
+    statements = statements_where(
+        built, "scm:sentence/nif:referenceContext <https://w3id.org/scmgraph/id/communique/scm-52>"
     )
     assert statements > 50
     clauses = visit.dom.xpath("//span[contains(@class, 'clause')]")
@@ -236,11 +242,10 @@ def test_thread_page_shows_both_meetings_sentences_and_the_kinds(front: Visit, b
 
 def test_dropped_statements_are_listed_and_named(front: Visit, base: str, built: Path) -> None:
     threads = follow(front, "main li > a[href='/threads']")
-    expected = count(
+    expected = statements_where(
         built,
-        "SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a scm:Statement ; "
         "scm:sentence/nif:referenceContext <https://w3id.org/scmgraph/id/communique/scm-52> "
-        "FILTER NOT EXISTS { ?later scm:carriesForward ?st } }",
+        "FILTER NOT EXISTS { ?later scm:carriesForward ?st }",
     )
     rows = threads.dom.xpath("//table[@class='dropped']/tbody/tr")
     assert threads.text("//h2[@id='dropped']") == [f"Dropped ({expected})"]
@@ -255,13 +260,9 @@ def test_dropped_statements_are_listed_and_named(front: Visit, base: str, built:
 def test_timeline_of_a_topic_counts_its_statements(
     browser: BrowserContext, base: str, built: Path
 ) -> None:
-    visit = open_page(browser, base + "/timeline?topic=stationing")
-    assert visit.status == 200
-    clean(visit, base)
-    expected = count(
-        built,
-        "SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st a scm:Statement ; "
-        "dcterms:subject <https://w3id.org/scmgraph/id/topic/stationing> }",
+    visit = visited(browser, base, "/timeline?topic=stationing")
+    expected = statements_where(
+        built, "dcterms:subject <https://w3id.org/scmgraph/id/topic/stationing>"
     )
     rows = visit.dom.xpath("//table[@class='timeline-statements']/tbody/tr")
     assert len(rows) == expected > 10
