@@ -19,9 +19,11 @@ in networks but is not a type of the statements view.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import pyoxigraph as ox
 
@@ -78,6 +80,12 @@ def entity_types(ontology: Path | None = None) -> tuple[EntityType, ...]:
     return tuple(found)
 
 
+@cache
+def by_name() -> Mapping[str, EntityType]:
+    """Every ranked entity class of the shipped ontology by its name: one lookup per entity."""
+    return MappingProxyType({t.name: t for t in entity_types()})
+
+
 def view_types() -> tuple[EntityType, ...]:
     """The types an entity of the statements view can have, in order of precedence."""
     return tuple(t for t in entity_types() if t.family is not None)
@@ -85,7 +93,7 @@ def view_types() -> tuple[EntityType, ...]:
 
 def view_type(name: str) -> EntityType:
     """The statements-view type called ``name``; KeyError for any other name."""
-    for entity_type in view_types():
-        if entity_type.name == name:
-            return entity_type
-    raise KeyError(name)
+    found = by_name()[name]
+    if found.family is None:
+        raise KeyError(name)
+    return found

@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from scmgraph.rdf.store import load_store
 from scmgraph.rdf.terms import ID, PREFIXES
-from scmgraph.registry.entity_types import entity_types
+from scmgraph.registry.entity_types import by_name
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
 
@@ -154,8 +154,8 @@ def _rows(store: ox.Store, query: str) -> Iterable[dict[str, str | None]]:
 
 def best_type(types: set[str]) -> str:
     """The type of lowest precedence among ``types`` (``NamedEntity`` if none is ranked)."""
-    rank = {t.name: t.precedence for t in entity_types()}
-    ranked = sorted((rank[t], t) for t in types if t in rank)
+    known = by_name()
+    ranked = sorted((known[t].precedence, t) for t in types if t in known)
     return ranked[0][1] if ranked else "NamedEntity"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 
-from scmgraph.registry.entity_types import entity_types
+from scmgraph.registry.entity_types import by_name
 from scmgraph.views.network import Corpus, Node, Statement, node_key
 
 PROJECTIONS = ("entities", "speakers", "threads")
@@ -24,8 +24,8 @@ def _years(values: Iterable[int | None]) -> dict[str, Any]:
 
 def _entity_attrs(node: Node) -> dict[str, Any]:
     attrs = {"iri": node.iri, "label": node.label, "type": node.type}
-    categories = {t.name: t.category for t in entity_types()}
-    attrs["category"] = categories.get(node.type, "entity")
+    known = by_name().get(node.type)
+    attrs["category"] = known.category if known else "entity"
     if node.acronym:
         attrs["acronym"] = node.acronym
     return attrs
