@@ -16,6 +16,7 @@ import pytest
 import rdflib
 
 from scmgraph.sparql.results import GRAPH_TYPES, RESULT_TYPES, Task, execute
+from scmgraph.sparql.values import steer
 
 EX = "http://example.org/"
 ROWS = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
@@ -125,3 +126,28 @@ def test_graph_results_give_each_triple_once_and_count_distinct_triples() -> Non
     assert len(lines) == len(set(lines)) == 3 and not reply.truncated
     reply = execute(store, Task(describe, media_type=GRAPH_TYPES[1], max_rows=2))
     assert len(reply.body.decode("utf-8").splitlines()) == 2 and reply.truncated
+
+
+class _Recording:
+    """A store stand-in that keeps the text it was asked and answers from ``store``."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.texts: list[str] = []
+
+    def query(self, text: str, **options: object) -> object:
+        self.texts.append(text)
+        return self.store.query(text, **options)
+
+
+def test_bound_parameters_reach_the_planner_as_values(store: ox.Store) -> None:
+    # The engine plans before it substitutes: a served stored query whose parameters
+    # were not also written as VALUES would walk the whole corpus (as the embedded
+    # path does not), so both must send the same steered text.
+    recording = _Recording(store)
+    subject = ox.Variable("s")
+    task = Task(ROWS, RESULT_TYPES[2], substitutions={subject: ox.NamedNode(EX + "s3")})
+    reply = execute(recording, task)  # type: ignore[arg-type]
+    assert [row[0] for row in rows(RESULT_TYPES[2], reply.body)] == [EX + "s3"]
+    assert recording.texts == [steer(ROWS, task.substitutions)]
+    assert "VALUES (?s) { (<http://example.org/s3>) }" in recording.texts[0]

@@ -160,6 +160,7 @@ def _limited(
 def execute(store: ox.Store, task: Task) -> Reply:
     """Run ``task`` on ``store``; answer at most ``max_rows`` rows or triples."""
     from scmgraph.sparql.query import Table
+    from scmgraph.sparql.values import steer
 
     options: dict[str, Any] = {"substitutions": task.substitutions or None}
     if task.default_graphs is None and task.named_graphs is None:
@@ -168,7 +169,7 @@ def execute(store: ox.Store, task: Task) -> Reply:
         options["default_graph"] = [ox.NamedNode(g) for g in task.default_graphs or ()]
         if task.named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in task.named_graphs]
-    result = store.query(task.text, **options)
+    result = store.query(steer(task.text, task.substitutions), **options)
     if isinstance(result, ox.QueryBoolean):
         media = task.media_type if task.media_type in RESULT_FORMATS else RESULT_TYPES[0]
         return Reply(ok=True, body=result.serialize(format=RESULT_FORMATS[media]), media=media)
