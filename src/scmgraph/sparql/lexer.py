@@ -6,6 +6,7 @@ and runaway nesting before any engine sees the text, and all three read it here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ UPDATE_KEYWORDS = frozenset(
 # overflows the stack (killing the process) from about 3,000 levels; real queries
 # nest a dozen deep.
 MAX_NESTING = 256
+_SHAPES_KEPT = 256  # query texts whose shape is kept (at most 64 kB each)
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,13 @@ class QueryShape:
     depth: int = 0  # deepest nesting of (), [] and {} outside strings, IRIs and comments
 
 
+@functools.lru_cache(maxsize=_SHAPES_KEPT)
 def inspect_query(text: str) -> QueryShape:
     """The query form, whether the text is an update or uses SERVICE, how deep it nests.
 
-    The text is read twice, as written and with code point escapes applied,
+    Kept for the texts asked most recently: clients of an endpoint send the same
+    few queries again and again, and reading one costs as much as running a small
+    one. The text is read twice, as written and with code point escapes applied,
     since an engine may read ``\\u0053ERVICE`` as ``SERVICE``; either reading
     that finds the keyword counts.
     """
