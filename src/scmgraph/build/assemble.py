@@ -26,7 +26,15 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from scmgraph.build.blocks import graph_blocks, trig_head
-from scmgraph.build.nodes import CachedNodes, PartBlocks, inner_blocks, parts_blocks
+from scmgraph.build.nodes import (
+    CachedNodes,
+    Nodes,
+    PartBlocks,
+    inner_blocks,
+    joinable,
+    jsonld_chunks,
+    trig_chunks,
+)
 from scmgraph.build.turtle import CachedTurtle, SubjectIndex, write_turtle
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
@@ -52,7 +60,7 @@ class GraphPart:
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
     blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
     turtle: CachedTurtle | None = None  # its subjects' Turtle blocks
-    nodes: Callable[[], PartBlocks] | None = None  # its blocks inside the graph's
+    nodes: Callable[[], CachedNodes] | None = None  # its blocks inside the graph's
 
 
 def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
@@ -123,9 +131,9 @@ def unit_part(
 
 def _cached_nodes(
     turtle: CachedTurtle, trig: Path, jsonld: Path, build: tuple[str, str]
-) -> PartBlocks:
+) -> CachedNodes:
     subjects = turtle.index().subjects
-    return CachedNodes(subjects[0], subjects[-1], trig, jsonld, build).read()
+    return CachedNodes(subjects[0], subjects[-1], trig, jsonld, build)
 
 
 def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
@@ -255,12 +263,13 @@ def _term(text: bytes) -> object:
     return rdf_term(quad.object)
 
 
-Blocks = list[tuple[Callable[[], bytes], Callable[[], bytes]]]  # TriG and JSON-LD, by graph
+# TriG and JSON-LD, by graph: each written a chunk at a time
+Blocks = list[tuple[Callable[[], Iterable[bytes]], Callable[[], Iterable[bytes]]]]
 
 
 def every_block(parts: list[GraphPart]) -> Blocks:
-    """Each graph's blocks in IRI order: cached, joined from its parts' (``nodes``), or
-    made here (a graph computed by this build); held in memory until written."""
+    """Each graph's blocks in IRI order: cached, joined from its parts' as they are
+    written (``nodes``), or made here (a graph computed by this build)."""
     groups: dict[str, list[GraphPart]] = {}
     for part in sorted(parts, key=lambda p: p.iri):
         groups.setdefault(part.iri, []).append(part)
@@ -268,18 +277,26 @@ def every_block(parts: list[GraphPart]) -> Blocks:
     for iri, group in groups.items():
         cached = group[0].blocks
         if len(group) == 1 and cached is not None:
-            found.append(cached)
+            trig, jsonld = cached
+            found.append((lambda trig=trig: (trig(),), lambda jsonld=jsonld: (jsonld(),)))  # type: ignore[misc]
             continue
-        made = None
         if len(group) > 1 and all(p.nodes or p.turtle is None for p in group):
-            made = parts_blocks(iri, [_part_blocks(p) for p in group])
-        trig, jsonld = made or graph_blocks(b"".join(p.nquads() for p in group))
-        found.append((lambda trig=trig: trig, lambda jsonld=jsonld: jsonld))  # type: ignore[misc]
+            nodes = [_part_nodes(p) for p in group]
+            if joinable(nodes):
+                found.append(
+                    (
+                        lambda iri=iri, nodes=nodes: trig_chunks(iri, nodes),  # type: ignore[misc]
+                        lambda iri=iri, nodes=nodes: jsonld_chunks(iri, nodes),  # type: ignore[misc]
+                    )
+                )
+                continue
+        whole = graph_blocks(b"".join(p.nquads() for p in group))
+        found.append((lambda whole=whole: (whole[0],), lambda whole=whole: (whole[1],)))  # type: ignore[misc]
     return found
 
 
-def _part_blocks(part: GraphPart) -> PartBlocks:
-    """A part's blocks inside its graph's: cached, or made here."""
+def _part_nodes(part: GraphPart) -> Nodes:
+    """A part's blocks inside its graph's: cached (read as they are written), or made here."""
     if part.nodes is not None:
         return part.nodes()
     lines = list(part.triples())
@@ -294,7 +311,8 @@ def _subject(line: bytes) -> bytes:
 def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:
     handle.write(trig_head())
     for trig, _ in blocks:
-        handle.write(trig())
+        for chunk in trig():
+            handle.write(chunk)
 
 
 def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:
@@ -306,5 +324,8 @@ def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:
     handle.write(b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ')
     handle.write(b"[")
     for index, (_, jsonld) in enumerate(blocks):
-        handle.write(b"," + jsonld() if index else jsonld())
+        if index:
+            handle.write(b",")
+        for chunk in jsonld():
+            handle.write(chunk)
     handle.write(b"]}\n")

@@ -5,13 +5,15 @@ The graph's quads are its parts' one after the other, and within a graph pyoxigr
 writes one TriG block and one JSON-LD node object per run of quads with the same
 subject, each depending on that run alone. So a pair's part caches its blocks in
 both, and a build serialises only the part it computes itself, then joins the
-parts' blocks; unless one part ends with the subject the next begins with (one
-run across two parts), when the graph is serialised whole.
+parts' blocks as it writes them, one part at a time (so a graph of any size is
+never whole in memory); unless one part ends with the subject the next begins
+with (one run across two parts), when the graph is serialised whole.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,11 +52,17 @@ class PartBlocks:
     trig: bytes
     jsonld: bytes
 
+    def trig_block(self) -> bytes:
+        return self.trig
+
+    def jsonld_block(self) -> bytes:
+        return self.jsonld
+
 
 @dataclass(frozen=True)
 class CachedNodes:
     """A cached part's blocks (``inner_blocks``), naming the placeholder build ``build[0]``
-    where the real one is ``build[1]``."""
+    where the real one is ``build[1]``; each file is read only when it is written."""
 
     first: bytes
     last: bytes
@@ -62,21 +70,49 @@ class CachedNodes:
     jsonld: Path
     build: tuple[str, str]
 
-    def read(self) -> PartBlocks:
+    def trig_block(self) -> bytes:
         before, after = self.build
-        trig = self.trig.read_bytes().replace(
+        return self.trig.read_bytes().replace(
             turtle_term(build_iri(before)), turtle_term(build_iri(after))
         )
+
+    def jsonld_block(self) -> bytes:
+        before, after = self.build
         quoted = f'"{build_iri(before)}"'.encode(), f'"{build_iri(after)}"'.encode()
-        return PartBlocks(self.first, self.last, trig, self.jsonld.read_bytes().replace(*quoted))
+        return self.jsonld.read_bytes().replace(*quoted)
+
+
+Nodes = PartBlocks | CachedNodes
+
+
+def joinable(parts: Sequence[Nodes]) -> bool:
+    """Whether the parts' blocks join into the graph's: no run of one subject spans two."""
+    return not any(a.last == b.first for a, b in itertools.pairwise(parts))
+
+
+def trig_chunks(iri: str, parts: Iterable[Nodes]) -> Iterator[bytes]:
+    """The TriG block of graph ``iri``, a part at a time (``joinable`` parts, in order)."""
+    head, tail = _trig_ends(iri)
+    yield head
+    for part in parts:
+        yield part.trig_block()
+    yield tail
+
+
+def jsonld_chunks(iri: str, parts: Iterable[Nodes]) -> Iterator[bytes]:
+    """The JSON-LD object of graph ``iri``, a part at a time (``joinable`` parts, in order)."""
+    head, tail = _jsonld_ends(iri)
+    yield head
+    for index, part in enumerate(parts):
+        if index:
+            yield b","
+        yield part.jsonld_block()
+    yield tail
 
 
 def parts_blocks(iri: str, parts: list[PartBlocks]) -> tuple[bytes, bytes] | None:
     """The TriG block and JSON-LD object of graph ``iri`` from its parts' blocks, in
     order; None if a run of one subject spans two parts."""
-    if any(a.last == b.first for a, b in itertools.pairwise(parts)):
+    if not joinable(parts):
         return None
-    head, tail = _trig_ends(iri)
-    jhead, jtail = _jsonld_ends(iri)
-    trig = head + b"".join(p.trig for p in parts) + tail
-    return trig, jhead + b",".join(p.jsonld for p in parts) + jtail
+    return b"".join(trig_chunks(iri, parts)), b"".join(jsonld_chunks(iri, parts))
