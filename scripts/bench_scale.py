@@ -302,13 +302,14 @@ def tables(
     for r in sorted([*results, *rebuilt], key=lambda r: r.size):
         if r.build and r.unchanged and r.rebuild:
             rows.append(
-                [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.unchanged.wall:.1f}",
+                [f"{r.size}×", f"{r.build.wall:.1f}", f"{r.build.maxrss_mb:.0f}",
+                 f"{r.unchanged.wall:.1f}",
                  f"{100 * r.unchanged.wall / r.build.wall:.0f} %", f"{r.rebuild.wall:.1f}",
                  f"{100 * r.rebuild.wall / r.build.wall:.0f} %", f"{r.rebuild.maxrss_mb:.0f}"]
             )  # fmt: skip
     if rows:
-        header = ["size", "cold build s", "nothing changed s", "share of cold"]
-        header += ["one communiqué reworded s", "share of cold", "peak MB"]
+        header = ["size", "cold build s", "cold peak MB", "nothing changed s", "share of cold"]
+        header += ["one communiqué reworded s", "share of cold", "rebuild peak MB"]
         parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
     if not any(r.queries for r in results):
         return "\n".join(parts) + "\n"
