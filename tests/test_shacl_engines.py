@@ -22,7 +22,7 @@ from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.links import links_graph, provenance_graph
 from scmgraph.rdf.shacl_rudof import RudofValidator
-from scmgraph.rdf.sink import UnitBuild, canonical_lines
+from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import ID, NIF, SCM, default_ontology_path
 from scmgraph.rdf.validate import UnitValidator
 from scmgraph.read.reader import read_document
@@ -42,7 +42,7 @@ def engines() -> tuple[RudofValidator, UnitValidator]:
 @pytest.fixture(scope="module")
 def unit() -> Graph:
     facts = extract(read_document(CORPUS / "052_scm_2020.txt"), REGISTRY)
-    return communique_graph(facts, REGISTRY, UnitBuild(__version__, (), ()))
+    return communique_graph(facts, REGISTRY, BuildInfo(__version__, (), ()))
 
 
 @pytest.fixture(scope="module")

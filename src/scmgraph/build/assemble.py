@@ -38,14 +38,9 @@ from scmgraph.build.nodes import (
 from scmgraph.build.turtle import CachedTurtle, SubjectIndex, write_turtle
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
-from scmgraph.rdf.sink import PLACEHOLDER_DIGEST
-from scmgraph.rdf.terms import build_iri
 
 if TYPE_CHECKING:
     from scmgraph.build.thread_parts import PairSummary
-
-_PLACEHOLDER_END = f"/build/{PLACEHOLDER_DIGEST}> .\n".encode()
-_PLACEHOLDER_TERM = f"<{build_iri(PLACEHOLDER_DIGEST)}>\n".encode()
 
 
 @dataclass(frozen=True)
@@ -77,67 +72,9 @@ def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
     )
 
 
-def unit_part(
-    cache: UnitCache, unit: UnitSummary | PairSummary, iri: str, build_digest: str | None = None
-) -> GraphPart:
-    """A cached graph (a communiqué's, a pair's thread links); given ``build_digest``,
-    the placeholder build it names is replaced by the real one."""
-    if build_digest is None:
-        return _cached_part(cache, unit, iri)
-    real_end = f"/build/{build_digest}> .\n".encode()
-    real_term = f"<{build_iri(build_digest)}>\n".encode()
-    tail = f" <{iri}> .\n".encode()
-    triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
-
-    def triples() -> Iterator[bytes]:
-        with open(triples_path, "rb") as handle:
-            for line in handle:
-                yield (
-                    line[: -len(_PLACEHOLDER_END)] + real_end
-                    if line.endswith(_PLACEHOLDER_END)
-                    else line
-                )
-
-    def objects() -> Iterator[bytes]:
-        with open(objects_path, "rb") as handle:
-            for line in handle:
-                yield real_term if line == _PLACEHOLDER_TERM else line
-
-    def nquads() -> bytes:
-        data = triples_path.read_bytes().replace(_PLACEHOLDER_END, real_end)
-        return data.replace(b" .\n", tail)  # a line's only " .\n" is its end
-
-    build = (PLACEHOLDER_DIGEST, build_digest)
-    turtle = _cached_turtle(cache, unit.key, build)
-    nodes = None
-    trig_path, jsonld_path = (
-        cache.path(unit.key, "nodes.trig"),
-        cache.path(unit.key, "nodes.jsonld"),
-    )
-    if turtle is not None and trig_path.is_file() and jsonld_path.is_file():
-        nodes = functools.partial(_cached_nodes, turtle, trig_path, jsonld_path, build)
-    return GraphPart(
-        iri,
-        f"{unit.key}:{build_digest}",
-        unit.triples,
-        triples,
-        objects,
-        nquads,
-        None,
-        turtle,
-        nodes,
-    )
-
-
-def _cached_nodes(
-    turtle: CachedTurtle, trig: Path, jsonld: Path, build: tuple[str, str]
-) -> CachedNodes:
-    subjects = turtle.index().subjects
-    return CachedNodes(subjects[0], subjects[-1], trig, jsonld, build)
-
-
-def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
-    """A cached graph as it is (a communiqué's names the build of that communiqué)."""
+def unit_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:
+    """A cached graph (a communiqué's, a pair's thread links), which names the build of
+    its own inputs: its files are used as they are."""
     tail = f" <{iri}> .\n".encode()
     triples_path, objects_path = cache.path(unit.key, "nt"), cache.path(unit.key, "objects")
 
@@ -145,8 +82,14 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
         return triples_path.read_bytes().replace(b" .\n", tail)  # only at a line's end
 
     trig_path, jsonld_path = cache.path(unit.key, "trig"), cache.path(unit.key, "jsonld")
-
-    cached = trig_path.is_file() and jsonld_path.is_file()
+    blocks = None
+    if trig_path.is_file() and jsonld_path.is_file():
+        blocks = (trig_path.read_bytes, jsonld_path.read_bytes)
+    turtle = _cached_turtle(cache, unit.key)
+    nodes = None
+    inner = cache.path(unit.key, "nodes.trig"), cache.path(unit.key, "nodes.jsonld")
+    if turtle is not None and inner[0].is_file() and inner[1].is_file():
+        nodes = functools.partial(_cached_nodes, turtle, *inner)
     return GraphPart(
         iri,
         unit.key,
@@ -154,19 +97,23 @@ def _cached_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) ->
         lambda: _lines(triples_path),
         lambda: _lines(objects_path),
         nquads,
-        (trig_path.read_bytes, jsonld_path.read_bytes) if cached else None,
-        _cached_turtle(cache, unit.key),
+        blocks,
+        turtle,
+        nodes,
     )
 
 
-def _cached_turtle(
-    cache: UnitCache, key: str, build: tuple[str, str] | None = None
-) -> CachedTurtle | None:
+def _cached_nodes(turtle: CachedTurtle, trig: Path, jsonld: Path) -> CachedNodes:
+    subjects = turtle.index().subjects
+    return CachedNodes(subjects[0], subjects[-1], trig, jsonld)
+
+
+def _cached_turtle(cache: UnitCache, key: str) -> CachedTurtle | None:
     """A cached graph's subjects' Turtle blocks, if it has them."""
     ttl_path, index_path = cache.path(key, "ttl"), cache.path(key, "subjects")
     if not (ttl_path.is_file() and index_path.is_file()):
         return None
-    return CachedTurtle(key, ttl_path, cache.path(key, "nt"), lambda: _index(index_path), build)
+    return CachedTurtle(key, ttl_path, cache.path(key, "nt"), lambda: _index(index_path))
 
 
 def _index(path: Path) -> SubjectIndex:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scmgraph.build.blocks import graph_blocks
-from scmgraph.build.turtle import turtle_term
-from scmgraph.rdf.terms import build_iri
 
 
 def inner_blocks(nquads: bytes, iri: str) -> tuple[bytes, bytes]:
@@ -61,25 +59,19 @@ class PartBlocks:
 
 @dataclass(frozen=True)
 class CachedNodes:
-    """A cached part's blocks (``inner_blocks``), naming the placeholder build ``build[0]``
-    where the real one is ``build[1]``; each file is read only when it is written."""
+    """A cached part's blocks (``inner_blocks``); each file is read only when it is
+    written."""
 
     first: bytes
     last: bytes
     trig: Path
     jsonld: Path
-    build: tuple[str, str]
 
     def trig_block(self) -> bytes:
-        before, after = self.build
-        return self.trig.read_bytes().replace(
-            turtle_term(build_iri(before)), turtle_term(build_iri(after))
-        )
+        return self.trig.read_bytes()
 
     def jsonld_block(self) -> bytes:
-        before, after = self.build
-        quoted = f'"{build_iri(before)}"'.encode(), f'"{build_iri(after)}"'.encode()
-        return self.jsonld.read_bytes().replace(*quoted)
+        return self.jsonld.read_bytes()
 
 
 Nodes = PartBlocks | CachedNodes

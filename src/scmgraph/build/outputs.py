@@ -31,7 +31,7 @@ from scmgraph.build.assemble import (
 )
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
-from scmgraph.build.thread_parts import PairSummary, thread_parts
+from scmgraph.build.thread_parts import PairSummary, series_pairs, thread_parts
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import _ontology_graph
@@ -82,12 +82,21 @@ def cross_document_graphs(
     if not isinstance(cross, dict):
         graphs = {
             LINKS_GRAPH: links_graph(facts, registry, info, (), sink=TripleSet()),
-            PROVENANCE_GRAPH: provenance_graph(info),
+            PROVENANCE_GRAPH: provenance_graph(info, _linked_pairs(units, pairs)),
         }
         cross = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
         cache.save(cross_key, cross)
     lines = {URIRef(iri): found for iri, found in {**fixed, **cross}.items()}
     return lines, pairs, info, {fixed_key, cross_key}
+
+
+def _linked_pairs(units: list[UnitSummary], pairs: list[PairSummary]) -> list[tuple[str, str]]:
+    """The file names of each pair that has thread links, whose build they name."""
+    return [
+        (previous.facts.document.source.path.name, current.facts.document.source.path.name)
+        for (previous, current), part in zip(series_pairs(units), pairs, strict=True)
+        if part.triples
+    ]
 
 
 def validate_build(
@@ -133,7 +142,7 @@ def graph_parts(
     """Every named graph of the build, or part of one, in the order they are written."""
     parts: list[GraphPart] = [unit_part(cache, u, str(communique_graph_iri(u.slug))) for u in units]
     parts += [memory_part(str(iri), lines) for iri, lines in graphs.items()]
-    parts += [unit_part(cache, p, str(LINKS_GRAPH), info.digest) for p in pairs if p.triples]
+    parts += [unit_part(cache, p, str(LINKS_GRAPH)) for p in pairs if p.triples]
     return parts
 
 

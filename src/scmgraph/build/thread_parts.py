@@ -5,8 +5,9 @@ what it finds for one pair depends on the two communiqués only (and on the
 names and types of the entities they mention), so each pair is linked,
 converted and validated once and cached under a key of exactly that. The
 shapes check a thread link by its own triples ("links check their ends by node
-kind"), so a pair's part validates on its own. Like a unit, a part names a
-placeholder build.
+kind"), so a pair's part validates on its own. Like a unit's graph, a part names
+the build of its own inputs (the two communiqués), so an unchanged pair's part is
+the same in every build.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from scmgraph.build.nodes import inner_blocks
 from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link, load_lexicons
-from scmgraph.rdf.links import _thread
-from scmgraph.rdf.sink import TripleSet, UnitBuild, canonical_lines
+from scmgraph.rdf.links import _thread, file_names
+from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import LINKS_GRAPH
-from scmgraph.version import __version__
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,10 @@ def _compute(
     links = link(previous.facts, current.facts, lexicons, names)  # type: ignore[arg-type]
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
-    build = UnitBuild(__version__, (), ())
+    build = context.build_of(previous.facts.document.source, current.facts.document.source)
+    files = file_names([previous.facts, current.facts])
     for found in links:
-        _thread(sink, found, slugs, kinds, build)  # type: ignore[arg-type]
+        _thread(sink, found, slugs, kinds, build, files)  # type: ignore[arg-type]
     lines = canonical_lines(sink)
     conforms, violations = context.validator.check_lines(b"".join(lines)) if lines else (True, [])
     summary = PairSummary(key, len(links), len(lines), conforms, tuple(violations))

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from scmgraph.atomic import write_atomic
-from scmgraph.rdf.terms import ID, PREFIXES, SCM, build_iri
+from scmgraph.rdf.terms import ID, PREFIXES, SCM
 
 _TYPE = f"<{RDF.type}>".encode()
 _SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
@@ -98,30 +98,12 @@ class SubjectIndex:
 class CachedTurtle:
     """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and index.
 
-    ``key`` names its content. A graph that names the placeholder build has
-    ``build``: the placeholder's digest and the real one, replaced in what is read
-    (the placeholder is one object of one property of a subject, so replacing it
-    moves no line or block)."""
+    ``key`` names its content."""
 
     key: str
     turtle: Path
     triples: Path
     index: Callable[[], SubjectIndex]
-    build: tuple[str, str] | None = None
-
-    def fix(self, data: bytes, *, turtle: bool) -> bytes:
-        """Turtle blocks (or N-Triples lines) read from the cache, naming the real build."""
-        if self.build is None:
-            return data
-        return data.replace(*self._replacements[0 if turtle else 1])
-
-    @functools.cached_property
-    def _replacements(self) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
-        before, after = self.build or ("", "")
-        return (
-            (turtle_term(build_iri(before)), turtle_term(build_iri(after))),
-            (f"/build/{before}> .".encode(), f"/build/{after}> .".encode()),
-        )
 
 
 class Cache(Protocol):
@@ -138,14 +120,6 @@ def turtle_head() -> bytes:
     probe = ox.Triple(ox.NamedNode("x:s"), ox.NamedNode("x:p"), ox.NamedNode("x:o"))
     text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     return text[: text.index(b"<x:s>")]
-
-
-@functools.cache
-def turtle_term(iri: str) -> bytes:
-    """How pyoxigraph's Turtle serialiser writes an IRI with ``PREFIXES``."""
-    probe = ox.Triple(ox.NamedNode(iri), ox.NamedNode("x:p"), ox.NamedNode("x:o"))
-    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-    return text[len(turtle_head()) : text.rindex(b" <x:p>")]
 
 
 def _blocks(lines: list[bytes]) -> tuple[bytes, list[int]]:
@@ -232,7 +206,7 @@ def write_turtle(
     for item, index in zip(cached, indexes, strict=True):
         tally.add(index.tally)
         wanted = [i for i, s in enumerate(index.subjects) if s in batch]
-        found = _lines_of(item, index, wanted, fixed=True)
+        found = _lines_of(item, index, wanted)
         tally.count(found, -1)
         lines.extend(found)
     distinct = sorted(set(lines))
@@ -242,9 +216,9 @@ def write_turtle(
     if len(order) != len(ends):
         raise ValueError("Turtle serialisation does not give one block per subject")
     sources: list[Source] = [
-        (item, item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
+        (item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
     ]
-    sources.append((None, body, tuple(ends)))
+    sources.append((body, tuple(ends)))
     # Where each subject's block is (source, block): a later entry wins, so a subject
     # several graphs have is taken from their merged blocks, or from those made here.
     where: dict[bytes, tuple[int, int]] = {}
@@ -255,8 +229,7 @@ def write_turtle(
         key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], subjects)
         keys.add(key)
         tally.add(merged.delta)
-        carrier = next((cached[n] for n in who if cached[n].build), cached[who[0]])
-        sources.append((carrier, cache.path(key, "ttl"), merged.blocks))
+        sources.append((cache.path(key, "ttl"), merged.blocks))
         number = len(sources) - 1
         where.update(_numbered(merged.subjects, number))
     where.update(_numbered(order, len(indexes)))
@@ -271,18 +244,15 @@ def _numbered(subjects: Sequence[bytes], source: int) -> Iterator[tuple[bytes, t
     )
 
 
-def _lines_of(
-    item: CachedTurtle, index: SubjectIndex, wanted: list[int], *, fixed: bool
-) -> list[bytes]:
-    """The N-Triples lines of some of a graph's subjects (by number), the placeholder
-    build replaced if ``fixed``."""
+def _lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
+    """The N-Triples lines of some of a graph's subjects (by number)."""
     if not wanted:
         return []
     data = item.triples.read_bytes()
     found: list[bytes] = []
     for i in wanted:
         chunk = data[index.lines[i - 1] if i else 0 : index.lines[i]]
-        found.extend((item.fix(chunk, turtle=False) if fixed else chunk).splitlines(True))
+        found.extend(chunk.splitlines(True))
     return found
 
 
@@ -290,7 +260,7 @@ def _merged(
     cache: Cache, items: list[CachedTurtle], indexes: list[SubjectIndex], subjects: list[bytes]
 ) -> tuple[str, MergedBlocks]:
     """The merged blocks of ``subjects``, which the graphs ``items`` share: cached, or
-    made (from the lines as cached, placeholder and all) and cached."""
+    made and cached."""
     names = "\0".join(sorted(item.key for item in items)).encode("utf-8")
     key = f"merged-{hashlib.sha256(names).hexdigest()[:32]}"
     subjects = sorted(subjects)
@@ -305,9 +275,7 @@ def _merged(
     delta = Tally()
     lines: list[bytes] = []
     for item, index in zip(items, indexes, strict=True):
-        own = _lines_of(
-            item, index, [i for i, s in enumerate(index.subjects) if s in wanted], fixed=False
-        )
+        own = _lines_of(item, index, [i for i, s in enumerate(index.subjects) if s in wanted])
         delta.count(own, -1)
         lines.extend(own)
     distinct = sorted(set(lines))
@@ -321,7 +289,7 @@ def _merged(
     return key, merged
 
 
-Source = tuple[CachedTurtle | None, Path | bytes, tuple[int, ...]]  # graph, blocks, their ends
+Source = tuple[Path | bytes, tuple[int, ...]]  # blocks (a cached file or made here), their ends
 
 
 def _write_blocks(
@@ -338,7 +306,7 @@ def _write_blocks(
     def copy() -> None:
         if run:
             number, first, last = run
-            item, blocks, ends = sources[number]
+            blocks, ends = sources[number]
             start = ends[first - 1] if first else 0
             if isinstance(blocks, bytes):
                 handle.write(blocks[start : ends[last]])
@@ -347,8 +315,7 @@ def _write_blocks(
                     read[number] = blocks.read_bytes()
                     if len(read) > _OPEN_SOURCES:
                         read.popitem(last=False)
-                data = read[number][start : ends[last]]
-                handle.write(item.fix(data, turtle=True))  # type: ignore[union-attr]
+                handle.write(read[number][start : ends[last]])
             run.clear()
 
     for s in sorted(where):

@@ -180,16 +180,18 @@ class UnitContext:
         default=None, init=False, repr=False
     )
 
-    def build_of(self, source: SourceFile) -> BuildInfo:
-        """The build of one communiqué, which its nodes name: it depends on that file,
-        the registry files and the tool alone, so the unit's graph is the same in
-        every build that includes it."""
+    def build_of(self, *sources: SourceFile) -> BuildInfo:
+        """The build of one communiqué, which its nodes name (or of a pair, which its
+        thread links name): it depends on those files, the registry files and the
+        tool alone, so the unit's graph is the same in every build that includes it
+        (``BuildInfo.part`` of the whole build)."""
         from scmgraph.rdf.build_info import BuildInfo
 
         if self._registry_files is None:
             files = BuildInfo.from_inputs(__version__, (), self.registry).registry_files
             self._registry_files = files
-        return BuildInfo(__version__, ((source.path.name, source.sha256),), self._registry_files)
+        inputs = tuple((source.path.name, source.sha256) for source in sources)
+        return BuildInfo(__version__, inputs, self._registry_files)
 
     def registry_graphs(self) -> dict[str, Graph]:
         """The registries as RDF, one graph each (made once per build and worker)."""

@@ -60,8 +60,9 @@ class BuildInfo:
     def iri(self) -> URIRef:
         return build_iri(self.digest)
 
-    def part(self, name: str) -> BuildInfo:
-        """The build of the one input ``name`` within this build, which names a
-        communiqué's nodes: it does not change when another communiqué does."""
-        inputs = tuple(item for item in self.inputs if item[0] == name)
+    def part(self, *names: str) -> BuildInfo:
+        """The build of the inputs ``names`` within this build, in that order: one
+        communiqué's names its nodes, a pair's (previous, current) their thread
+        links, so neither changes when another communiqué does."""
+        inputs = tuple(item for name in names for item in self.inputs if item[0] == name)
         return BuildInfo(self.tool_version, inputs, self.registry_files, self.timestamp)

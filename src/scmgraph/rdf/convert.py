@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from scmgraph.model import Entity, Facts, MeetingFacts, Statement, ThreadLink
 from scmgraph.rdf.build_info import BuildInfo
-from scmgraph.rdf.links import links_graph, provenance_graph, source_node
+from scmgraph.rdf.links import links_graph, provenance_graph, source_node, thread_pairs
 from scmgraph.rdf.registry import registry_graphs
 from scmgraph.rdf.sink import TripleSet
 from scmgraph.rdf.terms import (
@@ -372,7 +372,7 @@ def build_dataset(
     for name, graph in registry_graphs(registry).items():
         graphs[registry_graph_iri(name)] = graph
     graphs[LINKS_GRAPH] = links_graph(all_facts, registry, build, threads)
-    graphs[PROVENANCE_GRAPH] = provenance_graph(build)
+    graphs[PROVENANCE_GRAPH] = provenance_graph(build, thread_pairs(all_facts, threads))
     dataset = ReproducibleDataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True, replace=True)

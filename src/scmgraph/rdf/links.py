@@ -8,7 +8,7 @@ unless one is given, so that rebuilding the same inputs yields the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,9 +80,23 @@ def links_graph(
             g.add((node, SKOS.exactMatch, wikidata_iri(entity.wikidata)))
     _memberships(g, ordered, slugs, registry, build)
     kinds = {e.key: e.type for f in ordered for e in f.entities}
+    files = file_names(all_facts)
     for link in threads:
-        _thread(g, link, slugs, kinds, build)
+        _thread(g, link, slugs, kinds, build, files)
     return g
+
+
+def file_names(all_facts: Sequence[Facts]) -> dict[str, str]:
+    """Each document's file name, by which a build names its inputs."""
+    return {f.document.name: f.document.source.path.name for f in all_facts}
+
+
+def thread_pairs(
+    all_facts: Sequence[Facts], threads: Sequence[ThreadLink]
+) -> list[tuple[str, str]]:
+    """The (previous, current) file names of every pair that thread links join."""
+    files = file_names(all_facts)
+    return sorted({(files[t.previous.document], files[t.current.document]) for t in threads})
 
 
 def _statement(ref: StatementRef, slugs: dict[str, str]) -> URIRef:
@@ -96,8 +110,10 @@ def _thread(
     slugs: dict[str, str],
     kinds: dict[str, str],
     build: BuildInfo,
+    files: dict[str, str],
 ) -> None:
-    """A qualified link (kind, similarity, what both share) plus the plain shortcut."""
+    """A qualified link (kind, similarity, what both share) plus the plain shortcut; it
+    names the build of its two communiqués (``files``: file name by document)."""
     current, previous = _statement(link.current, slugs), _statement(link.previous, slugs)
     node = ID[f"thread-link/{current.removeprefix(str(ID) + 'statement/')}"]
     g.add((current, SCM.carriesForward, previous))
@@ -113,7 +129,8 @@ def _thread(
         g.add((node, DCTERMS.subject, topic_iri(topic)))
     for statement in (current, previous):
         g.add((node, PROV.wasDerivedFrom, statement))
-    g.add((node, PROV.wasGeneratedBy, build.iri))
+    pair = build.part(files[link.previous.document], files[link.current.document])
+    g.add((node, PROV.wasGeneratedBy, pair.iri))
 
 
 def _memberships(
@@ -197,8 +214,10 @@ def source_node(graph: Graph | TripleSet, source: SourceFile) -> URIRef:
     return node
 
 
-def provenance_graph(build: BuildInfo) -> Graph:
-    """The build activity, the tool that ran it and every file it used."""
+def provenance_graph(build: BuildInfo, pairs: Iterable[tuple[str, str]] = ()) -> Graph:
+    """The build activity, the tool that ran it and every file it used; and the
+    builds within it that the graphs name: one per communiqué (its nodes) and one
+    per pair of consecutive communiqués (their thread links), given by file names."""
     g = new_graph(PROVENANCE_GRAPH)
     activity = build.iri
     agent = ID[f"software/scmgraph/{build.tool_version}"]
@@ -219,13 +238,23 @@ def provenance_graph(build: BuildInfo) -> Graph:
         g.add((node, SCM.sha256, Literal(digest)))
         g.add((activity, PROV.used, node))
         if is_input:  # the build of this communiqué alone, which its own nodes name
-            unit = build.part(name)
-            part = unit.iri
-            g.add((part, RDF.type, SCM.BuildActivity))
-            g.add((part, RDF.type, PROV.Activity))
-            g.add((part, RDFS.label, Literal(f"scmgraph build {unit.digest}")))
-            g.add((part, SCM.toolVersion, Literal(build.tool_version)))
-            g.add((part, PROV.wasAssociatedWith, agent))
-            g.add((part, PROV.used, node))
-            g.add((part, DCTERMS.isPartOf, activity))
+            _part_build(g, build, (name,), agent)
+    for pair in pairs:
+        _part_build(g, build, pair, agent)
     return g
+
+
+def _part_build(g: Graph, build: BuildInfo, names: tuple[str, ...], agent: URIRef) -> None:
+    """A build within ``build`` of the input files ``names`` alone, part of it (unless
+    they are all its inputs: then it is the build itself)."""
+    part = build.part(*names)
+    if part.iri == build.iri:
+        return
+    g.add((part.iri, RDF.type, SCM.BuildActivity))
+    g.add((part.iri, RDF.type, PROV.Activity))
+    g.add((part.iri, RDFS.label, Literal(f"scmgraph build {part.digest}")))
+    g.add((part.iri, SCM.toolVersion, Literal(build.tool_version)))
+    g.add((part.iri, PROV.wasAssociatedWith, agent))
+    for name in names:
+        g.add((part.iri, PROV.used, source_iri(Path(name).stem)))
+    g.add((part.iri, DCTERMS.isPartOf, build.iri))

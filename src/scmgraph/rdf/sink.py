@@ -1,9 +1,9 @@
-"""What a graph made on its own is gathered in, and the build it names until assembled.
+"""What a graph made on its own is gathered in, and its canonical N-Triples.
 
 A communiqué's graph (and a pair's thread links) is made, validated and cached
-before the build is known: its triples go to a plain ``TripleSet`` (no rdflib
-indexes, quick to write out as N-Triples) and it names a placeholder build,
-which the assembler replaces by the real one (``scmgraph.build.assemble``).
+on its own: its triples go to a plain ``TripleSet`` (no rdflib indexes, quick to
+write out as N-Triples), and it names the build of its own inputs
+(``BuildInfo.part``), so it is the same in every build that includes it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
-
-from scmgraph.rdf.build_info import BuildInfo
-
-PLACEHOLDER_DIGEST = "0" * 16
 
 
 class TripleSet:
@@ -29,19 +25,6 @@ class TripleSet:
 
     def __len__(self) -> int:
         return len(self.triples)
-
-
-class UnitBuild(BuildInfo):
-    """The build as one communiqué's graph names it before the build is known.
-
-    A build's name hashes all its inputs, so a graph converted on its own (and
-    cached) names a placeholder build; assembling the dataset puts the real one
-    in its place (``scmgraph.build.assemble``).
-    """
-
-    @property
-    def digest(self) -> str:
-        return PLACEHOLDER_DIGEST
 
 
 def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
