@@ -189,3 +189,8 @@ def test_thread_links_name_the_build_of_their_pair(tmp_path: Path) -> None:
     )
     assert counted_build(corpus, out, jobs=1) == [names[-1]]
     assert first_pairs(graph_lines(out)["links"]) == before
+    # The store, changed part by part (only the parts either build alone has are
+    # compared), holds what a fresh one does.
+    cold = tmp_path / "cold"
+    build(corpus, cold, jobs=1)
+    assert store_quads(out) == store_quads(cold)

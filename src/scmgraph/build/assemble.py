@@ -123,7 +123,9 @@ def _index(path: Path) -> SubjectIndex:
     return index
 
 
-Extents = dict[str, tuple[int, int, str]]  # graph IRI -> offset, length, SHA-256 of its lines
+# Graph IRI -> offset, length, SHA-256 of its lines; and for each part of a graph in
+# several parts, "IRI IDENTITY" -> offset, length, identity (an IRI has no space).
+Extents = dict[str, tuple[int, int, str]]
 
 
 def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
@@ -131,12 +133,15 @@ def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
 
     A graph in several parts (the links graph: entities, then each pair's thread
     links) is written part after part, in the order given; the parts are disjoint.
-    Returns where each graph's lines are in the file, and their digest.
+    Returns where each graph's lines are in the file, and their digest, and where
+    each part of a graph in several parts is (``Extents``).
     """
+    ordered = sorted(parts, key=lambda p: p.iri)
+    several = {iri for iri, n in Counter(p.iri for p in ordered).items() if n > 1}
     extents: Extents = {}
     offset = 0
     current, digest, start = None, hashlib.sha256(), 0
-    for part in sorted(parts, key=lambda p: p.iri):
+    for part in ordered:
         if part.iri != current:
             if current is not None:
                 extents[current] = (start, offset - start, digest.hexdigest())
@@ -144,6 +149,8 @@ def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
         data = part.nquads()
         handle.write(data)
         digest.update(data)
+        if part.iri in several:
+            extents[f"{part.iri} {part.identity}"] = (offset, len(data), part.identity)
         offset += len(data)
     if current is not None:
         extents[current] = (start, offset - start, digest.hexdigest())

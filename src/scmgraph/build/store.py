@@ -141,24 +141,57 @@ def _apply_differences(
 ) -> None:
     """Change the graphs whose digests differ, deleting and adding only lines that differ.
 
-    A graph's lines are compared by their 128-bit digests, read a line at a time: the
-    links graph of 2,000 communiqués is 1.6 million lines, too many to hold twice.
+    A graph in parts is compared by its parts: those of the same identity in both
+    builds hold the same lines, so only the lines of the parts either build alone
+    has are read. Otherwise the lines are compared by their 128-bit digests, read a
+    line at a time (a whole graph may be too large to hold twice).
     """
     with open(old_nquads, "rb") as before, open(nquads, "rb") as after:
-        for iri in sorted(set(old.graphs) | set(graphs)):
+        for iri in sorted(k for k in set(old.graphs) | set(graphs) if " " not in k):
             was, now = old.graphs.get(iri), graphs.get(iri)
             if was is not None and now is not None and was[2] == now[2]:
                 continue
-            old_lines = {_digest(line) for line in _lines(before, was)}
-            new_lines = {_digest(line) for line in _lines(after, now)}
-            gone = sorted(line for line in _lines(before, was) if _digest(line) not in new_lines)
+            old_parts, new_parts = _parts(old.graphs, iri), _parts(graphs, iri)
+            if old_parts and new_parts:
+                old_lines = {
+                    line
+                    for key in old_parts.keys() - new_parts.keys()
+                    for line in _lines(before, old_parts[key])
+                }
+                new_lines = {
+                    line
+                    for key in new_parts.keys() - old_parts.keys()
+                    for line in _lines(after, new_parts[key])
+                }
+                gone, added = sorted(old_lines - new_lines), sorted(new_lines - old_lines)
+            else:
+                gone, added = _differing_lines(before, was, after, now)
             tail = len(f" <{iri}> .\n".encode())
             for chunk in _slices(gone):
                 triples = b"".join(line[:-tail] + b" .\n" for line in chunk).decode("utf-8")
                 store.update(f"DELETE DATA {{ GRAPH <{iri}> {{\n{triples}}} }}")
-            added = sorted(line for line in _lines(after, now) if _digest(line) not in old_lines)
             for chunk in _slices(added):
                 store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_QUADS)
+
+
+def _parts(extents: Extents, iri: str) -> dict[str, tuple[int, int, str]]:
+    """The parts of graph ``iri`` by identity, if it was written in parts."""
+    prefix = iri + " "
+    return {k[len(prefix) :]: v for k, v in extents.items() if k.startswith(prefix)}
+
+
+def _differing_lines(
+    before: BinaryIO,
+    was: tuple[int, int, str] | None,
+    after: BinaryIO,
+    now: tuple[int, int, str] | None,
+) -> tuple[list[bytes], list[bytes]]:
+    """The lines only the old extent has and those only the new one has, sorted."""
+    old_lines = {_digest(line) for line in _lines(before, was)}
+    new_lines = {_digest(line) for line in _lines(after, now)}
+    gone = sorted(line for line in _lines(before, was) if _digest(line) not in new_lines)
+    added = sorted(line for line in _lines(after, now) if _digest(line) not in old_lines)
+    return gone, added
 
 
 def _digest(line: bytes) -> bytes:
