@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 import json
+import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -104,8 +105,20 @@ def unit_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> Gr
 
 
 def _cached_nodes(turtle: CachedTurtle, trig: Path, jsonld: Path) -> CachedNodes:
-    subjects = turtle.index().subjects
-    return CachedNodes(subjects[0], subjects[-1], trig, jsonld)
+    """A cached part's blocks and its first and last subjects, read from the ends of its
+    sorted N-Triples (its subject index is much larger to read)."""
+    with open(turtle.triples, "rb") as handle:
+        first = _subject(handle.readline())
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, size - _TAIL))
+        tail = handle.read()
+    if size > _TAIL and tail.count(b"\n") < 2:
+        raise ValueError(f"{turtle.triples}: a line longer than {_TAIL} bytes")
+    last = _subject(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1])
+    return CachedNodes(first, last, trig, jsonld)
+
+
+_TAIL = 1 << 16  # bytes read from the end of a file to find its last line
 
 
 def _cached_turtle(cache: UnitCache, key: str) -> CachedTurtle | None:

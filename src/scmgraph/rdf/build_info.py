@@ -6,6 +6,7 @@ below the conversion, the links and the dataset description that all use it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -48,9 +49,10 @@ class BuildInfo:
         )
         return cls(tool_version, tuple(inputs), tuple(files), timestamp)
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
-        """A short hash of everything read (not of the timestamp): the build's name."""
+        """A short hash of everything read (not of the timestamp): the build's name,
+        computed once (every node of a graph names it)."""
         payload = json.dumps(
             [self.tool_version, self.inputs, self.registry_files], separators=(",", ":")
         )
