@@ -90,7 +90,7 @@ def unit_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> Gr
     nodes = None
     inner = cache.path(unit.key, "nodes.trig"), cache.path(unit.key, "nodes.jsonld")
     if turtle is not None and inner[0].is_file() and inner[1].is_file():
-        nodes = functools.partial(_cached_nodes, turtle, *inner)
+        nodes = functools.partial(_cached_nodes, triples_path, *inner)
     return GraphPart(
         iri,
         unit.key,
@@ -104,16 +104,16 @@ def unit_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> Gr
     )
 
 
-def _cached_nodes(turtle: CachedTurtle, trig: Path, jsonld: Path) -> CachedNodes:
+def _cached_nodes(triples: Path, trig: Path, jsonld: Path) -> CachedNodes:
     """A cached part's blocks and its first and last subjects, read from the ends of its
     sorted N-Triples (its subject index is much larger to read)."""
-    with open(turtle.triples, "rb") as handle:
+    with open(triples, "rb") as handle:
         first = _subject(handle.readline())
         size = handle.seek(0, os.SEEK_END)
         handle.seek(max(0, size - _TAIL))
         tail = handle.read()
     if size > _TAIL and tail.count(b"\n") < 2:
-        raise ValueError(f"{turtle.triples}: a line longer than {_TAIL} bytes")
+        raise ValueError(f"{triples}: a line longer than {_TAIL} bytes")
     last = _subject(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1])
     return CachedNodes(first, last, trig, jsonld)
 
