@@ -92,8 +92,11 @@ def cross_document_graphs(
 
 def _linked_pairs(units: list[UnitSummary], pairs: list[PairSummary]) -> list[tuple[str, str]]:
     """The file names of each pair that has thread links, whose build they name."""
+    from scmgraph.rdf.links import file_names
+
+    files = file_names([u.facts for u in units])
     return [
-        (previous.facts.document.source.path.name, current.facts.document.source.path.name)
+        (files[previous.name], files[current.name])
         for (previous, current), part in zip(series_pairs(units), pairs, strict=True)
         if part.triples
     ]

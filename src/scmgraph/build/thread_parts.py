@@ -22,7 +22,7 @@ from scmgraph.build.nodes import inner_blocks
 from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link, load_lexicons
-from scmgraph.rdf.links import _thread, file_names
+from scmgraph.rdf.links import _thread
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import LINKS_GRAPH
 
@@ -95,9 +95,8 @@ def _compute(
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
     build = context.build_of(previous.facts.document.source, current.facts.document.source)
-    files = file_names([previous.facts, current.facts])
     for found in links:
-        _thread(sink, found, slugs, kinds, build, files)  # type: ignore[arg-type]
+        _thread(sink, found, slugs, kinds, build)  # type: ignore[arg-type]
     lines = canonical_lines(sink)
     conforms, violations = context.validator.check_lines(b"".join(lines)) if lines else (True, [])
     summary = PairSummary(key, len(links), len(lines), conforms, tuple(violations))

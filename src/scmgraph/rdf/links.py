@@ -81,8 +81,11 @@ def links_graph(
     _memberships(g, ordered, slugs, registry, build)
     kinds = {e.key: e.type for f in ordered for e in f.entities}
     files = file_names(all_facts)
+    pairs: dict[tuple[str, str], BuildInfo] = {}  # the build of each pair's two files
     for link in threads:
-        _thread(g, link, slugs, kinds, build, files)
+        pair = files[link.previous.document], files[link.current.document]
+        generated = pairs.get(pair) or pairs.setdefault(pair, build.part(*pair))
+        _thread(g, link, slugs, kinds, generated)
     return g
 
 
@@ -109,11 +112,10 @@ def _thread(
     link: ThreadLink,
     slugs: dict[str, str],
     kinds: dict[str, str],
-    build: BuildInfo,
-    files: dict[str, str],
+    generated: BuildInfo,
 ) -> None:
     """A qualified link (kind, similarity, what both share) plus the plain shortcut; it
-    names the build of its two communiqués (``files``: file name by document)."""
+    names the build that ``generated`` it, that of its two communiqués' files."""
     current, previous = _statement(link.current, slugs), _statement(link.previous, slugs)
     node = ID[f"thread-link/{current.removeprefix(str(ID) + 'statement/')}"]
     g.add((current, SCM.carriesForward, previous))
@@ -129,8 +131,7 @@ def _thread(
         g.add((node, DCTERMS.subject, topic_iri(topic)))
     for statement in (current, previous):
         g.add((node, PROV.wasDerivedFrom, statement))
-    pair = build.part(files[link.previous.document], files[link.current.document])
-    g.add((node, PROV.wasGeneratedBy, pair.iri))
+    g.add((node, PROV.wasGeneratedBy, generated.iri))
 
 
 def _memberships(

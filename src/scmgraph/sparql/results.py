@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from scmgraph.namespaces import prefixes
+from scmgraph.sparql.values import steer
 
 RDF_PREFIXES = prefixes("scm", "rdf", "rdfs", "xsd", "skos", "nif", "owl")
 # Media types we answer, by kind of result; the first of each list is the default.
@@ -160,7 +161,6 @@ def _limited(
 def execute(store: ox.Store, task: Task) -> Reply:
     """Run ``task`` on ``store``; answer at most ``max_rows`` rows or triples."""
     from scmgraph.sparql.query import Table
-    from scmgraph.sparql.values import steer
 
     options: dict[str, Any] = {"substitutions": task.substitutions or None}
     if task.default_graphs is None and task.named_graphs is None:
