@@ -41,6 +41,7 @@ from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
     from scmgraph.build.assemble import Extents
+    from scmgraph.build.thread_parts import PairSummary
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 
 
@@ -159,6 +160,8 @@ def build(
     every file not taken from the cache.
     """
     from scmgraph.build.pipeline import collect_units
+    from scmgraph.build.pool import Workers
+    from scmgraph.build.thread_parts import thread_parts
     from scmgraph.build.units import UnitCache, UnitContext, env_digest
 
     registry = registry or load_registry()
@@ -168,10 +171,13 @@ def build(
         remove_leftovers(out_dir)
         cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
         context = UnitContext(registry, env_digest(registry), inherited=(lock,))
-        units = collect_units(
-            paths, context, cache, jobs=jobs, progress=progress, warn=warn, computed=computed
-        )
-        triples, parts = publish_units(units, context, cache, out_dir, progress)
+        with Workers(context, jobs) as workers:  # the units, then the pairs' thread links
+            units = collect_units(
+                paths, context, cache, workers, progress=progress, warn=warn, computed=computed
+            )
+            progress("linking threads")
+            pairs = thread_parts(units, context, cache, workers)
+        triples, parts = publish_units(units, pairs, context, cache, out_dir, progress)
         # from here on the build is published: what follows only tidies the cache
         cache.prune({u.key for u in units} | parts)
     return BuildResult(
@@ -186,12 +192,13 @@ def build(
 
 def publish_units(
     units: list[UnitSummary],
+    pairs: list[PairSummary],
     context: UnitContext,
     cache: UnitCache,
     out_dir: Path,
     progress: Progress = quiet,
 ) -> tuple[int, set[str]]:
-    """Add the cross-document graphs to the units, validate, write and publish.
+    """Add the cross-document graphs to the units and pairs, validate, write and publish.
 
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
@@ -206,7 +213,7 @@ def publish_units(
     )
     from scmgraph.build.store import Manifest, file_stat, name_store, previous_store, stage_store
 
-    graphs, pairs, info, keep = cross_document_graphs(units, context, cache, progress)
+    graphs, info, keep = cross_document_graphs(units, pairs, context, cache, progress)
     progress("validating")
     keep |= {p.key for p in pairs}
     result = validate_build([*units, *pairs], graphs, context, cache, keep)

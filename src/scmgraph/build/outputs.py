@@ -31,7 +31,7 @@ from scmgraph.build.assemble import (
 )
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
-from scmgraph.build.thread_parts import PairSummary, series_pairs, thread_parts
+from scmgraph.build.thread_parts import PairSummary, series_pairs
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import _ontology_graph
@@ -52,11 +52,16 @@ Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
 
 def cross_document_graphs(
-    units: list[UnitSummary], context: UnitContext, cache: UnitCache, progress: Progress = quiet
-) -> tuple[Lines, list[PairSummary], BuildInfo, set[str]]:
+    units: list[UnitSummary],
+    pairs: list[PairSummary],
+    context: UnitContext,
+    cache: UnitCache,
+    progress: Progress = quiet,
+) -> tuple[Lines, BuildInfo, set[str]]:
     """Links, provenance, registries and ontology, from the units' summaries.
 
-    The thread links come in one cached part per pair of communiqués; the rest
+    The thread links come in one cached part per pair of communiqués
+    (``thread_parts``); the rest
     of the links graph (entities, who held which post) and the provenance graph
     are made whole, and cached under the keys of all units; the registries and
     the ontology under the environment's. Also returns the cache keys used.
@@ -65,8 +70,6 @@ def cross_document_graphs(
 
     registry = context.registry
     facts = [u.facts for u in units]
-    progress("linking threads")
-    pairs = thread_parts(units, context, cache)
     progress("converting to RDF")
     info = build_info(facts, registry)
     fixed_key = f"graphs-{context.env[:32]}"
@@ -87,7 +90,7 @@ def cross_document_graphs(
         cross = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
         cache.save(cross_key, cross)
     lines = {URIRef(iri): found for iri, found in {**fixed, **cross}.items()}
-    return lines, pairs, info, {fixed_key, cross_key}
+    return lines, info, {fixed_key, cross_key}
 
 
 def _linked_pairs(units: list[UnitSummary], pairs: list[PairSummary]) -> list[tuple[str, str]]:

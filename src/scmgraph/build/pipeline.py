@@ -16,6 +16,7 @@ from scmgraph.model import Facts
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
+    from scmgraph.build.pool import Workers
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 
 
@@ -79,8 +80,8 @@ def collect_units(
     paths: list[Path],
     context: UnitContext,
     cache: UnitCache,
+    workers: Workers,
     *,
-    jobs: int | None,
     progress: Progress = quiet,
     warn: Progress = quiet,
     computed: Progress = quiet,
@@ -90,7 +91,8 @@ def collect_units(
     Two files reporting one meeting keep their own slugs: their units are redone
     with the slug the corpus gives them (and cached under it).
     """
-    from scmgraph.build.units import Task, run_units, unit_key
+    from scmgraph.build.pool import Task, run_units
+    from scmgraph.build.units import unit_key
     from scmgraph.rdf.terms import communique_slugs
     from scmgraph.read.sources import FolderRecords
 
@@ -107,7 +109,7 @@ def collect_units(
             keyed.append((path, slug, unit_key(path, context.env, slug, origin), origin))
         found = {task[2]: cache.get(task[2]) for task in keyed}
         missing = [task for task in keyed if found[task[2]] is None]
-        for summary in run_units(missing, context, cache, jobs, started):
+        for summary in run_units(missing, context, cache, workers, started):
             found[summary.key] = summary
         return [found[task[2]] for task in keyed]  # type: ignore[misc]
 

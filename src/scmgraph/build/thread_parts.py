@@ -16,12 +16,14 @@ import hashlib
 import json
 import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 from scmgraph.atomic import write_atomic
 from scmgraph.build.nodes import inner_blocks
+from scmgraph.build.pool import Workers, worker_context
 from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
-from scmgraph.extract.threads import link, load_lexicons
+from scmgraph.extract.threads import link
 from scmgraph.rdf.links import _thread
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import LINKS_GRAPH
@@ -53,15 +55,23 @@ def series_pairs(units: list[UnitSummary]) -> list[tuple[UnitSummary, UnitSummar
     return pairs
 
 
+# Pairs a pool worker must have at least before a pool is started for them alone (a
+# pair costs a tenth of a unit); a pool started for the units takes any number.
+PAIRS_PER_WORKER = 10
+# A pair to compute: its key, its two units, and its entities' names and types.
+PairTask = tuple[str, UnitSummary, UnitSummary, dict[str, str], dict[str, str]]
+
+
 def thread_parts(
-    units: list[UnitSummary], context: UnitContext, cache: UnitCache
+    units: list[UnitSummary], context: UnitContext, cache: UnitCache, workers: Workers
 ) -> list[PairSummary]:
-    """The thread-link part of every pair, from the cache or computed, in pairing order."""
+    """The thread-link part of every pair, from the cache or computed (on the
+    workers' pool if it is worth it), in pairing order."""
     names = {e.key: e.name for u in units for e in u.facts.entities}
     ordered = sorted(units, key=lambda u: u.name)
     kinds = {e.key: e.type for u in ordered for e in u.facts.entities}
-    lexicons = None
-    parts = []
+    parts: list[PairSummary | None] = []
+    todo: list[tuple[int, PairTask]] = []
     for previous, current in series_pairs(units):
         own = sorted({e.key for u in (previous, current) for e in u.facts.entities})
         payload = [
@@ -75,10 +85,23 @@ def thread_parts(
         key = f"thread-{digest}"
         found = cache.load(key)
         if not isinstance(found, PairSummary) or not cache.path(key, "nt").is_file():
-            lexicons = lexicons or load_lexicons()
-            found = _compute(key, previous, current, names, kinds, lexicons, context, cache)
+            their_names = {k: names[k] for k in own if k in names}
+            their_kinds = {k: kinds[k] for k in own if k in kinds}
+            todo.append((len(parts), (key, previous, current, their_names, their_kinds)))
+            found = None
         parts.append(found)
-    return parts
+    pool = workers.pool_for(len(todo), PAIRS_PER_WORKER)
+    if pool is None:
+        done = [_compute(*task, context, cache) for _, task in todo]
+    else:
+        done = list(pool.map(_work, [task for _, task in todo], [cache.folder] * len(todo)))
+    for (index, _), summary in zip(todo, done, strict=True):
+        parts[index] = summary
+    return parts  # type: ignore[return-value]
+
+
+def _work(task: PairTask, cache_folder: Path) -> PairSummary:
+    return _compute(*task, worker_context(), UnitCache(cache_folder))
 
 
 def _compute(
@@ -87,11 +110,10 @@ def _compute(
     current: UnitSummary,
     names: dict[str, str],
     kinds: dict[str, str],
-    lexicons: object,
     context: UnitContext,
     cache: UnitCache,
 ) -> PairSummary:
-    links = link(previous.facts, current.facts, lexicons, names)  # type: ignore[arg-type]
+    links = link(previous.facts, current.facts, context.lexicons, names)
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
     build = context.build_of(previous.facts.document.source, current.facts.document.source)

@@ -19,14 +19,10 @@ it, and a changed communiqué changes its own graph and the provenance graph onl
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,8 +30,6 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from scmgraph.atomic import write_atomic
-from scmgraph.errors import InputError
-from scmgraph.extract.reading import raise_together
 from scmgraph.model import Document, Facts, Origin
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir, meeting_slug
@@ -44,6 +38,7 @@ from scmgraph.registry.load import Registry
 from scmgraph.version import __version__
 
 if TYPE_CHECKING:
+    from scmgraph.extract.threads import Lexicons
     from scmgraph.model import SourceFile
     from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.shacl_rudof import RudofValidator
@@ -179,6 +174,7 @@ class UnitContext:
     _registry_files: tuple[tuple[str, str], ...] | None = field(
         default=None, init=False, repr=False
     )
+    _lexicons: Lexicons | None = field(default=None, init=False, repr=False)
 
     def build_of(self, *sources: SourceFile) -> BuildInfo:
         """The build of one communiqué, which its nodes name (or of a pair, which its
@@ -200,6 +196,15 @@ class UnitContext:
 
             self._registry_graphs = registry_graphs(self.registry)
         return self._registry_graphs
+
+    @property
+    def lexicons(self) -> Lexicons:
+        """The cue words that classify thread links (read once per build and worker)."""
+        if self._lexicons is None:
+            from scmgraph.extract.threads import load_lexicons
+
+            self._lexicons = load_lexicons()
+        return self._lexicons
 
     @property
     def validator(self) -> RudofValidator:
@@ -267,116 +272,3 @@ def compute_unit(
     files = {"nt": b"".join(lines), "objects": b"".join(objects_of(lines))}
     files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
     return summary, {**files, "trig": trig, "jsonld": jsonld}
-
-
-# --- running units, in this process or on a pool ----------------------------------------
-
-_WORKER: list[UnitContext] = []  # the context of a pool worker, set once when it starts
-
-
-def _init_worker(context: UnitContext) -> None:
-    for fd in context.inherited:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _WORKER.append(context)
-
-
-def _work(
-    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
-) -> UnitSummary:
-    summary, files = compute_unit(path, key, _WORKER[0], slug, origin)
-    UnitCache(cache_folder).put(summary, files)
-    return summary
-
-
-# Units a pool worker must have at least, or they are computed in-process: a forked
-# worker inherits the validator's context and costs a start of some 0.5 s (its
-# validator's engine, the extraction patterns and gazetteer), less than a unit.
-_PER_WORKER = 1
-# A file, the slug to use (None: its own), its key, the record of where it was taken from.
-Task = tuple[Path, str | None, str, Origin | None]
-
-
-def run_units(
-    tasks: list[Task],
-    context: UnitContext,
-    cache: UnitCache,
-    jobs: int | None,
-    started: Callable[[Path], None],
-) -> Iterator[UnitSummary]:
-    """Compute ``tasks`` and cache them, in order; on a pool of ``jobs`` processes if > 1.
-
-    ``None``: one process per core, but only as many as have ``_PER_WORKER`` tasks
-    each, since a worker costs a start-up (its validator's engine); a single task is
-    computed here. While the workers compute, this process makes what it needs
-    afterwards (``warm_parent``).
-
-    A file that cannot be read does not stop the others: once all are done, the
-    errors of every bad file are raised together.
-    """
-    errors: list[InputError] = []
-    if jobs is None:  # as many workers as cores, each with enough units to repay its start
-        jobs = min(os.cpu_count() or 1, len(tasks) // _PER_WORKER)
-    if jobs <= 1 or len(tasks) <= 1:
-        for path, slug, key, origin in tasks:
-            started(path)
-            try:
-                summary, files = compute_unit(path, key, context, slug, origin)
-            except InputError as error:
-                errors.append(error)
-                continue
-            cache.put(summary, files)
-            yield summary
-        raise_together(errors)
-        return
-    # What every unit needs is made here, once: forked workers inherit it (the
-    # validator's context, registries and ontology as N-Triples, also travels with
-    # the context to workers started otherwise).
-    from scmgraph.extract.document import prepare
-
-    prepare(context.registry)
-    context.validator  # noqa: B018
-    method = _start_method()
-    mp = get_context(method)
-    if method == "forkserver":
-        mp.set_forkserver_preload(
-            ["scmgraph.build.units", "scmgraph.extract.document", "scmgraph.rdf.shacl_rudof"]
-        )
-    if method != "fork":  # nothing is inherited, and the context travels pickled
-        context = replace(context, inherited=())
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
-        mp_context=mp,
-        initializer=_init_worker,
-        initargs=(context,),
-    ) as pool:
-        futures = []
-        for path, slug, key, origin in tasks:
-            started(path)
-            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
-        warm_parent(context, cache)  # while the workers compute
-        try:
-            for future in futures:
-                try:
-                    yield future.result()
-                except InputError as error:
-                    errors.append(error)
-            raise_together(errors)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
-def _start_method() -> str:
-    """How to start workers: forked when this process runs a single thread (they start
-    at once, every module loaded); else from a fork server, since forking a process
-    with other threads (a store's, a library's) can copy a lock some thread holds."""
-    try:
-        single = len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        single = False
-    methods = get_all_start_methods()
-    if single and "fork" in methods:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"

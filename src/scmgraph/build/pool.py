@@ -1,0 +1,172 @@
+"""The processes a build computes on: its units, then its pairs' thread links.
+
+One pool serves both stages, so a cold build starts its workers once: each
+worker inherits (or, when not forked, receives) the build's ``UnitContext`` and
+keeps it for every task it is given. A pool is only started when the tasks
+repay the start of its workers; otherwise they are computed in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+from types import TracebackType
+
+from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, compute_unit, warm_parent
+from scmgraph.errors import InputError
+from scmgraph.extract.reading import raise_together
+from scmgraph.model import Origin
+
+_WORKER: list[UnitContext] = []  # the context of a pool worker, set once when it starts
+
+# Units a pool worker must have at least, or they are computed in-process: a forked
+# worker inherits the validator's context and costs a start of some 0.5 s (its
+# validator's engine, the extraction patterns and gazetteer), less than a unit.
+UNITS_PER_WORKER = 1
+# A file, the slug to use (None: its own), its key, the record of where it was taken from.
+Task = tuple[Path, str | None, str, Origin | None]
+
+
+def _init_worker(context: UnitContext) -> None:
+    for fd in context.inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _WORKER.append(context)
+
+
+def worker_context() -> UnitContext:
+    """The build's context, in a pool worker."""
+    return _WORKER[0]
+
+
+class Workers:
+    """A build's process pool, started by the first stage whose tasks repay it.
+
+    ``jobs`` is the number of processes (None: one per core, but no more than
+    the tasks of the stage that starts the pool can keep busy).
+    """
+
+    def __init__(self, context: UnitContext, jobs: int | None) -> None:
+        self.context = context
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def pool_for(self, tasks: int, per_worker: int) -> Executor | None:
+        """The pool, started if need be: None when ``tasks`` are better done here
+        (one task, one job, or too few tasks for two workers to repay their start)."""
+        if self._pool is not None or tasks <= 1:
+            return self._pool if tasks else None
+        jobs = self.jobs if self.jobs is not None else min(os.cpu_count() or 1, tasks // per_worker)
+        if jobs <= 1:
+            return None
+        # What every task needs is made here, once: forked workers inherit it (the
+        # validator's context, registries and ontology as N-Triples, also travels with
+        # the context to workers started otherwise).
+        from scmgraph.extract.document import prepare
+
+        context = self.context
+        prepare(context.registry)
+        context.validator  # noqa: B018
+        method = _start_method()
+        mp = get_context(method)
+        if method == "forkserver":
+            mp.set_forkserver_preload(
+                ["scmgraph.build.pool", "scmgraph.extract.document", "scmgraph.rdf.shacl_rudof"]
+            )
+        if method != "fork":  # nothing is inherited, and the context travels pickled
+            context = replace(context, inherited=())
+        self._pool = ProcessPoolExecutor(
+            max_workers=min(jobs, tasks),
+            mp_context=mp,
+            initializer=_init_worker,
+            initargs=(context,),
+        )
+        return self._pool
+
+
+def _work(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    summary, files = compute_unit(path, key, worker_context(), slug, origin)
+    UnitCache(cache_folder).put(summary, files)
+    return summary
+
+
+def run_units(
+    tasks: list[Task],
+    context: UnitContext,
+    cache: UnitCache,
+    workers: Workers,
+    started: Callable[[Path], None],
+) -> Iterator[UnitSummary]:
+    """Compute ``tasks`` and cache them, in order; on the workers' pool if it is worth it.
+
+    While the workers compute, this process makes what it needs afterwards
+    (``warm_parent``). A file that cannot be read does not stop the others: once
+    all are done, the errors of every bad file are raised together.
+    """
+    errors: list[InputError] = []
+    pool = workers.pool_for(len(tasks), UNITS_PER_WORKER)
+    if pool is None:
+        for path, slug, key, origin in tasks:
+            started(path)
+            try:
+                summary, files = compute_unit(path, key, context, slug, origin)
+            except InputError as error:
+                errors.append(error)
+                continue
+            cache.put(summary, files)
+            yield summary
+        raise_together(errors)
+        return
+    futures = []
+    for path, slug, key, origin in tasks:
+        started(path)
+        futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
+    warm_parent(context, cache)  # while the workers compute
+    try:
+        for future in futures:
+            try:
+                yield future.result()
+            except InputError as error:
+                errors.append(error)
+        raise_together(errors)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+def _start_method() -> str:
+    """How to start workers: forked when this process runs a single thread (they start
+    at once, every module loaded); else from a fork server, since forking a process
+    with other threads (a store's, a library's) can copy a lock some thread holds."""
+    try:
+        single = len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        single = False
+    methods = get_all_start_methods()
+    if single and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
