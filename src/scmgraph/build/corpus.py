@@ -170,7 +170,7 @@ def build(
         finish_publishing(out_dir)  # a build killed while publishing
         remove_leftovers(out_dir)
         cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
-        context = UnitContext(registry, env_digest(registry), inherited=(lock,))
+        context = UnitContext(registry, env_digest(registry), inherited=(lock,), cache=cache)
         with Workers(context, jobs) as workers:  # the units, then the pairs' thread links
             units = collect_units(
                 paths, context, cache, workers, progress=progress, warn=warn, computed=computed

@@ -34,17 +34,14 @@ from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, series_pairs
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
-from scmgraph.rdf.convert import _ontology_graph
 from scmgraph.rdf.describe import DCAT, SPDX, VOID, DatasetStats, describe_stats
 from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import (
     LINKS_GRAPH,
-    ONTOLOGY_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
     communique_graph_iri,
-    registry_graph_iri,
 )
 from scmgraph.rdf.validate import ValidationResult
 
@@ -72,13 +69,7 @@ def cross_document_graphs(
     facts = [u.facts for u in units]
     progress("converting to RDF")
     info = build_info(facts, registry)
-    fixed_key = f"graphs-{context.env[:32]}"
-    fixed = cache.load(fixed_key)
-    if not isinstance(fixed, dict):
-        graphs = {registry_graph_iri(n): g for n, g in context.registry_graphs().items()}
-        graphs[ONTOLOGY_GRAPH] = _ontology_graph()
-        fixed = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
-        cache.save(fixed_key, fixed)
+    fixed_key, fixed = context.env_key, context.env_graphs()
     names = json.dumps([context.env, [u.key for u in units]]).encode("utf-8")
     cross_key = f"cross-{hashlib.sha256(names).hexdigest()[:32]}"
     cross = cache.load(cross_key)

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from scmgraph.atomic import write_atomic
 from scmgraph.model import Document, Facts, Origin
@@ -169,8 +168,9 @@ class UnitContext:
     registry: Registry
     env: str
     inherited: tuple[int, ...] = ()  # descriptors a forked worker must close (the build lock)
+    cache: UnitCache | None = None  # keeps what depends on the environment alone
     _validator: RudofValidator | None = field(default=None, init=False, repr=False)
-    _registry_graphs: dict[str, Graph] | None = field(default=None, init=False, repr=False)
+    _env_graphs: dict[str, list[bytes]] | None = field(default=None, init=False, repr=False)
     _registry_files: tuple[tuple[str, str], ...] | None = field(
         default=None, init=False, repr=False
     )
@@ -189,13 +189,31 @@ class UnitContext:
         inputs = tuple((source.path.name, source.sha256) for source in sources)
         return BuildInfo(__version__, inputs, self._registry_files)
 
-    def registry_graphs(self) -> dict[str, Graph]:
-        """The registries as RDF, one graph each (made once per build and worker)."""
-        if self._registry_graphs is None:
-            from scmgraph.rdf.registry import registry_graphs
+    @property
+    def env_key(self) -> str:
+        """The cache key of ``env_graphs``."""
+        return f"graphs-{self.env[:32]}"
 
-            self._registry_graphs = registry_graphs(self.registry)
-        return self._registry_graphs
+    def env_graphs(self) -> dict[str, list[bytes]]:
+        """The registries and the ontology as sorted N-Triples lines, by graph IRI.
+
+        They depend on the environment alone: made once, kept in the cache, and read
+        from it by later builds and by workers (rdflib is slow to make them)."""
+        if self._env_graphs is None:
+            found = self.cache.load(self.env_key) if self.cache else None
+            if not isinstance(found, dict):
+                from scmgraph.rdf.convert import ontology_graph
+                from scmgraph.rdf.registry import registry_graphs
+                from scmgraph.rdf.terms import ONTOLOGY_GRAPH, registry_graph_iri
+
+                made = registry_graphs(self.registry)
+                graphs = {registry_graph_iri(name): graph for name, graph in made.items()}
+                graphs[ONTOLOGY_GRAPH] = ontology_graph()
+                found = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
+                if self.cache:
+                    self.cache.save(self.env_key, found)
+            self._env_graphs = found
+        return self._env_graphs
 
     @property
     def lexicons(self) -> Lexicons:
@@ -211,7 +229,8 @@ class UnitContext:
         if self._validator is None:
             from scmgraph.rdf.shacl_rudof import RudofValidator
 
-            self._validator = RudofValidator(self.registry, self.registry_graphs())
+            lines = {line for graph in self.env_graphs().values() for line in graph}
+            self._validator = RudofValidator(self.registry, context=b"".join(sorted(lines)))
         return self._validator
 
 

@@ -344,7 +344,8 @@ def communique_triples(facts: Facts, registry: Registry, build: BuildInfo, slug:
     return sink
 
 
-def _ontology_graph(path: Path | None = None) -> Graph:
+def ontology_graph(path: Path | None = None) -> Graph:
+    """The ontology (default: the project's) as the build's ontology graph."""
     graph = new_graph(ONTOLOGY_GRAPH)
     graph.parse(path or default_ontology_path(), format="turtle")
     return graph
@@ -368,7 +369,7 @@ def build_dataset(
         slug = slugs[facts.document.name]
         part = build.part(facts.document.source.path.name)
         graphs[communique_graph_iri(slug)] = communique_graph(facts, registry, part, slug=slug)
-    graphs[ONTOLOGY_GRAPH] = _ontology_graph(ontology_path)
+    graphs[ONTOLOGY_GRAPH] = ontology_graph(ontology_path)
     for name, graph in registry_graphs(registry).items():
         graphs[registry_graph_iri(name)] = graph
     graphs[LINKS_GRAPH] = links_graph(all_facts, registry, build, threads)

@@ -35,19 +35,27 @@ class RudofValidator:
         registry: Registry,
         registry_graphs: dict[str, Graph] | None = None,
         shapes_dir: Path | None = None,
+        *,
+        context: bytes | None = None,
     ) -> None:
-        from scmgraph.rdf.registry import registry_graphs as make_graphs
-        from scmgraph.rdf.terms import default_ontology_path, default_shapes_dir
+        """``context``: the registries and the ontology as N-Triples, when already
+        made (a build keeps them); else made from ``registry_graphs`` (default: made
+        from ``registry``) and the project's ontology."""
+        from scmgraph.rdf.terms import default_shapes_dir
 
         self.shapes_dir = Path(shapes_dir) if shapes_dir else default_shapes_dir()
         self.shapes = (self.shapes_dir / DATA_SHAPES).read_text(encoding="utf-8")
         self.registry = registry
-        context = Graph()
-        for graph in (registry_graphs or make_graphs(registry)).values():
-            for triple in graph:
-                context.add(triple)
-        context.parse(default_ontology_path(), format="turtle")
-        self.context = b"".join(canonical_lines(context)).decode("utf-8")
+        if context is None:
+            from scmgraph.rdf.registry import registry_graphs as make_graphs
+
+            merged = Graph()
+            for graph in (registry_graphs or make_graphs(registry)).values():
+                for triple in graph:
+                    merged.add(triple)
+            merged.parse(default_ontology_path(), format="turtle")
+            context = b"".join(canonical_lines(merged))
+        self.context = context.decode("utf-8")
         self._engine: pyrudof.Rudof | None = None
 
     def __getstate__(self) -> dict[str, object]:

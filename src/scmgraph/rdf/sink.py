@@ -9,7 +9,7 @@ write out as N-Triples), and it names the build of its own inputs
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -43,6 +43,8 @@ _XSD_STRING = str(XSD.string)
 
 def _nt(term: Node) -> str:
     """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
+    if type(term) is URIRef:  # most terms: tested before the slower isinstance checks
+        return f"<{term}>"
     if isinstance(term, Literal):
         text = str(term).translate(_ESCAPES)
         if term.language:

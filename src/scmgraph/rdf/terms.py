@@ -21,15 +21,32 @@ from scmgraph.registry.entity_types import EntityType, view_type
 from scmgraph.registry.load import slugify
 from scmgraph.resources import shipped
 
-SCM = Namespace(ns.SCM)
+
+class KeptNamespace(Namespace):
+    """An rdflib ``Namespace`` that keeps each term it makes as an attribute, so the
+    next ``SCM.statement`` is an attribute lookup: a communiqué's conversion asks for
+    a few hundred terms tens of thousands of times.
+
+    >>> EX = KeptNamespace("http://example.org/#")
+    >>> EX.thing is EX.thing, str(EX.thing)
+    (True, 'http://example.org/#thing')
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+SCM = KeptNamespace(ns.SCM)
 ONTOLOGY_IRI = URIRef(ns.ONTOLOGY)
-ID = Namespace(ns.ID)
-GRAPH = Namespace(ns.GRAPH)
-NIF = Namespace(ns.NIF)
-ITSRDF = Namespace(ns.ITSRDF)
-ORG = Namespace(ns.ORG)
-VANN = Namespace(ns.VANN)
-WIKIDATA = Namespace(ns.WIKIDATA)
+ID = KeptNamespace(ns.ID)
+GRAPH = KeptNamespace(ns.GRAPH)
+NIF = KeptNamespace(ns.NIF)
+ITSRDF = KeptNamespace(ns.ITSRDF)
+ORG = KeptNamespace(ns.ORG)
+VANN = KeptNamespace(ns.VANN)
+WIKIDATA = KeptNamespace(ns.WIKIDATA)
 PREFIXES = ns.PREFIXES
 
 VERB_CLASS_SCHEME = ID["scheme/verb-classes"]
