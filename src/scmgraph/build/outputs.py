@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -173,17 +174,28 @@ def stage_outputs(
     def add(name: str, write: Callable[[BinaryIO], object]) -> None:
         _stage(staged, digests, out_dir / name, write)
 
+    union: dict[Path, Path] = {}  # the Turtle file, staged by its own thread
+    found: list[tuple[DatasetStats, set[str]]] = []
+
+    def write_turtle() -> None:
+        turtle = out_dir / "scmgraph.ttl"
+        _stage(union, digests, turtle, lambda h: found.append(write_union(parts, h, cache)))
+
     try:
-        add("scmgraph.nq", lambda h: extents.update(write_nquads(parts, h)))
-        nquads = out_dir / "scmgraph.nq"
-        if nquads_staged is not None:
-            nquads_staged(staged[nquads], digests[nquads][1], extents)
-        blocks = every_block(parts)
-        add("scmgraph.trig", lambda h: write_trig(blocks, h))
-        context = jsonld_context()
-        add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
-        found: list[tuple[DatasetStats, set[str]]] = []
-        add("scmgraph.ttl", lambda h: found.append(write_union(parts, h, cache)))
+        # The Turtle file is mostly Python (merging the subjects' blocks) and the others
+        # mostly copying and hashing, which let other threads run: written side by side.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            turtle_written = side.submit(write_turtle)
+            add("scmgraph.nq", lambda h: extents.update(write_nquads(parts, h)))
+            nquads = out_dir / "scmgraph.nq"
+            if nquads_staged is not None:
+                nquads_staged(staged[nquads], digests[nquads][1], extents)
+            blocks = every_block(parts)
+            add("scmgraph.trig", lambda h: write_trig(blocks, h))
+            context = jsonld_context()
+            add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
+            turtle_written.result()
+        staged.update(union)
         stats, merged = found[0]
         keep |= merged
         files = {path.name: digests[path] for path in staged}
@@ -196,7 +208,7 @@ def stage_outputs(
         )
         staged[out_dir / DESCRIPTION_FILE] = stage(out_dir / DESCRIPTION_FILE, data)
     except BaseException:
-        for tmp in staged.values():
+        for tmp in (*staged.values(), *union.values()):  # the Turtle thread is done here
             tmp.unlink(missing_ok=True)
         raise
     quads = sum(p.count for p in parts)
