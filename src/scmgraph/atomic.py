@@ -20,8 +20,12 @@ def stage(path: Path, data: bytes) -> Path:
     return stage_stream(path, lambda handle: handle.write(data))
 
 
-def stage_stream(path: Path, write: Callable[[BinaryIO], object]) -> Path:
-    """Let ``write`` fill a hidden file beside ``path``, ready to be moved in place."""
+def stage_stream(path: Path, write: Callable[[BinaryIO], object], *, synced: bool = True) -> Path:
+    """Let ``write`` fill a hidden file beside ``path``, ready to be moved in place.
+
+    ``synced=False`` leaves the flush to disk to the caller (``sync``), who must
+    have done it before moving the file in place: a large file's flush can then
+    wait on the disk beside other work."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -31,12 +35,22 @@ def stage_stream(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if synced:
+                os.fsync(handle.fileno())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     return Path(tmp)
+
+
+def sync(path: Path) -> None:
+    """Flush a staged file to disk (see ``stage_stream``)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -136,38 +136,85 @@ def _index(path: Path) -> SubjectIndex:
     return index
 
 
-# Graph IRI -> offset, length, SHA-256 of its lines; and for each part of a graph in
-# several parts, "IRI IDENTITY" -> offset, length, identity (an IRI has no space).
+# Graph IRI -> offset, length, SHA-256 of its parts' identities; and for each part of a
+# graph, "IRI IDENTITY" -> offset, length, identity (an IRI has no space).
 Extents = dict[str, tuple[int, int, str]]
 
 
-def write_nquads(parts: Iterable[GraphPart], handle: IO[bytes]) -> Extents:
+def write_nquads(
+    parts: Iterable[GraphPart], handle: BinaryIO, previous: Previous | None = None
+) -> Extents:
     """Every graph in IRI order, each one's lines sorted: canonical N-Quads.
 
     A graph in several parts (the links graph: entities, then each pair's thread
     links) is written part after part, in the order given; the parts are disjoint.
-    Returns where each graph's lines are in the file, and their digest, and where
-    each part of a graph in several parts is (``Extents``).
+    Returns where each graph's lines are in the file, and a digest of its parts'
+    identities (which name their content), and where each part is under its
+    identity (``Extents``).
+
+    ``previous``: the N-Quads file of the previous build and its extents. A part
+    whose identity it also has is copied from it by the kernel, never read here
+    (``handle`` is then written by position, and the caller hashes the file).
     """
     ordered = sorted(parts, key=lambda p: p.iri)
-    several = {iri for iri, n in Counter(p.iri for p in ordered).items() if n > 1}
     extents: Extents = {}
     offset = 0
     current, digest, start = None, hashlib.sha256(), 0
+    copying = _Copier(previous, handle) if previous is not None else None
     for part in ordered:
         if part.iri != current:
             if current is not None:
                 extents[current] = (start, offset - start, digest.hexdigest())
             current, digest, start = part.iri, hashlib.sha256(), offset
-        data = part.nquads()
-        handle.write(data)
-        digest.update(data)
-        if part.iri in several:
-            extents[f"{part.iri} {part.identity}"] = (offset, len(data), part.identity)
-        offset += len(data)
+        key = f"{part.iri} {part.identity}"
+        digest.update(part.identity.encode("utf-8") + b"\n")
+        length = copying.copy(previous[1].get(key), offset) if copying and previous else 0
+        if not length:
+            data = part.nquads()
+            handle.write(data)
+            length = len(data)
+        extents[key] = (offset, length, part.identity)
+        offset += length
     if current is not None:
         extents[current] = (start, offset - start, digest.hexdigest())
     return extents
+
+
+# The previous build's N-Quads file and its extents (``write_nquads``).
+Previous = tuple[Path, Extents]
+
+
+class _Copier:
+    """Copies extents of the previous N-Quads file into the one being written."""
+
+    def __init__(self, previous: Previous, handle: BinaryIO) -> None:
+        self.source, self.handle = previous[0], handle
+
+    def copy(self, extent: tuple[int, int, str] | None, offset: int) -> int:
+        """Copy ``extent`` of the previous file to ``offset``; its length, or 0 if none."""
+        if extent is None:
+            return 0
+        start, length, _ = extent
+        self.handle.flush()
+        with open(self.source, "rb") as source:
+            done = 0
+            while done < length:
+                try:
+                    n = os.copy_file_range(
+                        source.fileno(),
+                        self.handle.fileno(),
+                        length - done,
+                        start + done,
+                        offset + done,
+                    )
+                except OSError:  # no copy between these files here: through a buffer
+                    chunk = os.pread(source.fileno(), min(length - done, 1 << 24), start + done)
+                    n = os.pwrite(self.handle.fileno(), chunk, offset + done)
+                if n == 0:
+                    raise ValueError(f"{self.source}: shorter than its extents say")
+                done += n
+        self.handle.seek(offset + length)
+        return length
 
 
 def _lines(path: Path) -> Iterator[bytes]:

@@ -19,7 +19,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,7 +237,7 @@ def publish_units(
     loading: list[Future[Path]] = []
     with ThreadPoolExecutor(max_workers=1) as loader:  # the store loads as the files are written
 
-        def load(nquads: Path, digest: str, extents: Extents) -> None:
+        def load(nquads: Path, digest: Callable[[], str], extents: Extents) -> None:
             progress("loading the store")
             published_nquads = out_dir / "scmgraph.nq"
             args = (nquads, digest, out_dir, extents, previous, published_nquads)
@@ -246,8 +246,9 @@ def publish_units(
         staged: dict[Path, Path] = {}
         merged: set[str] = set()
         try:
+            previous_nquads = (out_dir / "scmgraph.nq", previous[1].graphs) if previous else None
             staged, quads, digest, extents = stage_outputs(
-                parts, info, out_dir, cache, merged, load
+                parts, info, out_dir, cache, merged, load, previous_nquads
             )
             files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
             manifest = Manifest(stamp, quads, extents, files)  # type: ignore[arg-type]

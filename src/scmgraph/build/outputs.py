@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from scmgraph.atomic import stage, stage_stream
+from scmgraph.atomic import stage, stage_stream, sync
 from scmgraph.build.assemble import (
     Extents,
     GraphPart,
+    Previous,
     every_block,
     memory_part,
     unit_part,
@@ -161,21 +162,26 @@ def stage_outputs(
     out_dir: Path,
     cache: UnitCache,
     keep: set[str],
-    nquads_staged: Callable[[Path, str, Extents], object] | None = None,
+    nquads_staged: Callable[[Path, Callable[[], str], Extents], object] | None = None,
+    previous: Previous | None = None,
 ) -> tuple[dict[Path, Path], int, str, Extents]:
     """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
     where each graph is in the N-Quads). ``nquads_staged`` hears of the N-Quads file
-    (staged path, SHA-256, extents) as soon as it is written, before the others. The
-    cache keys of the Turtle file's merged blocks are added to ``keep``."""
+    (staged path, what gives its SHA-256, which is computed beside the writing, and
+    extents) as soon as it is written, before the others. The
+    cache keys of the Turtle file's merged blocks are added to ``keep``. ``previous``:
+    the published N-Quads file and its extents, whose unchanged parts are copied."""
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
     extents: Extents = {}
 
     def add(name: str, write: Callable[[BinaryIO], object]) -> None:
-        _stage(staged, digests, out_dir / name, write)
+        _stage(staged, digests, out_dir / name, write, synced=False)
+        syncing.append(disk.submit(sync, staged[out_dir / name]))
 
     union: dict[Path, Path] = {}  # the Turtle file, staged by its own thread
     found: list[tuple[DatasetStats, set[str]]] = []
+    syncing: list[Future[None]] = []
 
     def write_turtle() -> None:
         turtle = out_dir / "scmgraph.ttl"
@@ -184,17 +190,25 @@ def stage_outputs(
     try:
         # The Turtle file is mostly Python (merging the subjects' blocks) and the others
         # mostly copying and hashing, which let other threads run: written side by side.
-        with ThreadPoolExecutor(max_workers=1) as side:
+        # The files are flushed to disk, and the N-Quads hashed, beside the writing.
+        with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
             turtle_written = side.submit(write_turtle)
-            add("scmgraph.nq", lambda h: extents.update(write_nquads(parts, h)))
             nquads = out_dir / "scmgraph.nq"
+            staged[nquads] = stage_stream(
+                nquads, lambda h: extents.update(write_nquads(parts, h, previous)), synced=False
+            )
+            nquads_digest = disk.submit(_file_digest, staged[nquads])
+            syncing.append(disk.submit(sync, staged[nquads]))
             if nquads_staged is not None:
-                nquads_staged(staged[nquads], digests[nquads][1], extents)
+                nquads_staged(staged[nquads], lambda: nquads_digest.result()[1], extents)
             blocks = every_block(parts)
             add("scmgraph.trig", lambda h: write_trig(blocks, h))
             context = jsonld_context()
             add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
             turtle_written.result()
+            digests[nquads] = nquads_digest.result()
+            for done in syncing:
+                done.result()
         staged.update(union)
         stats, merged = found[0]
         keep |= merged
@@ -215,6 +229,13 @@ def stage_outputs(
     # Published (renamed in) in this order: TriG first, the description last.
     ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
     return ordered, quads, files[nquads.name][1], extents
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    """The size and SHA-256 of a file (read back: parts of it were copied by the kernel)."""
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256")
+        return handle.tell(), digest.hexdigest()
 
 
 class _Digesting:
@@ -238,11 +259,13 @@ def _stage(
     digests: dict[Path, tuple[int, str]],
     path: Path,
     write: Callable[[BinaryIO], object],
+    *,
+    synced: bool = True,
 ) -> Path:
     def counted(handle: BinaryIO) -> None:
         digesting = _Digesting(handle)
         write(digesting)  # type: ignore[arg-type]
         digests[path] = (digesting.size, digesting.digest.hexdigest())
 
-    staged[path] = stage_stream(path, counted)
+    staged[path] = stage_stream(path, counted, synced=synced)
     return staged[path]

@@ -18,7 +18,7 @@ import itertools
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -93,14 +93,15 @@ def previous_store(out_dir: Path, link: str, nquads: str) -> tuple[Path, Manifes
 
 def stage_store(
     nquads: Path,
-    digest: str,
+    digest_of: Callable[[], str],
     out_dir: Path,
     graphs: Extents,
     previous: tuple[Path, Manifest] | None,
     previous_nquads: Path,
 ) -> Path:
-    """The store of ``nquads`` (SHA-256 ``digest``, its graphs at ``graphs``) in a
-    staging folder beside the others, or the store of that digest if there is one.
+    """The store of ``nquads`` (its SHA-256 given by ``digest_of``, its graphs at
+    ``graphs``) in a staging folder beside the others, or the store of that digest if
+    there is one.
 
     ``previous``: the published store, when ``previous_nquads`` is the file its
     manifest describes; the new store is then that store with the differences
@@ -108,7 +109,7 @@ def stage_store(
     given to it a slice at a time: memory stays flat. Runs beside the writing of the
     other files (the loader works outside the GIL); ``name_store`` then names it.
     """
-    target = out_dir / f"store-{digest[:16]}"
+    target = out_dir / f"store-{digest_of()[:16]}"
     if target.exists():
         return target  # the same triples; the files written with it are new
     staging = out_dir / f".store-{uuid.uuid4().hex}"
@@ -141,10 +142,10 @@ def _apply_differences(
 ) -> None:
     """Change the graphs whose digests differ, deleting and adding only lines that differ.
 
-    A graph in parts is compared by its parts: those of the same identity in both
-    builds hold the same lines, so only the lines of the parts either build alone
-    has are read. Otherwise the lines are compared by their 128-bit digests, read a
-    line at a time (a whole graph may be too large to hold twice).
+    A graph in several parts is compared by its parts: those of the same identity in
+    both builds hold the same lines, so only the lines of the parts either build
+    alone has are read. Otherwise the lines are compared by their 128-bit digests,
+    read a line at a time (a whole graph may be too large to hold twice).
     """
     with open(old_nquads, "rb") as before, open(nquads, "rb") as after:
         for iri in sorted(k for k in set(old.graphs) | set(graphs) if " " not in k):
@@ -152,7 +153,7 @@ def _apply_differences(
             if was is not None and now is not None and was[2] == now[2]:
                 continue
             old_parts, new_parts = _parts(old.graphs, iri), _parts(graphs, iri)
-            if old_parts and new_parts:
+            if old_parts and new_parts and max(len(old_parts), len(new_parts)) > 1:
                 old_lines = {
                     line
                     for key in old_parts.keys() - new_parts.keys()
@@ -175,7 +176,7 @@ def _apply_differences(
 
 
 def _parts(extents: Extents, iri: str) -> dict[str, tuple[int, int, str]]:
-    """The parts of graph ``iri`` by identity, if it was written in parts."""
+    """The parts of graph ``iri`` by identity (none in a manifest older than parts)."""
     prefix = iri + " "
     return {k[len(prefix) :]: v for k, v in extents.items() if k.startswith(prefix)}
 
