@@ -91,7 +91,7 @@ def collect_units(
     Two files reporting one meeting keep their own slugs: their units are redone
     with the slug the corpus gives them (and cached under it).
     """
-    from scmgraph.build.pool import Task, run_units
+    from scmgraph.build.pool import Task, start_units
     from scmgraph.build.units import unit_key
     from scmgraph.rdf.terms import communique_slugs
     from scmgraph.read.sources import FolderRecords
@@ -107,9 +107,15 @@ def collect_units(
         for path, slug in tasks:
             origin = records.origin(path)
             keyed.append((path, slug, unit_key(path, context.env, slug, origin), origin))
-        found = {task[2]: cache.get(task[2]) for task in keyed}
-        missing = [task for task in keyed if found[task[2]] is None]
-        for summary in run_units(missing, context, cache, workers, started):
+        missing = [task for task in keyed if not cache.has(task[2])]
+        computing = start_units(missing, context, cache, workers, started)
+        # the cached summaries are read while the missing units are computed
+        cached = {task[2] for task in keyed} - {task[2] for task in missing}
+        found = {key: cache.get(key) for key in cached}
+        for summary in computing():
+            found[summary.key] = summary
+        unreadable = [task for task in keyed if found.get(task[2]) is None]
+        for summary in start_units(unreadable, context, cache, workers, started)():
             found[summary.key] = summary
         return [found[task[2]] for task in keyed]  # type: ignore[misc]
 

@@ -72,22 +72,30 @@ class Workers:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def pool_for(self, tasks: int, per_worker: int) -> Executor | None:
+    def pool_for(self, tasks: int, per_worker: int, *, beside: bool = False) -> Executor | None:
         """The pool, started if need be: None when ``tasks`` are better done here
-        (one task, one job, or too few tasks for two workers to repay their start)."""
-        if self._pool is not None or tasks <= 1:
-            return self._pool if tasks else None
-        jobs = self.jobs if self.jobs is not None else min(os.cpu_count() or 1, tasks // per_worker)
-        if jobs <= 1:
-            return None
-        # What every task needs is made here, once: forked workers inherit it (the
-        # validator's context, registries and ontology as N-Triples, also travels with
-        # the context to workers started otherwise).
-        from scmgraph.extract.document import prepare
+        (one job, or too few tasks for two workers to repay their start).
 
+        ``beside``: this process has work of its own to do meanwhile, so that a single
+        task is worth one worker, if there is another core."""
+        if self._pool is not None or not tasks:
+            return self._pool if tasks else None
+        cores = os.cpu_count() or 1
+        jobs = self.jobs if self.jobs is not None else min(cores, tasks // per_worker)
+        if beside and tasks == 1 and cores > 1 and self.jobs is None:
+            jobs = 1  # one worker beside this process
+        elif jobs <= 1 or tasks <= 1:
+            return None
         context = self.context
-        prepare(context.registry)
-        context.validator  # noqa: B018
+        if jobs > 1:
+            # What every task needs is made here, once: forked workers inherit it (the
+            # validator's context, registries and ontology as N-Triples, also travels
+            # with the context to workers started otherwise). A single worker makes
+            # its own while this process makes its validator.
+            from scmgraph.extract.document import prepare
+
+            prepare(context.registry)
+            context.validator  # noqa: B018
         method = _start_method()
         mp = get_context(method)
         if method == "forkserver":
@@ -113,49 +121,61 @@ def _work(
     return summary
 
 
-def run_units(
+def start_units(
     tasks: list[Task],
     context: UnitContext,
     cache: UnitCache,
     workers: Workers,
     started: Callable[[Path], None],
-) -> Iterator[UnitSummary]:
-    """Compute ``tasks`` and cache them, in order; on the workers' pool if it is worth it.
+) -> Callable[[], Iterator[UnitSummary]]:
+    """Start computing ``tasks`` (on the workers' pool, if it is worth it) and return
+    what yields their summaries, in order, each cached once computed.
 
-    While the workers compute, this process makes what it needs afterwards
-    (``warm_parent``). A file that cannot be read does not stop the others: once
-    all are done, the errors of every bad file are raised together.
+    On a pool the tasks are under way when this returns, so the caller can do
+    other work; while it waits for them this process makes what it needs
+    afterwards (``warm_parent``). A file that cannot be read does not stop the
+    others: once all are done, the errors of every bad file are raised together.
     """
-    errors: list[InputError] = []
-    pool = workers.pool_for(len(tasks), UNITS_PER_WORKER)
+    pool = workers.pool_for(len(tasks), UNITS_PER_WORKER, beside=True)
     if pool is None:
-        for path, slug, key, origin in tasks:
-            started(path)
-            try:
-                summary, files = compute_unit(path, key, context, slug, origin)
-            except InputError as error:
-                errors.append(error)
-                continue
-            cache.put(summary, files)
-            yield summary
-        raise_together(errors)
-        return
+        return lambda: _in_process(tasks, context, cache, started)
     futures = []
     for path, slug, key, origin in tasks:
         started(path)
         futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
-    warm_parent(context, cache)  # while the workers compute
-    try:
-        for future in futures:
-            try:
-                yield future.result()
-            except InputError as error:
-                errors.append(error)
-        raise_together(errors)
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
+
+    def results() -> Iterator[UnitSummary]:
+        errors: list[InputError] = []
+        warm_parent(context, cache)  # while the workers compute
+        try:
+            for future in futures:
+                try:
+                    yield future.result()
+                except InputError as error:
+                    errors.append(error)
+            raise_together(errors)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+    return results
+
+
+def _in_process(
+    tasks: list[Task], context: UnitContext, cache: UnitCache, started: Callable[[Path], None]
+) -> Iterator[UnitSummary]:
+    errors: list[InputError] = []
+    for path, slug, key, origin in tasks:
+        started(path)
+        try:
+            summary, files = compute_unit(path, key, context, slug, origin)
+        except InputError as error:
+            errors.append(error)
+            continue
+        cache.put(summary, files)
+        yield summary
+    raise_together(errors)
 
 
 def _start_method() -> str:

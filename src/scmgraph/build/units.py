@@ -122,6 +122,10 @@ class UnitCache:
     def path(self, key: str, suffix: str) -> Path:
         return self.folder / f"{key}.{suffix}"
 
+    def has(self, key: str) -> bool:
+        """Whether every file of unit ``key`` is there (``get`` then reads it)."""
+        return all(self.path(key, suffix).is_file() for suffix in (*_UNIT_FILES, "pickle"))
+
     def get(self, key: str) -> UnitSummary | None:
         summary = self.load(key)
         ok = all(self.path(key, suffix).is_file() for suffix in _UNIT_FILES)
