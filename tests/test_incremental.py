@@ -8,6 +8,7 @@ hears of every unit computed, so these tests count work instead of timing it.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 from pathlib import Path
@@ -194,3 +195,52 @@ def test_thread_links_name_the_build_of_their_pair(tmp_path: Path) -> None:
     cold = tmp_path / "cold"
     build(corpus, cold, jobs=1)
     assert store_quads(out) == store_quads(cold)
+
+
+def _reword_last_paragraph(corpus: Path, name: str) -> None:
+    target = corpus / name
+    lines = target.read_text(encoding="utf-8").splitlines()
+    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
+    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
+
+
+def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # jobs=None: with two cores or more, the one changed unit is computed by a worker
+    # while the build reads the other's summary; with one, here.
+    changed = tmp_path / "corpus"
+    shutil.copytree(corpus, changed)
+    out = tmp_path / "graph"
+    assert len(counted_build(changed, out)) == 2
+    _reword_last_paragraph(changed, "052_scm_2020.txt")
+    assert counted_build(changed, out) == ["052_scm_2020.txt"]
+    cold = tmp_path / "cold"
+    build(changed, cold, jobs=1)
+    assert outputs(out) == outputs(cold)
+    assert store_quads(out) == store_quads(cold)
+
+
+def test_the_published_nquads_are_copied_from_only_while_they_are_as_published(
+    corpus: Path, tmp_path: Path
+) -> None:
+    changed = tmp_path / "corpus"
+    shutil.copytree(corpus, changed)
+    out = tmp_path / "graph"
+    build(changed, out, jobs=1)
+    # The manifest says where each graph's part is, under its identity: what lets a
+    # rebuild copy the unchanged parts from the published file.
+    manifest = json.loads(((out / "store").resolve() / "scmgraph-build.json").read_bytes())
+    parts = {key.split(" ")[0] for key in manifest["graphs"] if " " in key}
+    assert {f"{GRAPH}communique/scm-52", f"{GRAPH}communique/scm-53"} <= parts
+    # Someone edits the published N-Quads: the other communiqué's lines are garbled
+    # in place (same size). The rebuild must not copy them from there.
+    nquads = out / "scmgraph.nq"
+    data = nquads.read_bytes()
+    start = data.index(f"<{GRAPH}communique/scm-52> .".encode())
+    nquads.write_bytes(data[:start] + b"#" * 10 + data[start + 10 :])
+    _reword_last_paragraph(changed, "053_scm_2021.txt")
+    assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
+    cold = tmp_path / "cold"
+    build(changed, cold, jobs=1)
+    assert outputs(out) == outputs(cold)
