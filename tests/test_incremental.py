@@ -84,16 +84,26 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
     assert outputs(single) == first
 
 
-def test_changing_one_communique_recomputes_only_its_unit(corpus: Path, tmp_path: Path) -> None:
-    changed = tmp_path / "corpus"
-    shutil.copytree(corpus, changed)
+@pytest.fixture
+def changed(corpus: Path, tmp_path: Path) -> Path:
+    """A copy of the corpus, to be changed."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    return folder
+
+
+def drop_last_paragraph(corpus: Path, name: str) -> None:
+    target = corpus / name
+    lines = target.read_text(encoding="utf-8").splitlines()
+    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
+    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
+
+
+def test_changing_one_communique_recomputes_only_its_unit(changed: Path, tmp_path: Path) -> None:
     out = tmp_path / "graph"
     counted_build(changed, out, jobs=1)
     before = graph_lines(out)
-    target = changed / "053_scm_2021.txt"
-    lines = target.read_text(encoding="utf-8").splitlines()
-    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
-    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")  # drop the last paragraph
+    drop_last_paragraph(changed, "053_scm_2021.txt")
     assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
     cold = tmp_path / "cold"
     assert len(counted_build(changed, cold, jobs=2)) == 2
@@ -197,23 +207,14 @@ def test_thread_links_name_the_build_of_their_pair(tmp_path: Path) -> None:
     assert store_quads(out) == store_quads(cold)
 
 
-def _reword_last_paragraph(corpus: Path, name: str) -> None:
-    target = corpus / name
-    lines = target.read_text(encoding="utf-8").splitlines()
-    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
-    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
-
-
 def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
-    corpus: Path, tmp_path: Path
+    changed: Path, tmp_path: Path
 ) -> None:
     # jobs=None: with two cores or more, the one changed unit is computed by a worker
     # while the build reads the other's summary; with one, here.
-    changed = tmp_path / "corpus"
-    shutil.copytree(corpus, changed)
     out = tmp_path / "graph"
     assert len(counted_build(changed, out)) == 2
-    _reword_last_paragraph(changed, "052_scm_2020.txt")
+    drop_last_paragraph(changed, "052_scm_2020.txt")
     assert counted_build(changed, out) == ["052_scm_2020.txt"]
     cold = tmp_path / "cold"
     build(changed, cold, jobs=1)
@@ -222,10 +223,8 @@ def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
 
 
 def test_the_published_nquads_are_copied_from_only_while_they_are_as_published(
-    corpus: Path, tmp_path: Path
+    changed: Path, tmp_path: Path
 ) -> None:
-    changed = tmp_path / "corpus"
-    shutil.copytree(corpus, changed)
     out = tmp_path / "graph"
     build(changed, out, jobs=1)
     # The manifest says where each graph's part is, under its identity: what lets a
@@ -239,7 +238,7 @@ def test_the_published_nquads_are_copied_from_only_while_they_are_as_published(
     data = nquads.read_bytes()
     start = data.index(f"<{GRAPH}communique/scm-52> .".encode())
     nquads.write_bytes(data[:start] + b"#" * 10 + data[start + 10 :])
-    _reword_last_paragraph(changed, "053_scm_2021.txt")
+    drop_last_paragraph(changed, "053_scm_2021.txt")
     assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
     cold = tmp_path / "cold"
     build(changed, cold, jobs=1)
