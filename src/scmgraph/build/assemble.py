@@ -12,6 +12,7 @@ whatever order units were computed in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -154,27 +155,31 @@ def write_nquads(
 
     ``previous``: the N-Quads file of the previous build and its extents. A part
     whose identity it also has is copied from it by the kernel, never read here
-    (``handle`` is then written by position, and the caller hashes the file).
+    (so the caller hashes the file once written).
     """
     ordered = sorted(parts, key=lambda p: p.iri)
     extents: Extents = {}
     offset = 0
     current, digest, start = None, hashlib.sha256(), 0
-    copying = _Copier(previous, handle) if previous is not None else None
-    for part in ordered:
-        if part.iri != current:
-            if current is not None:
-                extents[current] = (start, offset - start, digest.hexdigest())
-            current, digest, start = part.iri, hashlib.sha256(), offset
-        key = f"{part.iri} {part.identity}"
-        digest.update(part.identity.encode("utf-8") + b"\n")
-        length = copying.copy(previous[1].get(key), offset) if copying and previous else 0
-        if not length:
-            data = part.nquads()
-            handle.write(data)
-            length = len(data)
-        extents[key] = (offset, length, part.identity)
-        offset += length
+    published, found = previous or (None, {})
+    with open(published, "rb") if published else contextlib.nullcontext() as source:
+        for part in ordered:
+            if part.iri != current:
+                if current is not None:
+                    extents[current] = (start, offset - start, digest.hexdigest())
+                current, digest, start = part.iri, hashlib.sha256(), offset
+            key = f"{part.iri} {part.identity}"
+            digest.update(part.identity.encode("utf-8") + b"\n")
+            if source is not None and key in found:
+                length = found[key][1]
+                handle.flush()
+                _copy(source, found[key][0], length, handle, offset)
+            else:
+                data = part.nquads()
+                handle.write(data)
+                length = len(data)
+            extents[key] = (offset, length, part.identity)
+            offset += length
     if current is not None:
         extents[current] = (start, offset - start, digest.hexdigest())
     return extents
@@ -184,37 +189,22 @@ def write_nquads(
 Previous = tuple[Path, Extents]
 
 
-class _Copier:
-    """Copies extents of the previous N-Quads file into the one being written."""
-
-    def __init__(self, previous: Previous, handle: BinaryIO) -> None:
-        self.source, self.handle = previous[0], handle
-
-    def copy(self, extent: tuple[int, int, str] | None, offset: int) -> int:
-        """Copy ``extent`` of the previous file to ``offset``; its length, or 0 if none."""
-        if extent is None:
-            return 0
-        start, length, _ = extent
-        self.handle.flush()
-        with open(self.source, "rb") as source:
-            done = 0
-            while done < length:
-                try:
-                    n = os.copy_file_range(
-                        source.fileno(),
-                        self.handle.fileno(),
-                        length - done,
-                        start + done,
-                        offset + done,
-                    )
-                except OSError:  # no copy between these files here: through a buffer
-                    chunk = os.pread(source.fileno(), min(length - done, 1 << 24), start + done)
-                    n = os.pwrite(self.handle.fileno(), chunk, offset + done)
-                if n == 0:
-                    raise ValueError(f"{self.source}: shorter than its extents say")
-                done += n
-        self.handle.seek(offset + length)
-        return length
+def _copy(source: BinaryIO, start: int, length: int, target: BinaryIO, offset: int) -> None:
+    """Copy ``length`` bytes of ``source`` from ``start`` to ``target`` at ``offset``, in
+    the kernel when it can, and leave ``target`` positioned after them."""
+    done = 0
+    while done < length:
+        try:
+            n = os.copy_file_range(
+                source.fileno(), target.fileno(), length - done, start + done, offset + done
+            )
+        except OSError:  # no copy between these two files here: through a buffer
+            chunk = os.pread(source.fileno(), min(length - done, 1 << 24), start + done)
+            n = os.pwrite(target.fileno(), chunk, offset + done)
+        if n == 0:
+            raise ValueError(f"{source.name}: shorter than its extents say")
+        done += n
+    target.seek(offset + length)
 
 
 def _lines(path: Path) -> Iterator[bytes]:

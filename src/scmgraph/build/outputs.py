@@ -60,10 +60,10 @@ def cross_document_graphs(
     """Links, provenance, registries and ontology, from the units' summaries.
 
     The thread links come in one cached part per pair of communiqués
-    (``thread_parts``); the rest
-    of the links graph (entities, who held which post) and the provenance graph
-    are made whole, and cached under the keys of all units; the registries and
-    the ontology under the environment's. Also returns the cache keys used.
+    (``thread_parts``); the rest of the links graph (entities, who held which post)
+    and the provenance graph are made whole, and cached under the keys of all
+    units; the registries and the ontology under the environment's
+    (``UnitContext.env_graphs``). Also returns the cache keys used.
     """
     from scmgraph.rdf.links import links_graph, provenance_graph
 
@@ -167,10 +167,10 @@ def stage_outputs(
 ) -> tuple[dict[Path, Path], int, str, Extents]:
     """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
     where each graph is in the N-Quads). ``nquads_staged`` hears of the N-Quads file
-    (staged path, what gives its SHA-256, which is computed beside the writing, and
-    extents) as soon as it is written, before the others. The
-    cache keys of the Turtle file's merged blocks are added to ``keep``. ``previous``:
-    the published N-Quads file and its extents, whose unchanged parts are copied."""
+    (staged path, what gives its SHA-256, computed beside the writing, and extents)
+    as soon as it is written, before the others. The cache keys of the Turtle file's
+    merged blocks are added to ``keep``. ``previous``: the published N-Quads file
+    and its extents, whose unchanged parts are copied."""
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
     extents: Extents = {}
