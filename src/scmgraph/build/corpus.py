@@ -155,9 +155,9 @@ def build(
     """Build, validate and publish the graph of every communiqué in ``corpus``.
 
     Each communiqué is a unit computed on ``jobs`` processes (default: one per
-    core, at most one per unit; a single unit is computed in this process) and
-    cached in ``cache_dir`` (default ``OUT/cache``); ``computed`` hears the name of
-    every file not taken from the cache.
+    core, at most one per unit to compute; ``scmgraph.build.pool``), as are the
+    thread links of each pair, and cached in ``cache_dir`` (default ``OUT/cache``);
+    ``computed`` hears the name of every file not taken from the cache.
     """
     from scmgraph.build.pipeline import collect_units
     from scmgraph.build.pool import Workers
