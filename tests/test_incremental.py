@@ -222,24 +222,69 @@ def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
     assert store_quads(out) == store_quads(cold)
 
 
-def test_the_published_nquads_are_copied_from_only_while_they_are_as_published(
-    changed: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "marker"),
+    [
+        ("scmgraph.nq", "<{graph}> ."),
+        ("scmgraph.trig", "<{graph}> {{"),
+        ("scmgraph.jsonld", '"@id":"{graph}","@graph":['),
+    ],
+)
+def test_a_published_file_is_copied_from_only_while_it_is_as_published(
+    changed: Path, tmp_path: Path, name: str, marker: str
 ) -> None:
     out = tmp_path / "graph"
     build(changed, out, jobs=1)
-    # The manifest says where each graph's part is, under its identity: what lets a
-    # rebuild copy the unchanged parts from the published file.
+    # The manifest says where each graph (and each part of one, under its identity) is
+    # in the N-Quads, TriG and JSON-LD files: what lets a rebuild copy the unchanged
+    # ones from the published files.
     manifest = json.loads(((out / "store").resolve() / "scmgraph-build.json").read_bytes())
     parts = {key.split(" ")[0] for key in manifest["graphs"] if " " in key}
     assert {f"{GRAPH}communique/scm-52", f"{GRAPH}communique/scm-53"} <= parts
-    # Someone edits the published N-Quads: the other communiqué's lines are garbled
-    # in place (same size). The rebuild must not copy them from there.
-    nquads = out / "scmgraph.nq"
-    data = nquads.read_bytes()
-    start = data.index(f"<{GRAPH}communique/scm-52> .".encode())
-    nquads.write_bytes(data[:start] + b"#" * 10 + data[start + 10 :])
+    assert {f"{GRAPH}communique/scm-52", f"{GRAPH}communique/scm-53"} <= set(
+        manifest["blocks"]["scmgraph.trig"]
+    )
+    assert (
+        manifest["blocks"]["scmgraph.jsonld"].keys() == manifest["blocks"]["scmgraph.trig"].keys()
+    )
+    # Someone edits a published file: the other communiqué's graph is garbled in place
+    # (same size). The rebuild must not copy it from there.
+    published = out / name
+    data = published.read_bytes()
+    start = data.index(marker.format(graph=f"{GRAPH}communique/scm-52").encode())
+    published.write_bytes(data[:start] + b"#" * 10 + data[start + 10 :])
     drop_last_paragraph(changed, "053_scm_2021.txt")
     assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
     cold = tmp_path / "cold"
     build(changed, cold, jobs=1)
     assert outputs(out) == outputs(cold)
+
+
+def test_the_manifest_says_where_each_graph_is_in_the_trig_and_jsonld_files(
+    changed: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph"
+    build(changed, out, jobs=1)
+    before = json.loads(((out / "store").resolve() / "scmgraph-build.json").read_bytes())
+    published = {name: (out / name).read_bytes() for name in ("scmgraph.trig", "scmgraph.jsonld")}
+    drop_last_paragraph(changed, "053_scm_2021.txt")
+    build(changed, out, jobs=1)
+    after = json.loads(((out / "store").resolve() / "scmgraph-build.json").read_bytes())
+    kept, redone = f"{GRAPH}communique/scm-52", f"{GRAPH}communique/scm-53"
+    heads = {"scmgraph.trig": f"<{kept}> {{", "scmgraph.jsonld": f'{{"@id":"{kept}",'}
+    for name, head in heads.items():
+        was, now = before["blocks"][name], after["blocks"][name]
+        data = (out / name).read_bytes()
+        start, length, digest = now[kept]
+        block = data[start : start + length]
+        assert block.startswith(head.encode())
+        # the unchanged graph's block: the same bytes, under the same digest, as before
+        assert was[kept][1:] == [length, digest]
+        assert published[name][was[kept][0] : was[kept][0] + length] == block
+        assert was[redone][2] != now[redone][2]
+        assert now[redone][1] < was[redone][1]  # a paragraph fewer
+        # the blocks follow one another, in graph order, with only the separator between
+        separator = b"," if name == "scmgraph.jsonld" else b""
+        places = [now[iri] for iri in sorted(now)]
+        for (a, n, _), (b, _, _) in itertools.pairwise(places):
+            assert data[a + n : b] == separator

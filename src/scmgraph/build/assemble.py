@@ -2,8 +2,10 @@
 
 Each named graph comes as sorted, distinct N-Triples lines: a cached communiqué
 unit from its file, a cross-document graph from memory. The N-Quads file is the
-graphs in IRI order, each graph's lines in order; TriG and JSON-LD are pyoxigraph's
-serialisations of that file, read back as it streams; the Turtle file (one graph,
+graphs in IRI order, each graph's lines in order; TriG and JSON-LD are the head
+and each graph's block, as pyoxigraph serialises it (cached with a unit, or made
+here); a graph the published files already hold unchanged is copied from them
+(``scmgraph.build.copying``); the Turtle file (one graph,
 no names, no repeats) is each subject's block, copied from the unit that alone
 has that subject or serialised here (``scmgraph.build.turtle``), which also
 gives the counts the dataset description needs. The same bytes come out
@@ -28,6 +30,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from scmgraph.build.blocks import graph_blocks, trig_head
+from scmgraph.build.copying import Extents, Output, Previous
 from scmgraph.build.nodes import (
     CachedNodes,
     Nodes,
@@ -137,11 +140,6 @@ def _index(path: Path) -> SubjectIndex:
     return index
 
 
-# Graph IRI -> offset, length, SHA-256 of its parts' identities; and for each part of a
-# graph, "IRI IDENTITY" -> offset, length, identity (an IRI has no space).
-Extents = dict[str, tuple[int, int, str]]
-
-
 def write_nquads(
     parts: Iterable[GraphPart], handle: BinaryIO, previous: Previous | None = None
 ) -> Extents:
@@ -149,62 +147,46 @@ def write_nquads(
 
     A graph in several parts (the links graph: entities, then each pair's thread
     links) is written part after part, in the order given; the parts are disjoint.
-    Returns where each graph's lines are in the file, and a digest of its parts'
-    identities (which name their content), and where each part is under its
-    identity (``Extents``).
+    Returns where each graph's lines are in the file (under its IRI), with a digest
+    of its parts' identities (which name their content), and where each part is
+    (under "IRI IDENTITY"; an IRI has no space).
 
     ``previous``: the N-Quads file of the previous build and its extents. A part
     whose identity it also has is copied from it by the kernel, never read here
     (so the caller hashes the file once written).
     """
-    ordered = sorted(parts, key=lambda p: p.iri)
     extents: Extents = {}
-    offset = 0
-    current, digest, start = None, hashlib.sha256(), 0
     published, found = previous or (None, {})
     with open(published, "rb") if published else contextlib.nullcontext() as source:
-        for part in ordered:
-            if part.iri != current:
-                if current is not None:
-                    extents[current] = (start, offset - start, digest.hexdigest())
-                current, digest, start = part.iri, hashlib.sha256(), offset
-            key = f"{part.iri} {part.identity}"
-            digest.update(part.identity.encode("utf-8") + b"\n")
-            if source is not None and key in found:
-                length = found[key][1]
-                handle.flush()
-                _copy(source, found[key][0], length, handle, offset)
-            else:
-                data = part.nquads()
-                handle.write(data)
-                length = len(data)
-            extents[key] = (offset, length, part.identity)
-            offset += length
-    if current is not None:
-        extents[current] = (start, offset - start, digest.hexdigest())
+        out = Output(handle, source)
+        for iri, group, digest in graphs_of(parts):
+            start = out.offset
+            for part in group:
+                key, offset = f"{part.iri} {part.identity}", out.offset
+                if key in found:
+                    out.copy(found[key][0], found[key][1])
+                else:
+                    out.write(part.nquads())
+                extents[key] = (offset, out.offset - offset, part.identity)
+            extents[iri] = (start, out.offset - start, digest)
+        out.close()
     return extents
 
 
-# The previous build's N-Quads file and its extents (``write_nquads``).
-Previous = tuple[Path, Extents]
-
-
-def _copy(source: BinaryIO, start: int, length: int, target: BinaryIO, offset: int) -> None:
-    """Copy ``length`` bytes of ``source`` from ``start`` to ``target`` at ``offset``, in
-    the kernel when it can, and leave ``target`` positioned after them."""
-    done = 0
-    while done < length:
-        try:
-            n = os.copy_file_range(
-                source.fileno(), target.fileno(), length - done, start + done, offset + done
-            )
-        except OSError:  # no copy between these two files here: through a buffer
-            chunk = os.pread(source.fileno(), min(length - done, 1 << 24), start + done)
-            n = os.pwrite(target.fileno(), chunk, offset + done)
-        if n == 0:
-            raise ValueError(f"{source.name}: shorter than its extents say")
-        done += n
-    target.seek(offset + length)
+def graphs_of(parts: Iterable[GraphPart]) -> list[tuple[str, list[GraphPart], str]]:
+    """Each graph's IRI, parts (in the order given) and digest (SHA-256 of its parts'
+    identities), in IRI order."""
+    groups: dict[str, list[GraphPart]] = {}
+    for part in sorted(parts, key=lambda p: p.iri):
+        groups.setdefault(part.iri, []).append(part)
+    return [
+        (
+            iri,
+            group,
+            hashlib.sha256(b"".join(p.identity.encode() + b"\n" for p in group)).hexdigest(),
+        )
+        for iri, group in groups.items()
+    ]
 
 
 def _lines(path: Path) -> Iterator[bytes]:
@@ -267,35 +249,52 @@ def _term(text: bytes) -> object:
     return rdf_term(quad.object)
 
 
-# TriG and JSON-LD, by graph: each written a chunk at a time
-Blocks = list[tuple[Callable[[], Iterable[bytes]], Callable[[], Iterable[bytes]]]]
+@dataclass(frozen=True)
+class GraphBlocks:
+    """One graph's TriG block and JSON-LD object, each made (or read) a chunk at a time
+    when written; ``digest`` names its content, as in the N-Quads extents."""
+
+    iri: str
+    digest: str
+    trig: Callable[[], Iterable[bytes]]
+    jsonld: Callable[[], Iterable[bytes]]
 
 
-def every_block(parts: list[GraphPart]) -> Blocks:
+def every_block(parts: list[GraphPart]) -> list[GraphBlocks]:
     """Each graph's blocks in IRI order: cached, joined from its parts' as they are
-    written (``nodes``), or made here (a graph computed by this build)."""
-    groups: dict[str, list[GraphPart]] = {}
-    for part in sorted(parts, key=lambda p: p.iri):
-        groups.setdefault(part.iri, []).append(part)
-    found: Blocks = []
-    for iri, group in groups.items():
+    written (``nodes``), or made here (a graph computed by this build) when first
+    wanted."""
+    found: list[GraphBlocks] = []
+    for iri, group, digest in graphs_of(parts):
         cached = group[0].blocks
         if len(group) == 1 and cached is not None:
             trig, jsonld = cached
-            found.append((lambda trig=trig: (trig(),), lambda jsonld=jsonld: (jsonld(),)))  # type: ignore[misc]
+            found.append(
+                GraphBlocks(
+                    iri, digest, lambda trig=trig: (trig(),), lambda jsonld=jsonld: (jsonld(),)
+                )
+            )  # type: ignore[misc]
             continue
         if len(group) > 1 and all(p.nodes or p.turtle is None for p in group):
             nodes = [_part_nodes(p) for p in group]
             if joinable(nodes):
                 found.append(
-                    (
+                    GraphBlocks(
+                        iri,
+                        digest,
                         lambda iri=iri, nodes=nodes: trig_chunks(iri, nodes),  # type: ignore[misc]
                         lambda iri=iri, nodes=nodes: jsonld_chunks(iri, nodes),  # type: ignore[misc]
                     )
                 )
                 continue
-        whole = graph_blocks(b"".join(p.nquads() for p in group))
-        found.append((lambda whole=whole: (whole[0],), lambda whole=whole: (whole[1],)))  # type: ignore[misc]
+        whole = functools.cache(
+            lambda group=group: graph_blocks(b"".join(p.nquads() for p in group))
+        )
+        found.append(
+            GraphBlocks(
+                iri, digest, lambda whole=whole: (whole()[0],), lambda whole=whole: (whole()[1],)
+            )
+        )  # type: ignore[misc]
     return found
 
 
@@ -312,24 +311,59 @@ def _subject(line: bytes) -> bytes:
     return line[: line.index(b" ")]
 
 
-def write_trig(blocks: Blocks, handle: IO[bytes]) -> None:
-    handle.write(trig_head())
-    for trig, _ in blocks:
-        for chunk in trig():
-            handle.write(chunk)
+def write_trig(
+    blocks: list[GraphBlocks], handle: BinaryIO, previous: Previous | None = None
+) -> Extents:
+    """The TriG file: its prefixes, then each graph's block; where each block is."""
+    return _write_blocks(
+        blocks, handle, previous, trig_head(), lambda b: b.trig(), separator=b"", tail=b""
+    )
 
 
-def write_jsonld(blocks: Blocks, handle: IO[bytes], context: dict) -> None:
-    """JSON-LD in expanded form (full IRIs, explicit values) under the embedded context.
+def write_jsonld(
+    blocks: list[GraphBlocks], handle: BinaryIO, context: dict, previous: Previous | None = None
+) -> Extents:
+    """JSON-LD in expanded form (full IRIs, explicit values) under the embedded context;
+    where each graph's object is.
 
     The context travels inside the document, so no reader needs the network; the
     node objects do not depend on it.
     """
-    handle.write(b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ')
-    handle.write(b"[")
-    for index, (_, jsonld) in enumerate(blocks):
-        if index:
-            handle.write(b",")
-        for chunk in jsonld():
-            handle.write(chunk)
-    handle.write(b"]}\n")
+    head = b'{"@context": ' + json.dumps(context, sort_keys=True).encode() + b',\n"@graph": ['
+    return _write_blocks(
+        blocks, handle, previous, head, lambda b: b.jsonld(), separator=b",", tail=b"]}\n"
+    )
+
+
+def _write_blocks(
+    blocks: list[GraphBlocks],
+    handle: BinaryIO,
+    previous: Previous | None,
+    head: bytes,
+    chunks: Callable[[GraphBlocks], Iterable[bytes]],
+    *,
+    separator: bytes,
+    tail: bytes,
+) -> Extents:
+    """``head``, the graphs' blocks with ``separator`` between them, ``tail``. A block
+    whose graph the ``previous`` file has with the same digest is copied from it."""
+    extents: Extents = {}
+    published, found = previous or (None, {})
+    with open(published, "rb") if published else contextlib.nullcontext() as source:
+        out = Output(handle, source)
+        out.write(head)
+        for number, block in enumerate(blocks):
+            between = separator if number else b""
+            was = found.get(block.iri)
+            if was is not None and was[2] == block.digest:
+                out.copy(was[0], was[1], between)
+                start = out.offset - was[1]
+            else:
+                out.write(between)
+                start = out.offset
+                for chunk in chunks(block):
+                    out.write(chunk)
+            extents[block.iri] = (start, out.offset - start, block.digest)
+        out.write(tail)
+        out.close()
+    return extents

@@ -40,7 +40,7 @@ from scmgraph.read.reader import find_communiques
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
-    from scmgraph.build.assemble import Extents
+    from scmgraph.build.copying import Extents
     from scmgraph.build.thread_parts import PairSummary
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 
@@ -246,12 +246,13 @@ def publish_units(
         staged: dict[Path, Path] = {}
         merged: set[str] = set()
         try:
-            previous_nquads = (out_dir / "scmgraph.nq", previous[1].graphs) if previous else None
+            published_files = previous[1].published(out_dir, "scmgraph.nq") if previous else {}
             staged, quads, digest, extents = stage_outputs(
-                parts, info, out_dir, cache, merged, load, previous_nquads
+                parts, info, out_dir, cache, merged, load, published_files
             )
             files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
-            manifest = Manifest(stamp, quads, extents, files)  # type: ignore[arg-type]
+            nquads_extents = extents.pop("scmgraph.nq")
+            manifest = Manifest(stamp, quads, nquads_extents, files, extents)  # type: ignore[arg-type]
             target = name_store(loading[0].result(), digest, out_dir, manifest)
         except BaseException:
             for tmp in staged.values():

@@ -20,9 +20,7 @@ from rdflib import URIRef
 
 from scmgraph.atomic import stage, stage_stream, sync
 from scmgraph.build.assemble import (
-    Extents,
     GraphPart,
-    Previous,
     every_block,
     memory_part,
     unit_part,
@@ -31,6 +29,7 @@ from scmgraph.build.assemble import (
     write_trig,
     write_union,
 )
+from scmgraph.build.copying import Extents, Previous, file_digest
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, series_pairs
@@ -163,21 +162,33 @@ def stage_outputs(
     cache: UnitCache,
     keep: set[str],
     nquads_staged: Callable[[Path, Callable[[], str], Extents], object] | None = None,
-    previous: Previous | None = None,
-) -> tuple[dict[Path, Path], int, str, Extents]:
-    """Write every published file beside its place: (staged files, quads, N-Quads SHA-256,
-    where each graph is in the N-Quads). ``nquads_staged`` hears of the N-Quads file
-    (staged path, what gives its SHA-256, computed beside the writing, and extents)
-    as soon as it is written, before the others. The cache keys of the Turtle file's
-    merged blocks are added to ``keep``. ``previous``: the published N-Quads file
-    and its extents, whose unchanged parts are copied."""
+    previous: dict[str, Previous] | None = None,
+) -> tuple[dict[Path, Path], int, str, dict[str, Extents]]:
+    """Write every published file beside its place: (staged files, quads, the N-Quads
+    file's SHA-256, where each graph is in the N-Quads, TriG and JSON-LD files, by
+    file name).
+
+    ``nquads_staged`` hears of the N-Quads file (staged path, what gives its SHA-256,
+    computed beside the writing, and extents) as soon as it is written, before the
+    others. The cache keys of the Turtle file's merged blocks are added to ``keep``.
+    ``previous``: published files (by name) and their extents, whose unchanged
+    graphs are copied. The SHA-256 of each file is in the description written last.
+    """
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
-    extents: Extents = {}
+    hashing: dict[Path, Future[tuple[int, str]]] = {}
+    extents: dict[str, Extents] = {}
+    previous = previous or {}
 
-    def add(name: str, write: Callable[[BinaryIO], object]) -> None:
-        _stage(staged, digests, out_dir / name, write, synced=False)
-        syncing.append(disk.submit(sync, staged[out_dir / name]))
+    def add(name: str, write: Callable[[BinaryIO, Previous | None], Extents]) -> None:
+        path = out_dir / name
+        found: list[Extents] = []
+        staged[path] = stage_stream(
+            path, lambda h: found.append(write(h, previous.get(name))), synced=False
+        )
+        extents[name] = found[0]
+        hashing[path] = disk.submit(file_digest, staged[path])
+        syncing.append(disk.submit(sync, staged[path]))
 
     union: dict[Path, Path] = {}  # the Turtle file, staged by its own thread
     found: list[tuple[DatasetStats, set[str]]] = []
@@ -190,23 +201,20 @@ def stage_outputs(
     try:
         # The Turtle file is mostly Python (merging the subjects' blocks) and the others
         # mostly copying and hashing, which let other threads run: written side by side.
-        # The files are flushed to disk, and the N-Quads hashed, beside the writing.
+        # The files are flushed to disk, and hashed, beside the writing.
         with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
             turtle_written = side.submit(write_turtle)
             nquads = out_dir / "scmgraph.nq"
-            staged[nquads] = stage_stream(
-                nquads, lambda h: extents.update(write_nquads(parts, h, previous)), synced=False
-            )
-            nquads_digest = disk.submit(_file_digest, staged[nquads])
-            syncing.append(disk.submit(sync, staged[nquads]))
+            add("scmgraph.nq", lambda h, was: write_nquads(parts, h, was))
             if nquads_staged is not None:
-                nquads_staged(staged[nquads], lambda: nquads_digest.result()[1], extents)
+                digest = hashing[nquads]
+                nquads_staged(staged[nquads], lambda: digest.result()[1], extents[nquads.name])
             blocks = every_block(parts)
-            add("scmgraph.trig", lambda h: write_trig(blocks, h))
+            add("scmgraph.trig", lambda h, was: write_trig(blocks, h, was))
             context = jsonld_context()
-            add("scmgraph.jsonld", lambda h: write_jsonld(blocks, h, context))
+            add("scmgraph.jsonld", lambda h, was: write_jsonld(blocks, h, context, was))
             turtle_written.result()
-            digests[nquads] = nquads_digest.result()
+            digests.update((path, done.result()) for path, done in hashing.items())
             for done in syncing:
                 done.result()
         staged.update(union)
@@ -228,14 +236,7 @@ def stage_outputs(
     quads = sum(p.count for p in parts)
     # Published (renamed in) in this order: TriG first, the description last.
     ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
-    return ordered, quads, files[nquads.name][1], extents
-
-
-def _file_digest(path: Path) -> tuple[int, str]:
-    """The size and SHA-256 of a file (read back: parts of it were copied by the kernel)."""
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256")
-        return handle.tell(), digest.hexdigest()
+    return ordered, quads, files["scmgraph.nq"][1], extents
 
 
 class _Digesting:

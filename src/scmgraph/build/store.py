@@ -6,7 +6,8 @@ its files, so this costs next to nothing), in a staging folder; there only the
 graphs that differ are changed, and within each only the lines that differ: the
 quads the new graph no longer holds are deleted, the new ones added. What each
 store holds is written in a manifest inside it (``scmgraph-build.json``): every
-graph's place and digest in the published N-Quads, the fingerprint of the build,
+graph's place and digest in the published N-Quads (and its block's in the TriG and
+JSON-LD files, which the next build copies from), the fingerprint of the build,
 and the size and time of every file published with it. A build whose fingerprint
 and files match the manifest of the published store has nothing to publish.
 """
@@ -19,14 +20,14 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from scmgraph.atomic import write_atomic
-from scmgraph.build.assemble import Extents
+from scmgraph.build.copying import Extents, Previous
 
 MANIFEST = "scmgraph-build.json"
 # N-Quads lines per call to the bulk loader, which holds about 3 KB a line: 60 MB at
@@ -40,8 +41,9 @@ class Manifest:
 
     fingerprint: str
     quads: int
-    graphs: Extents
+    graphs: Extents  # in the N-Quads file
     files: dict[str, tuple[int, int]]  # published file name -> size, mtime in ns
+    blocks: dict[str, Extents] = field(default_factory=dict)  # TriG, JSON-LD: file -> graphs
 
     def write(self, store: Path) -> None:
         data = {
@@ -49,6 +51,7 @@ class Manifest:
             "quads": self.quads,
             "graphs": self.graphs,
             "files": self.files,
+            "blocks": self.blocks,
         }
         write_atomic(store / MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
 
@@ -61,6 +64,10 @@ class Manifest:
                 int(data["quads"]),
                 {str(k): (int(a), int(b), str(c)) for k, (a, b, c) in data["graphs"].items()},
                 {str(k): (int(a), int(b)) for k, (a, b) in data["files"].items()},
+                {
+                    str(name): {str(k): (int(a), int(b), str(c)) for k, (a, b, c) in found.items()}
+                    for name, found in data.get("blocks", {}).items()
+                },
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -68,6 +75,16 @@ class Manifest:
     def files_match(self, folder: Path, names: tuple[str, ...]) -> bool:
         """Whether the files ``names`` in ``folder`` are still those written with this store."""
         return all(self.files.get(name) == file_stat(folder / name) for name in names)
+
+    def published(self, folder: Path, nquads: str) -> dict[str, Previous]:
+        """The files in ``folder`` whose graphs' places this manifest has, by name, if
+        they are still those written with it (a later build copies from them)."""
+        known = {nquads: self.graphs, **self.blocks}
+        return {
+            name: (folder / name, extents)
+            for name, extents in known.items()
+            if extents and self.files_match(folder, (name,))
+        }
 
 
 def file_stat(path: Path) -> tuple[int, int] | None:

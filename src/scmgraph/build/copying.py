@@ -1,0 +1,97 @@
+"""Files written partly by copying byte ranges of the files a previous build published.
+
+A rebuild changes few graphs, and each graph's lines (N-Quads) or block (TriG,
+JSON-LD) depends on that graph alone: the rest is copied from the published file
+by the kernel, never read into Python. Consecutive ranges are joined into one
+copy, so a file of a thousand unchanged graphs costs a handful of system calls
+(each of which lets the build's other threads take the interpreter for a while).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+# Where each graph, or each part of a graph, is in a published file: key -> offset,
+# length, and a digest naming what is there (``scmgraph.build.assemble``).
+Extents = dict[str, tuple[int, int, str]]
+# A published file and its extents.
+Previous = tuple[Path, Extents]
+
+_READ = 1 << 24  # bytes read at a time to hash a file
+
+
+class Output:
+    """A file written in order, from bytes and from ranges of a ``source`` file."""
+
+    def __init__(self, handle: BinaryIO, source: BinaryIO | None = None) -> None:
+        self.handle, self.source, self.offset = handle, source, 0
+        self._pending: list[int] = []  # start in the source, length, offset here
+
+    def write(self, data: bytes) -> None:
+        self._copy_pending()
+        self.handle.write(data)
+        self.offset += len(data)
+
+    def copy(self, start: int, length: int, between: bytes = b"") -> None:
+        """Write ``between`` then the source's ``length`` bytes from ``start``.
+
+        ``between`` is what the source holds between two consecutive ranges (its
+        separator): a range that follows the last one copied, with just that
+        between them in the source, joins its copy."""
+        pending = self._pending
+        if pending and pending[0] + pending[1] + len(between) == start:
+            pending[1] += len(between) + length
+            self.offset += len(between) + length
+            return
+        if between:
+            self.write(between)
+        self._copy_pending()
+        self._pending = [start, length, self.offset]
+        self.offset += length
+
+    def close(self) -> None:
+        """Copy what is still pending (the file is complete once this returns)."""
+        self._copy_pending()
+
+    def _copy_pending(self) -> None:
+        if self._pending:
+            start, length, offset = self._pending
+            self._pending = []
+            if self.source is None:
+                raise ValueError("nothing to copy from")
+            self.handle.flush()
+            copy_range(self.source, start, length, self.handle, offset)
+
+
+def copy_range(source: BinaryIO, start: int, length: int, target: BinaryIO, offset: int) -> None:
+    """Copy ``length`` bytes of ``source`` from ``start`` to ``target`` at ``offset``, in
+    the kernel when it can, and leave ``target`` positioned after them."""
+    done = 0
+    while done < length:
+        try:
+            n = os.copy_file_range(
+                source.fileno(), target.fileno(), length - done, start + done, offset + done
+            )
+        except OSError:  # no copy between these two files here: through a buffer
+            chunk = os.pread(source.fileno(), min(length - done, _READ), start + done)
+            n = os.pwrite(target.fileno(), chunk, offset + done)
+        if n == 0:
+            raise ValueError(f"{source.name}: shorter than its extents say")
+        done += n
+    target.seek(offset + length)
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """The size and SHA-256 of a file, read back (parts of it were copied by the kernel)
+    in large reads, so that hashing it beside Python work costs few switches."""
+    digest, size = hashlib.sha256(), 0
+    buffer = bytearray(_READ)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while n := handle.readinto(buffer):
+            digest.update(view[:n])
+            size += n
+    return size, digest.hexdigest()
