@@ -444,3 +444,44 @@ def test_a_concurrent_build_is_refused_while_the_first_completes(
         os.close(master)
     assert snapshot(out) == world.new
     assert leftovers(out, world.new.store) == []
+
+
+# --- the build's worker processes ---------------------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if int(parent) == pid and state != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
+    """Its workers die with it: none goes on computing or writing into the output folder."""
+    command = scmgraph(
+        "build", "-q", "--jobs", "2", "--corpus", str(CORPUS), "--out", str(tmp_path)
+    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(workers := children(process.pid)) < 2:  # one per communiqué, with --jobs 2
+        assert process.poll() is None, "the build ended before its workers started"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert kill(process)
+    deadline = time.monotonic() + 30
+    while alive := [pid for pid in workers if running(pid)]:
+        assert time.monotonic() < deadline, f"workers {alive} outlive the killed build"
+        time.sleep(0.05)

@@ -20,7 +20,6 @@ import hashlib
 import itertools
 import json
 import os
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from scmgraph.build.nodes import (
     jsonld_chunks,
     trig_chunks,
 )
-from scmgraph.build.turtle import CachedTurtle, SubjectIndex, write_turtle
+from scmgraph.build.turtle import CachedTurtle, Tally
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
 
@@ -130,14 +129,7 @@ def _cached_turtle(cache: UnitCache, key: str) -> CachedTurtle | None:
     ttl_path, index_path = cache.path(key, "ttl"), cache.path(key, "subjects")
     if not (ttl_path.is_file() and index_path.is_file()):
         return None
-    return CachedTurtle(key, ttl_path, cache.path(key, "nt"), lambda: _index(index_path))
-
-
-def _index(path: Path) -> SubjectIndex:
-    index = pickle.loads(path.read_bytes())
-    if not isinstance(index, SubjectIndex):
-        raise ValueError(f"{path}: not the index of a unit's subjects")
-    return index
+    return CachedTurtle(key, ttl_path, cache.path(key, "nt"), index_path)
 
 
 def write_nquads(
@@ -200,17 +192,20 @@ def _lines(path: Path) -> Iterator[bytes]:
     return itertools.chain.from_iterable(opened())
 
 
-def write_union(
-    parts: list[GraphPart], handle: IO[bytes], cache: UnitCache
-) -> tuple[DatasetStats, set[str]]:
-    """The distinct triples of all graphs in Turtle (``scmgraph.build.turtle``), what
-    they count, and the cache keys of the merged blocks used."""
+def union_inputs(parts: list[GraphPart]) -> tuple[list[CachedTurtle], bytes]:
+    """What the Turtle file is made of (``scmgraph.build.turtle.write_turtle``): the
+    graphs with cached blocks, and the others' lines as one string, which travels
+    cheaply to the process that writes the file."""
     cached = [part.turtle for part in parts if part.turtle is not None]
-    others = (line for part in parts if part.turtle is None for line in part.triples())
-    tally, keys = write_turtle(cached, others, handle, cache)
-    objects = len(_objects(parts))
+    others = b"".join(line for part in parts if part.turtle is None for line in part.triples())
+    return cached, others
+
+
+def union_stats(parts: list[GraphPart], tally: Tally, objects: int) -> DatasetStats:
+    """What the dataset description says of all graphs as one, from the Turtle file's
+    ``tally`` and the number of distinct ``objects``."""
     sources = tally.sources
-    stats = DatasetStats(
+    return DatasetStats(
         triples=tally.triples,
         entities=tally.entities,
         subjects=tally.subjects,
@@ -223,16 +218,15 @@ def write_union(
             sorted((_term(s), _term(p), _term(o)) for s, p, o in tally.facts if s in sources)
         ),
     )
-    return stats, keys
 
 
-def _objects(parts: list[GraphPart]) -> set[bytes]:
-    """The distinct objects of all graphs: a set filled from each part's lines in C
-    (a fraction of the triples: some 85,000 terms for 200 communiqués)."""
+def distinct_objects(parts: list[GraphPart]) -> int:
+    """How many distinct objects all graphs have: a set filled from each part's lines
+    in C (a fraction of the triples: some 85,000 terms for 200 communiqués)."""
     found: set[bytes] = set()
     for part in parts:
         found.update(part.objects())
-    return found
+    return len(found)
 
 
 def _graph_counts(parts: list[GraphPart]) -> dict[object, int]:

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,13 +171,17 @@ def build(
         remove_leftovers(out_dir)
         cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
         context = UnitContext(registry, env_digest(registry), inherited=(lock,), cache=cache)
-        with Workers(context, jobs) as workers:  # the units, then the pairs' thread links
+        # The units, then the pairs' thread links, then (if the pool was started) the
+        # Turtle file are computed on the workers.
+        with Workers(context, jobs) as workers:
             units = collect_units(
                 paths, context, cache, workers, progress=progress, warn=warn, computed=computed
             )
             progress("linking threads")
             pairs = thread_parts(units, context, cache, workers)
-        triples, parts = publish_units(units, pairs, context, cache, out_dir, progress)
+            triples, parts = publish_units(
+                units, pairs, context, cache, out_dir, progress, workers.started()
+            )
         # from here on the build is published: what follows only tidies the cache
         cache.prune({u.key for u in units} | parts)
     return BuildResult(
@@ -197,12 +201,14 @@ def publish_units(
     cache: UnitCache,
     out_dir: Path,
     progress: Progress = quiet,
+    pool: Executor | None = None,
 ) -> tuple[int, set[str]]:
     """Add the cross-document graphs to the units and pairs, validate, write and publish.
 
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
-    keys used besides the units'.
+    keys used besides the units'. ``pool``: the build's idle worker processes, if
+    it started them (``stage_outputs``).
     """
     from scmgraph.build.outputs import (
         cross_document_graphs,
@@ -248,7 +254,7 @@ def publish_units(
         try:
             published_files = previous[1].published(out_dir, "scmgraph.nq") if previous else {}
             staged, quads, digest, extents = stage_outputs(
-                parts, info, out_dir, cache, merged, load, published_files
+                parts, info, out_dir, cache, merged, load, published_files, pool
             )
             files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
             nquads_extents = extents.pop("scmgraph.nq")

@@ -8,10 +8,11 @@ the published files (``scmgraph.build.assemble``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,21 +22,24 @@ from rdflib import URIRef
 from scmgraph.atomic import stage, stage_stream, sync
 from scmgraph.build.assemble import (
     GraphPart,
+    distinct_objects,
     every_block,
     memory_part,
+    union_inputs,
+    union_stats,
     unit_part,
     write_jsonld,
     write_nquads,
     write_trig,
-    write_union,
 )
 from scmgraph.build.copying import Extents, Previous, file_digest
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, series_pairs
+from scmgraph.build.turtle import Tally, stage_turtle
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
-from scmgraph.rdf.describe import DCAT, SPDX, VOID, DatasetStats, describe_stats
+from scmgraph.rdf.describe import DCAT, SPDX, VOID, describe_stats
 from scmgraph.rdf.serialize import jsonld_context
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import (
@@ -163,6 +167,7 @@ def stage_outputs(
     keep: set[str],
     nquads_staged: Callable[[Path, Callable[[], str], Extents], object] | None = None,
     previous: dict[str, Previous] | None = None,
+    pool: Executor | None = None,
 ) -> tuple[dict[Path, Path], int, str, dict[str, Extents]]:
     """Write every published file beside its place: (staged files, quads, the N-Quads
     file's SHA-256, where each graph is in the N-Quads, TriG and JSON-LD files, by
@@ -172,13 +177,17 @@ def stage_outputs(
     computed beside the writing, and extents) as soon as it is written, before the
     others. The cache keys of the Turtle file's merged blocks are added to ``keep``.
     ``previous``: published files (by name) and their extents, whose unchanged
-    graphs are copied. The SHA-256 of each file is in the description written last.
+    graphs are copied. ``pool``: the build's worker processes, idle by now, one of
+    which writes the Turtle file (else a thread does). The SHA-256 of each file is
+    in the description written last.
     """
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
     hashing: dict[Path, Future[tuple[int, str]]] = {}
     extents: dict[str, Extents] = {}
     previous = previous or {}
+    turtle = out_dir / "scmgraph.ttl"
+    turtle_written: Future[tuple[Path, int, str, Tally, set[str]]] | None = None
 
     def add(name: str, write: Callable[[BinaryIO, Previous | None], Extents]) -> None:
         path = out_dir / name
@@ -190,20 +199,15 @@ def stage_outputs(
         hashing[path] = disk.submit(file_digest, staged[path])
         syncing.append(disk.submit(sync, staged[path]))
 
-    union: dict[Path, Path] = {}  # the Turtle file, staged by its own thread
-    found: list[tuple[DatasetStats, set[str]]] = []
     syncing: list[Future[None]] = []
-
-    def write_turtle() -> None:
-        turtle = out_dir / "scmgraph.ttl"
-        _stage(union, digests, turtle, lambda h: found.append(write_union(parts, h, cache)))
-
     try:
         # The Turtle file is mostly Python (merging the subjects' blocks) and the others
-        # mostly copying and hashing, which let other threads run: written side by side.
-        # The files are flushed to disk, and hashed, beside the writing.
+        # mostly copying and hashing: written side by side, the Turtle file by another
+        # process if there is one. The files are flushed to disk, and hashed, beside
+        # the writing.
         with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
-            turtle_written = side.submit(write_turtle)
+            cached, others = union_inputs(parts)
+            turtle_written = (pool or side).submit(stage_turtle, turtle, cached, others, cache)
             nquads = out_dir / "scmgraph.nq"
             add("scmgraph.nq", lambda h, was: write_nquads(parts, h, was))
             if nquads_staged is not None:
@@ -213,15 +217,15 @@ def stage_outputs(
             add("scmgraph.trig", lambda h, was: write_trig(blocks, h, was))
             context = jsonld_context()
             add("scmgraph.jsonld", lambda h, was: write_jsonld(blocks, h, context, was))
-            turtle_written.result()
+            objects = distinct_objects(parts)
+            tmp, size, sha256, tally, merged = turtle_written.result()
+            staged[turtle], digests[turtle] = tmp, (size, sha256)
             digests.update((path, done.result()) for path, done in hashing.items())
             for done in syncing:
                 done.result()
-        staged.update(union)
-        stats, merged = found[0]
         keep |= merged
         files = {path.name: digests[path] for path in staged}
-        void = describe_stats(stats, info, files=files)
+        void = describe_stats(union_stats(parts, tally, objects), info, files=files)
         prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
         data = ox.serialize(
             ox.parse(b"".join(canonical_lines(void)), format=ox.RdfFormat.N_TRIPLES),
@@ -230,8 +234,10 @@ def stage_outputs(
         )
         staged[out_dir / DESCRIPTION_FILE] = stage(out_dir / DESCRIPTION_FILE, data)
     except BaseException:
-        for tmp in (*staged.values(), *union.values()):  # the Turtle thread is done here
+        for tmp in staged.values():
             tmp.unlink(missing_ok=True)
+        if turtle_written is not None and turtle not in staged:
+            _discard(turtle_written)
         raise
     quads = sum(p.count for p in parts)
     # Published (renamed in) in this order: TriG first, the description last.
@@ -239,34 +245,7 @@ def stage_outputs(
     return ordered, quads, files["scmgraph.nq"][1], extents
 
 
-class _Digesting:
-    """A file being written that counts and hashes what goes through it (so that no
-    published file is read again for the description)."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self.handle, self.size, self.digest = handle, 0, hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        self.digest.update(data)
-        return self.handle.write(data)
-
-    def flush(self) -> None:
-        self.handle.flush()
-
-
-def _stage(
-    staged: dict[Path, Path],
-    digests: dict[Path, tuple[int, str]],
-    path: Path,
-    write: Callable[[BinaryIO], object],
-    *,
-    synced: bool = True,
-) -> Path:
-    def counted(handle: BinaryIO) -> None:
-        digesting = _Digesting(handle)
-        write(digesting)  # type: ignore[arg-type]
-        digests[path] = (digesting.size, digesting.digest.hexdigest())
-
-    staged[path] = stage_stream(path, counted, synced=synced)
-    return staged[path]
+def _discard(turtle_written: Future[tuple[Path, int, str, Tally, set[str]]]) -> None:
+    """Wait for the Turtle file being staged elsewhere, and remove it (the build failed)."""
+    with contextlib.suppress(Exception):  # its own error, if any, is not the build's
+        turtle_written.result()[0].unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""The processes a build computes on: its units, then its pairs' thread links.
+"""The processes a build computes on: its units, then its pairs' thread links, then
+(``scmgraph.build.outputs``) its Turtle file.
 
 One pool serves both stages, so a cold build starts its workers once: each
 worker inherits (or, when not forked, receives) the build's ``UnitContext`` and
@@ -10,7 +11,9 @@ other work meanwhile); otherwise they are computed in this process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
@@ -23,6 +26,7 @@ from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
 from scmgraph.model import Origin
 
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 _WORKER: list[UnitContext] = []  # the context of a pool worker, set once when it starts
 
 # Units a pool worker must have at least, or they are computed in-process: a forked
@@ -37,7 +41,16 @@ def _init_worker(context: UnitContext) -> None:
     for fd in context.inherited:
         with contextlib.suppress(OSError):
             os.close(fd)
+    _die_with_parent()
     _WORKER.append(context)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the process that started it dies (Linux):
+    a build that is killed must not leave a worker writing into its output folder."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def worker_context() -> UnitContext:
@@ -72,6 +85,10 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def started(self) -> Executor | None:
+        """The pool, if a stage started it."""
+        return self._pool
 
     def pool_for(self, tasks: int, per_worker: int, *, beside: bool = False) -> Executor | None:
         """The pool, started if need be: None when ``tasks`` are better done here

@@ -15,17 +15,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import pickle
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from scmgraph.atomic import write_atomic
+from scmgraph.atomic import stage_stream, write_atomic
 from scmgraph.rdf.terms import ID, PREFIXES, SCM
 
 _TYPE = f"<{RDF.type}>".encode()
@@ -96,14 +97,27 @@ class SubjectIndex:
 
 @dataclass(frozen=True)
 class CachedTurtle:
-    """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and index.
+    """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and pickled
+    ``SubjectIndex`` (``subjects``): paths, so it travels to another process cheaply.
 
     ``key`` names its content."""
 
     key: str
     turtle: Path
     triples: Path
-    index: Callable[[], SubjectIndex]
+    subjects: Path
+
+    def index(self) -> SubjectIndex:
+        index = pickle.loads(self.subjects.read_bytes())
+        if not isinstance(index, SubjectIndex):
+            raise ValueError(f"{self.subjects}: not the index of a unit's subjects")
+        return index
+
+
+class Writer(Protocol):
+    """Where the Turtle file goes."""
+
+    def write(self, data: bytes, /) -> int: ...
 
 
 class Cache(Protocol):
@@ -175,7 +189,7 @@ class MergedBlocks:
 
 
 def write_turtle(
-    cached: list[CachedTurtle], others: Iterable[bytes], handle: IO[bytes], cache: Cache
+    cached: list[CachedTurtle], others: Iterable[bytes], handle: Writer, cache: Cache
 ) -> tuple[Tally, set[str]]:
     """The distinct triples of every graph in Turtle, their tally, and the cache keys
     of the merged blocks used.
@@ -237,6 +251,38 @@ def write_turtle(
     return tally, keys
 
 
+def stage_turtle(
+    path: Path, cached: list[CachedTurtle], others: bytes, cache: Cache
+) -> tuple[Path, int, str, Tally, set[str]]:
+    """``write_turtle`` into a file staged beside ``path`` (``others``: the lines of
+    the graphs without cached blocks, joined): the staged file, its size and
+    SHA-256, its tally and the merged blocks' keys.
+
+    Mostly Python work, so a build runs it on one of its worker processes, when it
+    has them, while it writes the other files."""
+    found: list[tuple[int, str, Tally, set[str]]] = []
+
+    def write(handle: BinaryIO) -> None:
+        counted = _Digesting(handle)
+        tally, keys = write_turtle(cached, others.splitlines(keepends=True), counted, cache)
+        found.append((counted.size, counted.sha256.hexdigest(), tally, keys))
+
+    return (stage_stream(path, write), *found[0])
+
+
+class _Digesting:
+    """A file being written that counts and hashes what goes through it (so that the
+    file is not read again for the dataset description)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.size, self.sha256 = handle, 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        self.sha256.update(data)
+        return self.handle.write(data)
+
+
 def _numbered(subjects: Sequence[bytes], source: int) -> Iterator[tuple[bytes, tuple[int, int]]]:
     """Each subject with its source and its number there (made in C, not a Python loop)."""
     return zip(
@@ -293,7 +339,7 @@ Source = tuple[Path | bytes, tuple[int, ...]]  # blocks (a cached file or made h
 
 
 def _write_blocks(
-    sources: list[Source], where: dict[bytes, tuple[int, int]], handle: IO[bytes]
+    sources: list[Source], where: dict[bytes, tuple[int, int]], handle: Writer
 ) -> None:
     """Every subject's block in subject order, consecutive blocks of one source in one
     read."""
