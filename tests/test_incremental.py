@@ -41,6 +41,14 @@ def store_quads(out: Path) -> set[ox.Quad]:
     return set(store.quads_for_pattern(None, None, None, None))
 
 
+def assert_as_cold(corpus: Path, out: Path, tmp_path: Path) -> None:
+    """``out`` holds what a cold build of ``corpus`` writes: the same files and store."""
+    cold = tmp_path / "cold"
+    build(corpus, cold, jobs=1)
+    assert outputs(out) == outputs(cold)
+    assert store_quads(out) == store_quads(cold)
+
+
 def graph_lines(out: Path) -> dict[str, list[bytes]]:
     """The N-Quads lines of each named graph (by its name under graph/)."""
     graphs: dict[str, list[bytes]] = {}
@@ -202,9 +210,7 @@ def test_thread_links_name_the_build_of_their_pair(tmp_path: Path) -> None:
     assert first_pairs(graph_lines(out)["links"]) == before
     # The store, changed part by part (only the parts either build alone has are
     # compared), holds what a fresh one does.
-    cold = tmp_path / "cold"
-    build(corpus, cold, jobs=1)
-    assert store_quads(out) == store_quads(cold)
+    assert_as_cold(corpus, out, tmp_path)
 
 
 def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
@@ -216,10 +222,7 @@ def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
     assert len(counted_build(changed, out)) == 2
     drop_last_paragraph(changed, "052_scm_2020.txt")
     assert counted_build(changed, out) == ["052_scm_2020.txt"]
-    cold = tmp_path / "cold"
-    build(changed, cold, jobs=1)
-    assert outputs(out) == outputs(cold)
-    assert store_quads(out) == store_quads(cold)
+    assert_as_cold(changed, out, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -255,9 +258,7 @@ def test_a_published_file_is_copied_from_only_while_it_is_as_published(
     published.write_bytes(data[:start] + b"#" * 10 + data[start + 10 :])
     drop_last_paragraph(changed, "053_scm_2021.txt")
     assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
-    cold = tmp_path / "cold"
-    build(changed, cold, jobs=1)
-    assert outputs(out) == outputs(cold)
+    assert_as_cold(changed, out, tmp_path)
 
 
 def test_the_manifest_says_where_each_graph_is_in_the_trig_and_jsonld_files(
