@@ -12,9 +12,10 @@ subjects counted in each unit, plus what they count once merged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
-import itertools
+import heapq
 import pickle
 import re
 from collections import Counter, OrderedDict
@@ -37,6 +38,8 @@ _ENTITY = f"<{ID}".encode()
 # so a communiqué's blocks, its thread links' and their merged blocks come together.
 _OPEN_SOURCES = 8
 _BLOCK_START = re.compile(rb"^[^\t]", re.MULTILINE)  # a subject's first line (literals are escaped)
+Source = tuple[Path | bytes, tuple[int, ...]]  # blocks (a cached file or made here), their ends
+Run = tuple[int, int, int]  # a source, its first and last block
 
 
 @dataclass
@@ -219,7 +222,7 @@ def write_turtle(
     tally = Tally()
     for item, index in zip(cached, indexes, strict=True):
         tally.add(index.tally)
-        wanted = [i for i, s in enumerate(index.subjects) if s in batch]
+        wanted = _positions(index.subjects, batch)
         found = _lines_of(item, index, wanted)
         tally.count(found, -1)
         lines.extend(found)
@@ -233,21 +236,27 @@ def write_turtle(
         (item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
     ]
     sources.append((body, tuple(ends)))
-    # Where each subject's block is (source, block): a later entry wins, so a subject
-    # several graphs have is taken from their merged blocks, or from those made here.
-    where: dict[bytes, tuple[int, int]] = {}
-    for number, index in enumerate(indexes):
-        where.update(_numbered(index.subjects, number))
+    # Each subject's block comes from one source: a subject several graphs have from
+    # their merged blocks or from those made here, any other from its own graph. Every
+    # source's subjects are sorted, so the file is a merge of runs of blocks.
+    taken = batch.union(*shared.values())
+    subjects: list[Sequence[bytes]] = [index.subjects for index in indexes]
+    subjects.append(order)
+    runs = [
+        run
+        for number, index in enumerate(indexes)
+        for run in _between(number, _positions(index.subjects, taken), len(index.subjects))
+    ]
+    runs.append((len(indexes), 0, len(order) - 1))
     keys: set[str] = set()
-    for who, subjects in shared.items():
-        key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], subjects)
+    for who, common in shared.items():
+        key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], common)
         keys.add(key)
         tally.add(merged.delta)
         sources.append((cache.path(key, "ttl"), merged.blocks))
-        number = len(sources) - 1
-        where.update(_numbered(merged.subjects, number))
-    where.update(_numbered(order, len(indexes)))
-    _write_blocks(sources, where, handle)
+        subjects.append(merged.subjects)
+        runs.append((len(sources) - 1, 0, len(merged.subjects) - 1))
+    _write_blocks(sources, _merge_runs(subjects, runs), handle)
     return tally, keys
 
 
@@ -283,11 +292,40 @@ class _Digesting:
         return self.handle.write(data)
 
 
-def _numbered(subjects: Sequence[bytes], source: int) -> Iterator[tuple[bytes, tuple[int, int]]]:
-    """Each subject with its source and its number there (made in C, not a Python loop)."""
-    return zip(
-        subjects, zip(itertools.repeat(source), range(len(subjects)), strict=False), strict=True
-    )
+def _positions(subjects: Sequence[bytes], wanted: set[bytes]) -> list[int]:
+    """Where the ``wanted`` subjects are in a sorted sequence, in order (a binary search
+    each: few of a graph's subjects are wanted)."""
+    return sorted(bisect.bisect_left(subjects, s) for s in wanted.intersection(subjects))
+
+
+def _between(source: int, holes: list[int], size: int) -> Iterator[Run]:
+    """The runs of a source's blocks ``0 .. size - 1`` that leave out ``holes``."""
+    first = 0
+    for hole in [*holes, size]:
+        if hole > first:
+            yield source, first, hole - 1
+        first = hole + 1
+
+
+def _merge_runs(subjects: list[Sequence[bytes]], runs: list[Run]) -> Iterator[Run]:
+    """Runs of blocks, each source's subjects sorted and every subject in one run, cut
+    and ordered so that their subjects come in order: a heap of runs, not of subjects.
+
+    >>> subjects = [(b"a", b"b", b"e", b"f"), (b"c", b"d", b"g")]
+    >>> list(_merge_runs(subjects, [(0, 0, 3), (1, 0, 2)]))
+    [(0, 0, 1), (1, 0, 1), (0, 2, 3), (1, 2, 2)]
+    """
+    heap = [(subjects[n][first], n, first, last) for n, first, last in runs if first <= last]
+    heapq.heapify(heap)
+    while heap:
+        _, number, first, last = heapq.heappop(heap)
+        if heap:  # up to the next run's first subject
+            end = bisect.bisect_left(subjects[number], heap[0][0], first + 1, last + 1) - 1
+        else:
+            end = last
+        yield number, first, end
+        if end < last:
+            heapq.heappush(heap, (subjects[number][end + 1], number, end + 1, last))
 
 
 def _lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
@@ -335,40 +373,20 @@ def _merged(
     return key, merged
 
 
-Source = tuple[Path | bytes, tuple[int, ...]]  # blocks (a cached file or made here), their ends
-
-
-def _write_blocks(
-    sources: list[Source], where: dict[bytes, tuple[int, int]], handle: Writer
-) -> None:
-    """Every subject's block in subject order, consecutive blocks of one source in one
-    read."""
-    if not where:
-        return
-    handle.write(turtle_head())
-    run: list[int] = []  # source, first and last block to copy
+def _write_blocks(sources: list[Source], runs: Iterable[Run], handle: Writer) -> None:
+    """The prefix lines, then each run of blocks, copied in one slice of its source."""
     read: OrderedDict[int, bytes] = OrderedDict()  # the files of the last few sources
-
-    def copy() -> None:
-        if run:
-            number, first, last = run
-            blocks, ends = sources[number]
-            start = ends[first - 1] if first else 0
-            if isinstance(blocks, bytes):
-                handle.write(blocks[start : ends[last]])
-            else:
-                if number not in read:
-                    read[number] = blocks.read_bytes()
-                    if len(read) > _OPEN_SOURCES:
-                        read.popitem(last=False)
-                handle.write(read[number][start : ends[last]])
-            run.clear()
-
-    for s in sorted(where):
-        number, i = where[s]
-        if run and run[0] == number and run[2] == i - 1:
-            run[2] = i
-        else:
-            copy()
-            run.extend((number, i, i))
-    copy()
+    head = False
+    for number, first, last in runs:
+        if not head:
+            handle.write(turtle_head())
+            head = True
+        blocks, ends = sources[number]
+        start = ends[first - 1] if first else 0
+        if not isinstance(blocks, bytes):
+            if number not in read:
+                read[number] = blocks.read_bytes()
+                if len(read) > _OPEN_SOURCES:
+                    read.popitem(last=False)
+            blocks = read[number]
+        handle.write(blocks[start : ends[last]])
