@@ -378,6 +378,8 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Tab
     if isinstance(result, ox.QueryTriples):
         triples = tuple((t.subject, t.predicate, t.object) for t in distinct(result))
         return Table(("subject", "predicate", "object"), triples)  # type: ignore[arg-type]
-    columns = tuple(v.value for v in result.variables if not is_parameter(v.value))
-    rows = tuple(tuple(solution[c] for c in columns) for solution in result)
-    return Table(columns, rows)
+    # Cells are taken by position: by name, each costs a search of the variables.
+    kept = [(i, v.value) for i, v in enumerate(result.variables) if not is_parameter(v.value)]
+    places = [i for i, _ in kept]
+    rows = tuple(tuple(solution[i] for i in places) for solution in result)
+    return Table(tuple(name for _, name in kept), rows)
