@@ -289,3 +289,20 @@ def test_the_manifest_says_where_each_graph_is_in_the_trig_and_jsonld_files(
         places = [now[iri] for iri in sorted(now)]
         for (a, n, _), (b, _, _) in itertools.pairwise(places):
             assert data[a + n : b] == separator
+
+
+def test_a_removed_published_file_is_written_again_beside_the_same_store(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph"
+    build(corpus, out, jobs=1)
+    first, store = outputs(out), os.readlink(out / "store")
+    (out / "scmgraph.ttl").unlink()
+    # The triples are those of the published store: the store staged from it while the
+    # files were hashed is dropped, and the link keeps naming the same store.
+    assert counted_build(corpus, out, jobs=1) == []
+    assert outputs(out) == first
+    assert os.readlink(out / "store") == store
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith((".store", "store-"))) == [
+        store
+    ]

@@ -205,9 +205,12 @@ def stage_outputs(
         # mostly copying and hashing: written side by side, the Turtle file by another
         # process if there is one. The files are flushed to disk, and hashed, beside
         # the writing.
-        with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
+        # The distinct objects are counted by a thread too: the writing is mostly kernel
+        # copies, which leave the interpreter free.
+        with ThreadPoolExecutor(max_workers=2) as side, ThreadPoolExecutor(max_workers=2) as disk:
             cached, others = union_inputs(parts)
             turtle_written = (pool or side).submit(stage_turtle, turtle, cached, others, cache)
+            counted = side.submit(distinct_objects, parts)
             nquads = out_dir / "scmgraph.nq"
             add("scmgraph.nq", lambda h, was: write_nquads(parts, h, was))
             if nquads_staged is not None:
@@ -217,7 +220,7 @@ def stage_outputs(
             add("scmgraph.trig", lambda h, was: write_trig(blocks, h, was))
             context = jsonld_context()
             add("scmgraph.jsonld", lambda h, was: write_jsonld(blocks, h, context, was))
-            objects = distinct_objects(parts)
+            objects = counted.result()
             tmp, size, sha256, tally, merged = turtle_written.result()
             staged[turtle], digests[turtle] = tmp, (size, sha256)
             digests.update((path, done.result()) for path, done in hashing.items())

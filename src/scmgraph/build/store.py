@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -125,23 +126,29 @@ def stage_store(
     applied. The bulk loader holds what it is given in memory, so a whole file is
     given to it a slice at a time: memory stays flat. Runs beside the writing of the
     other files (the loader works outside the GIL); ``name_store`` then names it.
+    A store changed from the previous one is staged while the file is still being
+    hashed, and dropped if a store of that digest turns out to exist.
     """
-    target = out_dir / f"store-{digest_of()[:16]}"
-    if target.exists():
-        return target  # the same triples; the files written with it are new
     staging = out_dir / f".store-{uuid.uuid4().hex}"
-    if previous is not None:
-        ox.Store.read_only(str(previous[0])).backup(str(staging))
-        store = ox.Store(str(staging))
-        _apply_differences(store, previous_nquads, previous[1], nquads, graphs)
-    else:
+    if previous is None:
+        target = out_dir / f"store-{digest_of()[:16]}"
+        if target.exists():
+            return target  # the same triples; the files written with it are new
         store = ox.Store(str(staging))
         with open(nquads, "rb") as handle:
             while chunk := b"".join(itertools.islice(handle, _LOAD_SLICE)):
                 store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
         store.optimize()
+    else:
+        ox.Store.read_only(str(previous[0])).backup(str(staging))
+        store = ox.Store(str(staging))
+        _apply_differences(store, previous_nquads, previous[1], nquads, graphs)
     store.flush()
     del store
+    target = out_dir / f"store-{digest_of()[:16]}"
+    if previous is not None and target.exists():
+        shutil.rmtree(staging)
+        return target
     return staging
 
 
