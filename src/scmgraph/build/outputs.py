@@ -202,11 +202,10 @@ def stage_outputs(
     syncing: list[Future[None]] = []
     try:
         # The Turtle file is mostly Python (merging the subjects' blocks) and the others
-        # mostly copying and hashing: written side by side, the Turtle file by another
-        # process if there is one. The files are flushed to disk, and hashed, beside
-        # the writing.
-        # The distinct objects are counted by a thread too: the writing is mostly kernel
-        # copies, which leave the interpreter free.
+        # mostly kernel copies and hashing, which leave the interpreter free: the Turtle
+        # file is written beside them (by another process if there is one), and the
+        # distinct objects are counted by a thread. The files are flushed to disk, and
+        # hashed, beside the writing.
         with ThreadPoolExecutor(max_workers=2) as side, ThreadPoolExecutor(max_workers=2) as disk:
             cached, others = union_inputs(parts)
             turtle_written = (pool or side).submit(stage_turtle, turtle, cached, others, cache)

@@ -131,7 +131,7 @@ def stage_store(
     """
     staging = out_dir / f".store-{uuid.uuid4().hex}"
     if previous is None:
-        target = out_dir / f"store-{digest_of()[:16]}"
+        target = store_path(out_dir, digest_of())
         if target.exists():
             return target  # the same triples; the files written with it are new
         store = ox.Store(str(staging))
@@ -145,16 +145,21 @@ def stage_store(
         _apply_differences(store, previous_nquads, previous[1], nquads, graphs)
     store.flush()
     del store
-    target = out_dir / f"store-{digest_of()[:16]}"
+    target = store_path(out_dir, digest_of())
     if previous is not None and target.exists():
         shutil.rmtree(staging)
         return target
     return staging
 
 
+def store_path(out_dir: Path, digest: str) -> Path:
+    """Where the store of the N-Quads of SHA-256 ``digest`` is: named after it."""
+    return out_dir / f"store-{digest[:16]}"
+
+
 def name_store(staged: Path, digest: str, out_dir: Path, manifest: Manifest) -> Path:
     """Write the manifest into a staged store and give it its name, last."""
-    target = out_dir / f"store-{digest[:16]}"
+    target = store_path(out_dir, digest)
     manifest.write(staged)
     if staged != target:
         os.replace(staged, target)

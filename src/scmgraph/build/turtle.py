@@ -219,10 +219,16 @@ def write_turtle(
             batch.add(s)
         elif len(who) == 2 and s not in batch:  # a statement and its thread links, mostly
             shared.setdefault(tuple(who), []).append(s)
+    # Each subject's block comes from one source: a subject several graphs have from
+    # their merged blocks or from those made here, any other from its own graph. Every
+    # source's subjects are sorted, so the file is a merge of runs of blocks, around
+    # the subjects (``holes``) each graph leaves to another source.
+    taken = batch.union(*shared.values())
+    holes = [_positions(index.subjects, taken) for index in indexes]
     tally = Tally()
-    for item, index in zip(cached, indexes, strict=True):
+    for item, index, left in zip(cached, indexes, holes, strict=True):
         tally.add(index.tally)
-        wanted = _positions(index.subjects, batch)
+        wanted = [i for i in left if index.subjects[i] in batch]
         found = _lines_of(item, index, wanted)
         tally.count(found, -1)
         lines.extend(found)
@@ -236,16 +242,12 @@ def write_turtle(
         (item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
     ]
     sources.append((body, tuple(ends)))
-    # Each subject's block comes from one source: a subject several graphs have from
-    # their merged blocks or from those made here, any other from its own graph. Every
-    # source's subjects are sorted, so the file is a merge of runs of blocks.
-    taken = batch.union(*shared.values())
     subjects: list[Sequence[bytes]] = [index.subjects for index in indexes]
     subjects.append(order)
     runs = [
         run
-        for number, index in enumerate(indexes)
-        for run in _between(number, _positions(index.subjects, taken), len(index.subjects))
+        for number, (index, left) in enumerate(zip(indexes, holes, strict=True))
+        for run in _between(number, left, len(index.subjects))
     ]
     runs.append((len(indexes), 0, len(order) - 1))
     keys: set[str] = set()
@@ -359,7 +361,7 @@ def _merged(
     delta = Tally()
     lines: list[bytes] = []
     for item, index in zip(items, indexes, strict=True):
-        own = _lines_of(item, index, [i for i, s in enumerate(index.subjects) if s in wanted])
+        own = _lines_of(item, index, _positions(index.subjects, wanted))
         delta.count(own, -1)
         lines.extend(own)
     distinct = sorted(set(lines))
