@@ -449,24 +449,28 @@ def test_a_concurrent_build_is_refused_while_the_first_completes(
 # --- the build's worker processes ---------------------------------------------------------
 
 
+def state_and_parent(stat: Path) -> tuple[str, int] | None:
+    """A process's state letter and parent pid, from its /proc stat file (None once gone)."""
+    try:
+        state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+    except (OSError, ValueError):
+        return None
+    return state, int(parent)
+
+
 def children(pid: int) -> set[int]:
     """The live processes whose parent is ``pid`` (from /proc)."""
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
-        except (OSError, ValueError):
-            continue
-        if int(parent) == pid and state != "Z":
+        seen = state_and_parent(stat)
+        if seen is not None and seen[1] == pid and seen[0] != "Z":
             found.add(int(stat.parent.name))
     return found
 
 
 def running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    seen = state_and_parent(Path(f"/proc/{pid}/stat"))
+    return seen is not None and seen[0] != "Z"
 
 
 def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
