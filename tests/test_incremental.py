@@ -306,3 +306,25 @@ def test_a_removed_published_file_is_written_again_beside_the_same_store(
     assert sorted(p.name for p in out.iterdir() if p.name.startswith((".store", "store-"))) == [
         store
     ]
+
+
+def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
+    tmp_path: Path,
+) -> None:
+    # One changed file: its unit is computed on a worker beside the build (with two
+    # cores or more) and its graph validated by the build's own validator.
+    from scmgraph.build.pool import Workers, start_units
+    from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
+
+    registry = load_registry()
+    cache = UnitCache(tmp_path / "cache")
+    context = UnitContext(registry, env_digest(registry), inherited=(), cache=cache)
+    path = sorted(CORPUS.glob("*.txt"))[0]
+    with Workers(context, None) as workers:
+        found = list(start_units([(path, None, "lone", None)], context, cache, workers, print)())
+        assert (workers.started() is not None) == ((os.cpu_count() or 1) > 1)
+    expected, files = compute_unit(path, "lone", context, None)
+    assert expected.conforms and expected.violations == ()
+    assert found == [expected]
+    assert cache.get("lone") == expected
+    assert cache.path("lone", "nt").read_bytes() == files["nt"]

@@ -21,7 +21,14 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from types import TracebackType
 
-from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, compute_unit, warm_parent
+from scmgraph.build.units import (
+    UnitCache,
+    UnitContext,
+    UnitSummary,
+    check_unit,
+    compute_unit,
+    warm_parent,
+)
 from scmgraph.errors import InputError
 from scmgraph.extract.reading import raise_together
 from scmgraph.model import Origin
@@ -139,6 +146,12 @@ def _work(
     return summary
 
 
+def _unchecked(
+    path: Path, slug: str | None, key: str, origin: Origin | None
+) -> tuple[UnitSummary, dict[str, bytes]]:
+    return compute_unit(path, key, worker_context(), slug, origin, check=False)
+
+
 def start_units(
     tasks: list[Task],
     context: UnitContext,
@@ -157,10 +170,17 @@ def start_units(
     pool = workers.pool_for(len(tasks), UNITS_PER_WORKER, beside=True)
     if pool is None:
         return lambda: _in_process(tasks, context, cache, started)
+    # A lone unit (a rebuild after one file changed) is validated here, where the
+    # validator is made meanwhile anyway, not on a worker that would first make its
+    # own (rudof's first graph costs some 0.2 s): this process would only wait.
+    here = len(tasks) == 1
     futures = []
     for path, slug, key, origin in tasks:
         started(path)
-        futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
+        if here:
+            futures.append(pool.submit(_unchecked, path, slug, key, origin))
+        else:
+            futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
 
     def results() -> Iterator[UnitSummary]:
         errors: list[InputError] = []
@@ -168,7 +188,13 @@ def start_units(
         try:
             for future in futures:
                 try:
-                    yield future.result()
+                    if not here:
+                        yield future.result()
+                        continue
+                    summary, files = future.result()
+                    summary = check_unit(summary, files["nt"], context)
+                    cache.put(summary, files)
+                    yield summary
                 except InputError as error:
                     errors.append(error)
             raise_together(errors)

@@ -257,10 +257,17 @@ def warm_parent(context: UnitContext, cache: UnitCache) -> None:
 
 
 def compute_unit(
-    path: Path, key: str, context: UnitContext, slug: str | None, origin: Origin | None = None
+    path: Path,
+    key: str,
+    context: UnitContext,
+    slug: str | None,
+    origin: Origin | None = None,
+    *,
+    check: bool = True,
 ) -> tuple[UnitSummary, dict[str, bytes]]:
     """Read, extract, convert, validate and serialise one communiqué (no cache involved);
-    ``origin`` is the record of where it was taken from, if any.
+    ``origin`` is the record of where it was taken from, if any. Without ``check`` the
+    graph is not validated: the summary does not conform until ``check_unit`` says so.
 
     Returns the summary and the unit's files by suffix: its triples (``nt``), their
     objects, its blocks of the TriG and JSON-LD files, its subjects' blocks of the
@@ -278,20 +285,27 @@ def compute_unit(
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
     build = context.build_of(facts.document.source)
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
-    conforms, violations = context.validator.check_lines(b"".join(lines))
     summary = UnitSummary(
         key=key,
         name=facts.document.name,
         slug=slug,
         facts=slim(facts),
         triples=len(lines),
-        conforms=conforms,
-        violations=tuple(violations),
+        conforms=False,
+        violations=(),
         warnings=tuple(facts.warnings),
     )
+    if check:
+        summary = check_unit(summary, b"".join(lines), context)
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
     trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
     turtle, index = subject_blocks(lines)
     files = {"nt": b"".join(lines), "objects": b"".join(objects_of(lines))}
     files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
     return summary, {**files, "trig": trig, "jsonld": jsonld}
+
+
+def check_unit(summary: UnitSummary, ntriples: bytes, context: UnitContext) -> UnitSummary:
+    """The summary with the verdict of the shapes on its graph (``ntriples``)."""
+    conforms, violations = context.validator.check_lines(ntriples)
+    return replace(summary, conforms=conforms, violations=tuple(violations))
