@@ -15,11 +15,12 @@ import ctypes
 import os
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from scmgraph.build.units import (
     UnitCache,
@@ -182,19 +183,21 @@ def start_units(
         else:
             futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
 
+    def finished(future: Future[Any]) -> UnitSummary:
+        if not here:
+            return future.result()
+        summary, files = future.result()
+        summary = check_unit(summary, files["nt"], context)
+        cache.put(summary, files)
+        return summary
+
     def results() -> Iterator[UnitSummary]:
         errors: list[InputError] = []
         warm_parent(context, cache)  # while the workers compute
         try:
             for future in futures:
                 try:
-                    if not here:
-                        yield future.result()
-                        continue
-                    summary, files = future.result()
-                    summary = check_unit(summary, files["nt"], context)
-                    cache.put(summary, files)
-                    yield summary
+                    yield finished(future)
                 except InputError as error:
                     errors.append(error)
             raise_together(errors)
