@@ -9,6 +9,10 @@ details are left out of the comparison).
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,3 +155,52 @@ def test_both_engines_agree_on_the_ontology(
     assert results[0] == results[1]
     assert results[0][0] == (change == "whole")
     assert len(results[0][1]) == (0 if change == "whole" else 1)
+
+
+FORKED_CHECK = """
+import json, sys
+from multiprocessing import get_context
+from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.registry.load import load_registry
+
+validator = RudofValidator(load_registry())
+validator.prepare()  # as a build does before it forks its workers
+
+
+def check(lines):
+    conforms, violations = validator.check_lines(lines)
+    return [conforms, sorted({(v.focus, v.path, v.shape) for v in violations})]
+
+
+graphs = [open(path, "rb").read() for path in sys.argv[1:]]
+with get_context("fork").Pool(1) as pool:
+    there = pool.map(check, graphs)
+print(json.dumps({"there": there, "here": [check(lines) for lines in graphs]}))
+"""
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork")
+def test_an_engine_made_before_a_fork_validates_in_the_forked_worker_as_here(
+    unit: Graph, tmp_path: Path
+) -> None:
+    # A fresh interpreter with one thread, as a build is when it forks its workers.
+    paths = []
+    for change in ("whole", "statements without a sentence"):
+        graph = Graph()
+        for triple in unit:
+            graph.add(triple)
+        UNIT_CHANGES[change](graph)
+        paths.append(tmp_path / f"{len(paths)}.nt")
+        paths[-1].write_bytes(b"".join(canonical_lines(graph)))
+    run = subprocess.run(
+        [sys.executable, "-c", FORKED_CHECK, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(run.stdout)
+    assert found["there"] == found["here"]
+    (whole, whole_violations), (broken, broken_violations) = found["there"]
+    assert whole and whole_violations == []
+    assert not broken and broken_violations

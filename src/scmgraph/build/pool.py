@@ -114,14 +114,16 @@ class Workers:
             return None
         context = self.context
         if jobs > 1:
-            # What every task needs is made here, once: forked workers inherit it (the
-            # validator's context, registries and ontology as N-Triples, also travels
-            # with the context to workers started otherwise). A single worker makes
-            # its own while this process makes its validator.
+            # What every task needs is made here, once: forked workers inherit it,
+            # the validator's engine included (this process needs one too, and each
+            # engine costs some 0.1 s to make). Workers started otherwise get the
+            # validator's context, registries and ontology as N-Triples, with the
+            # context, and make their own engine. A single worker makes its own
+            # extraction patterns while this process makes its validator.
             from scmgraph.extract.document import prepare
 
             prepare(context.registry)
-            context.validator  # noqa: B018
+            context.validator.prepare()
         method = _start_method()
         mp = get_context(method)
         if method == "forkserver":
