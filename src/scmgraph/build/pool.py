@@ -100,12 +100,16 @@ class Workers:
 
     def pool_for(self, tasks: int, per_worker: int, *, beside: bool = False) -> Executor | None:
         """The pool, started if need be: None when ``tasks`` are better done here
-        (one job, or too few tasks for two workers to repay their start).
+        (one job, too few tasks for two workers to repay their start, or, once the
+        pool runs, fewer than one worker's share: this process has the validator
+        warm, which a worker that computed a lone unit unvalidated lacks).
 
         ``beside``: this process has work of its own to do meanwhile, so that a single
         task is worth one worker, if there is another core."""
-        if self._pool is not None or not tasks:
-            return self._pool if tasks else None
+        if not tasks:
+            return None
+        if self._pool is not None:
+            return self._pool if tasks >= per_worker else None
         cores = os.cpu_count() or 1
         jobs = self.jobs if self.jobs is not None else min(cores, tasks // per_worker)
         if beside and tasks == 1 and cores > 1 and self.jobs is None:

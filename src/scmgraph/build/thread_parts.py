@@ -56,8 +56,7 @@ def series_pairs(units: list[UnitSummary]) -> list[tuple[UnitSummary, UnitSummar
 
 
 # Pairs a pool worker must have at least before the pool is given them (a pair costs
-# a tenth of a unit). Fewer (a rebuild's one or two) are computed here, on this
-# process's validator: a worker that computed a lone unit unvalidated has none yet.
+# a tenth of a unit); fewer, as a rebuild's one or two, are computed here.
 PAIRS_PER_WORKER = 10
 # A pair to compute: its key, its two units, and its entities' names and types.
 PairTask = tuple[str, UnitSummary, UnitSummary, dict[str, str], dict[str, str]]
@@ -91,7 +90,7 @@ def thread_parts(
             todo.append((len(parts), (key, previous, current, their_names, their_kinds)))
             found = None
         parts.append(found)
-    pool = workers.pool_for(len(todo), PAIRS_PER_WORKER) if len(todo) >= PAIRS_PER_WORKER else None
+    pool = workers.pool_for(len(todo), PAIRS_PER_WORKER)
     if pool is None:
         done = [_compute(*task, context, cache) for _, task in todo]
     else:

@@ -285,6 +285,7 @@ def compute_unit(
     slug = slug or meeting_slug(facts.meeting, facts.document.name)
     build = context.build_of(facts.document.source)
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
+    ntriples = b"".join(lines)
     summary = UnitSummary(
         key=key,
         name=facts.document.name,
@@ -296,11 +297,11 @@ def compute_unit(
         warnings=tuple(facts.warnings),
     )
     if check:
-        summary = check_unit(summary, b"".join(lines), context)
+        summary = check_unit(summary, ntriples, context)
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
     trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
     turtle, index = subject_blocks(lines)
-    files = {"nt": b"".join(lines), "objects": b"".join(objects_of(lines))}
+    files = {"nt": ntriples, "objects": b"".join(objects_of(lines))}
     files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
     return summary, {**files, "trig": trig, "jsonld": jsonld}
 
