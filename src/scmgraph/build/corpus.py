@@ -208,40 +208,59 @@ def publish_units(
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
     keys used besides the units'. ``pool``: the build's idle worker processes, if
-    it started them (``stage_outputs``).
+    it started them (``start_turtle``).
     """
     from scmgraph.build.outputs import (
         cross_document_graphs,
+        discard_turtle,
         fingerprint,
         graph_parts,
         stage_outputs,
+        start_turtle,
         validate_build,
     )
     from scmgraph.build.store import Manifest, file_stat, name_store, previous_store, stage_store
 
     graphs, info, keep = cross_document_graphs(units, pairs, context, cache, progress)
-    progress("validating")
     keep |= {p.key for p in pairs}
-    result = validate_build([*units, *pairs], graphs, context, cache, keep)
-    if not result.conforms:
-        raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
     parts = graph_parts(units, graphs, pairs, info, cache)
     stamp = fingerprint(parts, context, info)
     previous = previous_store(out_dir, STORE_LINK, "scmgraph.nq")
     published = (*OUTPUTS, DESCRIPTION_FILE)
     merged_key = f"turtle-{stamp[:32]}"  # the Turtle file's merged blocks, by build
     keep.add(merged_key)
-    if (
-        previous
+    same = (
+        previous[1]
+        if previous
         and previous[1].fingerprint == stamp
         and previous[1].files_match(out_dir, published)
-    ):
-        progress("nothing changed")
-        merged = cache.load(merged_key)
-        return previous[1].quads, keep | (merged if isinstance(merged, set) else set())
-    progress("writing files")
+        else None
+    )  # the published build, if this one has nothing to change
     loading: list[Future[Path]] = []
-    with ThreadPoolExecutor(max_workers=1) as loader:  # the store loads as the files are written
+    # The store loads as the files are written; the Turtle file is begun before the
+    # build is validated (on an idle worker, or a thread) and dropped if it fails.
+    with (
+        ThreadPoolExecutor(max_workers=1) as loader,
+        ThreadPoolExecutor(max_workers=1) as side,
+    ):
+        turtle = None if same else start_turtle(parts, out_dir, cache, pool or side)
+        progress("validating")
+        try:
+            result = validate_build([*units, *pairs], graphs, context, cache, keep)
+        except BaseException:
+            if turtle is not None:
+                discard_turtle(turtle)
+            raise
+        if not result.conforms:
+            if turtle is not None:
+                discard_turtle(turtle)
+            raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
+        if same is not None or turtle is None:
+            progress("nothing changed")
+            kept = cache.load(merged_key)
+            quads = same.quads if same else 0
+            return quads, keep | (kept if isinstance(kept, set) else set())
+        progress("writing files")
 
         def load(nquads: Path, digest: Callable[[], str], extents: Extents) -> None:
             progress("loading the store")
@@ -254,7 +273,7 @@ def publish_units(
         try:
             published_files = previous[1].published(out_dir, "scmgraph.nq") if previous else {}
             staged, quads, digest, extents = stage_outputs(
-                parts, info, out_dir, cache, merged, load, published_files, pool
+                parts, info, out_dir, turtle, merged, load, published_files
             )
             files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
             nquads_extents = extents.pop("scmgraph.nq")

@@ -159,27 +159,45 @@ def fingerprint(parts: list[GraphPart], context: UnitContext, info: BuildInfo) -
     return hashlib.sha256(json.dumps(payload).encode("utf-8")).hexdigest()
 
 
+TurtleStaged = Future[tuple[Path, int, str, Tally, set[str]]]  # what stage_turtle returns
+
+
+def start_turtle(
+    parts: list[GraphPart], out_dir: Path, cache: UnitCache, pool: Executor
+) -> TurtleStaged:
+    """Begin staging the Turtle file on ``pool`` (the build's worker processes, idle by
+    now, or a thread). It is mostly Python work, the longest of the files: a build
+    starts it before it validates, so that the worker does not wait meanwhile."""
+    cached, others = union_inputs(parts)
+    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache)
+
+
+def discard_turtle(turtle_written: TurtleStaged) -> None:
+    """Wait for the Turtle file being staged elsewhere, and remove it (the build failed)."""
+    with contextlib.suppress(Exception):  # its own error, if any, is not the build's
+        turtle_written.result()[0].unlink(missing_ok=True)
+
+
 def stage_outputs(
     parts: list[GraphPart],
     info: BuildInfo,
     out_dir: Path,
-    cache: UnitCache,
+    turtle_written: TurtleStaged,
     keep: set[str],
     nquads_staged: Callable[[Path, Callable[[], str], Extents], object] | None = None,
     previous: dict[str, Previous] | None = None,
-    pool: Executor | None = None,
 ) -> tuple[dict[Path, Path], int, str, dict[str, Extents]]:
     """Write every published file beside its place: (staged files, quads, the N-Quads
     file's SHA-256, where each graph is in the N-Quads, TriG and JSON-LD files, by
     file name).
 
-    ``nquads_staged`` hears of the N-Quads file (staged path, what gives its SHA-256,
-    computed beside the writing, and extents) as soon as it is written, before the
-    others. The cache keys of the Turtle file's merged blocks are added to ``keep``.
-    ``previous``: published files (by name) and their extents, whose unchanged
-    graphs are copied. ``pool``: the build's worker processes, idle by now, one of
-    which writes the Turtle file (else a thread does). The SHA-256 of each file is
-    in the description written last.
+    ``turtle_written``: the Turtle file, being staged (``start_turtle``); it is
+    removed if the others fail. ``nquads_staged`` hears of the N-Quads file (staged
+    path, what gives its SHA-256, computed beside the writing, and extents) as soon
+    as it is written, before the others. The cache keys of the Turtle file's merged
+    blocks are added to ``keep``. ``previous``: published files (by name) and their
+    extents, whose unchanged graphs are copied. The SHA-256 of each file is in the
+    description written last.
     """
     staged: dict[Path, Path] = {}
     digests: dict[Path, tuple[int, str]] = {}
@@ -187,7 +205,6 @@ def stage_outputs(
     extents: dict[str, Extents] = {}
     previous = previous or {}
     turtle = out_dir / "scmgraph.ttl"
-    turtle_written: Future[tuple[Path, int, str, Tally, set[str]]] | None = None
 
     def add(name: str, write: Callable[[BinaryIO, Previous | None], Extents]) -> None:
         path = out_dir / name
@@ -206,9 +223,7 @@ def stage_outputs(
         # file is written beside them (by another process if there is one), and the
         # distinct objects are counted by a thread. The files are flushed to disk, and
         # hashed, beside the writing.
-        with ThreadPoolExecutor(max_workers=2) as side, ThreadPoolExecutor(max_workers=2) as disk:
-            cached, others = union_inputs(parts)
-            turtle_written = (pool or side).submit(stage_turtle, turtle, cached, others, cache)
+        with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
             counted = side.submit(distinct_objects, parts)
             nquads = out_dir / "scmgraph.nq"
             add("scmgraph.nq", lambda h, was: write_nquads(parts, h, was))
@@ -238,16 +253,10 @@ def stage_outputs(
     except BaseException:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
-        if turtle_written is not None and turtle not in staged:
-            _discard(turtle_written)
+        if turtle not in staged:
+            discard_turtle(turtle_written)
         raise
     quads = sum(p.count for p in parts)
     # Published (renamed in) in this order: TriG first, the description last.
     ordered = {out_dir / name: staged[out_dir / name] for name in (*OUTPUTS, DESCRIPTION_FILE)}
     return ordered, quads, files["scmgraph.nq"][1], extents
-
-
-def _discard(turtle_written: Future[tuple[Path, int, str, Tally, set[str]]]) -> None:
-    """Wait for the Turtle file being staged elsewhere, and remove it (the build failed)."""
-    with contextlib.suppress(Exception):  # its own error, if any, is not the build's
-        turtle_written.result()[0].unlink(missing_ok=True)

@@ -331,14 +331,23 @@ def _merge_runs(subjects: list[Sequence[bytes]], runs: list[Run]) -> Iterator[Ru
 
 
 def _lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
-    """The N-Triples lines of some of a graph's subjects (by number)."""
-    if not wanted:
-        return []
-    data = item.triples.read_bytes()
+    """The N-Triples lines of some of a graph's subjects (by number, in order): each
+    run of neighbouring subjects is read on its own, not the whole file (few of a
+    graph's subjects are wanted)."""
     found: list[bytes] = []
-    for i in wanted:
-        chunk = data[index.lines[i - 1] if i else 0 : index.lines[i]]
-        found.extend(chunk.splitlines(True))
+    if not wanted:
+        return found
+    with open(item.triples, "rb") as handle:
+        first = last = wanted[0]
+        for i in [*wanted[1:], None]:
+            if i is not None and i == last + 1:
+                last = i
+                continue
+            start = index.lines[first - 1] if first else 0
+            handle.seek(start)
+            found.extend(handle.read(index.lines[last] - start).splitlines(True))
+            if i is not None:
+                first = last = i
     return found
 
 
