@@ -328,3 +328,39 @@ def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
     assert found == [expected]
     assert cache.get("lone") == expected
     assert cache.path("lone", "nt").read_bytes() == files["nt"]
+
+
+@pytest.mark.parametrize("loaders", [1, 2, 3])
+def test_a_store_loaded_in_slices_on_several_threads_holds_the_file(
+    tmp_path: Path, loaders: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scmgraph.build.store as store_module
+
+    # Slices of a few lines, so that every loader has many: the built N-Quads file of
+    # the given corpus (some 11,000 lines), against the engine's own load of it.
+    monkeypatch.setattr(store_module, "_LOAD_SLICE", 97)
+    nquads = tmp_path / "graph.nq"
+    build(CORPUS, tmp_path / "graph", jobs=1)
+    shutil.copy(tmp_path / "graph" / "scmgraph.nq", nquads)
+    expected = ox.Store()
+    expected.load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    loaded = ox.Store(str(tmp_path / "store"))
+    store_module.bulk_load(loaded, nquads, loaders=loaders)
+    found = set(loaded.quads_for_pattern(None, None, None, None))
+    assert found == set(expected.quads_for_pattern(None, None, None, None))
+    assert len(found) > 10_000
+
+
+def test_a_bad_slice_stops_the_store_loading_with_its_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scmgraph.build.store as store_module
+
+    monkeypatch.setattr(store_module, "_LOAD_SLICE", 10)
+    good = '<https://example.org/s{n}> <https://example.org/p> "{n}" <https://example.org/g> .\n'
+    lines = [good.format(n=n) for n in range(200)]
+    lines[137] = "<https://example.org/s> <https://example.org/p> .\n"  # no object
+    nquads = tmp_path / "bad.nq"
+    nquads.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SyntaxError):
+        store_module.bulk_load(ox.Store(str(tmp_path / "store")), nquads, loaders=2)
