@@ -364,3 +364,27 @@ def test_a_bad_slice_stops_the_store_loading_with_its_error(
     nquads.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SyntaxError):
         store_module.bulk_load(ox.Store(str(tmp_path / "store")), nquads, loaders=2)
+
+
+@pytest.mark.parametrize("held_whole", [0, 1 << 20])
+def test_a_changed_graph_s_differences_are_the_lines_either_build_alone_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held_whole: int
+) -> None:
+    import scmgraph.build.store as store_module
+
+    # Compared by digest (a graph larger than held whole) or as they are, read in
+    # blocks that cut lines anywhere.
+    monkeypatch.setattr(store_module, "_HELD_WHOLE", held_whole)
+    monkeypatch.setattr(store_module, "_READ_BLOCK", 61)
+    line = '<https://example.org/s{n}> <https://example.org/p> "{n}\\n" <https://example.org/g> .\n'
+    old_lines = [line.format(n=n).encode() for n in range(0, 300)]
+    new_lines = [line.format(n=n).encode() for n in range(150, 420)]
+    extents = []
+    for name, lines in (("old.nq", old_lines), ("new.nq", new_lines)):
+        head = b"<https://example.org/x> <https://example.org/p> <https://example.org/o> .\n"
+        (tmp_path / name).write_bytes(head + b"".join(lines) + head)
+        extents.append((len(head), sum(map(len, lines)), name))
+    with open(tmp_path / "old.nq", "rb") as before, open(tmp_path / "new.nq", "rb") as after:
+        gone, added = store_module._differing_lines(before, extents[0], after, extents[1])
+    assert gone == sorted(old_lines[:150])
+    assert added == sorted(new_lines[150:])

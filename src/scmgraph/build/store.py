@@ -39,6 +39,9 @@ MANIFEST = "scmgraph-build.json"
 # little more than half its time.
 _LOAD_SLICE = 10_000
 _LOADERS = max(1, min(4, os.cpu_count() or 1))
+# A changed graph's lines are compared as they are up to this size, else by digest.
+_HELD_WHOLE = 64 << 20
+_READ_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -200,8 +203,8 @@ def _apply_differences(
 
     A graph in several parts is compared by its parts: those of the same identity in
     both builds hold the same lines, so only the lines of the parts either build
-    alone has are read. Otherwise the lines are compared by their 128-bit digests,
-    read a line at a time (a whole graph may be too large to hold twice).
+    alone has are read. Otherwise the lines are compared whole, or by their 128-bit
+    digests when the graph is large (a whole graph may be too large to hold twice).
     """
     with open(old_nquads, "rb") as before, open(nquads, "rb") as after:
         for iri in sorted(k for k in set(old.graphs) | set(graphs) if " " not in k):
@@ -244,6 +247,9 @@ def _differing_lines(
     now: tuple[int, int, str] | None,
 ) -> tuple[list[bytes], list[bytes]]:
     """The lines only the old extent has and those only the new one has, sorted."""
+    if max(was[1] if was else 0, now[1] if now else 0) <= _HELD_WHOLE:
+        old_set, new_set = set(_lines(before, was)), set(_lines(after, now))
+        return sorted(old_set - new_set), sorted(new_set - old_set)
     old_lines = {_digest(line) for line in _lines(before, was)}
     new_lines = {_digest(line) for line in _lines(after, now)}
     gone = sorted(line for line in _lines(before, was) if _digest(line) not in new_lines)
@@ -260,14 +266,18 @@ def _slices(lines: list[bytes]) -> list[list[bytes]]:
 
 
 def _lines(handle: BinaryIO, extent: tuple[int, int, str] | None) -> Iterator[bytes]:
-    """The lines of one graph's extent of an N-Quads file, read one at a time."""
+    """The lines of one graph's extent of an N-Quads file, read a block at a time."""
     if extent is None:
         return
     handle.seek(extent[0])
-    left = extent[1]
+    left, rest = extent[1], b""
     while left > 0:
-        line = handle.readline(left)
-        if not line:
+        block = handle.read(min(left, _READ_BLOCK))
+        if not block:
             raise ValueError(f"{handle.name}: shorter than its manifest says")
-        left -= len(line)
-        yield line
+        left -= len(block)
+        *lines, rest = (rest + block).split(b"\n")  # as readline: only at newlines
+        for line in lines:
+            yield line + b"\n"
+    if rest:
+        yield rest
