@@ -16,6 +16,7 @@ import bisect
 import functools
 import hashlib
 import heapq
+import os
 import pickle
 import re
 from collections import Counter, OrderedDict
@@ -331,23 +332,15 @@ def _merge_runs(subjects: list[Sequence[bytes]], runs: list[Run]) -> Iterator[Ru
 
 
 def _lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
-    """The N-Triples lines of some of a graph's subjects (by number, in order): each
-    run of neighbouring subjects is read on its own, not the whole file (few of a
-    graph's subjects are wanted)."""
-    found: list[bytes] = []
+    """The N-Triples lines of some of a graph's subjects (by number, in order), each
+    read on its own: few of a graph's subjects are wanted, not its whole file."""
     if not wanted:
-        return found
+        return []
+    found: list[bytes] = []
     with open(item.triples, "rb") as handle:
-        first = last = wanted[0]
-        for i in [*wanted[1:], None]:
-            if i is not None and i == last + 1:
-                last = i
-                continue
-            start = index.lines[first - 1] if first else 0
-            handle.seek(start)
-            found.extend(handle.read(index.lines[last] - start).splitlines(True))
-            if i is not None:
-                first = last = i
+        for i in wanted:
+            start = index.lines[i - 1] if i else 0
+            found.extend(os.pread(handle.fileno(), index.lines[i] - start, start).splitlines(True))
     return found
 
 
