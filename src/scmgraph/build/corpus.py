@@ -247,19 +247,17 @@ def publish_units(
         progress("validating")
         try:
             result = validate_build([*units, *pairs], graphs, context, cache, keep)
+            if not result.conforms:
+                message = "the built graph does not pass SHACL validation:\n" + result.render()
+                raise BuildError(message)
         except BaseException:
             if turtle is not None:
                 discard_turtle(turtle)
             raise
-        if not result.conforms:
-            if turtle is not None:
-                discard_turtle(turtle)
-            raise BuildError("the built graph does not pass SHACL validation:\n" + result.render())
-        if same is not None or turtle is None:
+        if same is not None:
             progress("nothing changed")
             kept = cache.load(merged_key)
-            quads = same.quads if same else 0
-            return quads, keep | (kept if isinstance(kept, set) else set())
+            return same.quads, keep | (kept if isinstance(kept, set) else set())
         progress("writing files")
 
         def load(nquads: Path, digest: Callable[[], str], extents: Extents) -> None:
