@@ -10,8 +10,9 @@ the cold build; ``--rebuild-sizes`` measures only the builds, at sizes too large
 to parse with rdflib or to query), cold builds of the given corpus
 (data/communiques) several times over (``--given-runs``, the spread of wall times),
 and, on one graph (``--load-size``, default the smallest),
-``scmgraph serve`` under load against Oxigraph server on the same N-Quads
-(scripts/load_test.py).
+``scmgraph serve`` under load against Oxigraph server on the same N-Quads, both
+running, in alternating short phases whose per-round ratios are reported with
+their median (scripts/load_test.py).
 
 Each measured command runs under a fresh Python process that reports the
 command's wall time, ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest
@@ -231,31 +232,43 @@ def bench_given(runs: int, work: Path, jobs: int | None) -> list[Run]:
 class LoadComparison:
     size: int
     clients: int
-    serve: load_test.Phase
-    oxigraph: load_test.Phase
+    serve: list[load_test.Phase]
+    oxigraph: list[load_test.Phase]
 
 
 def bench_load(size: int, out: Path, args: argparse.Namespace) -> LoadComparison:
-    """One phase per server (Oxigraph first, as load_test.py alternates them)."""
-    print(f"size {size}: load test, {args.load_seconds:.0f} s per server", file=sys.stderr)
+    """Both servers running, one phase each in turn for ``--load-rounds`` rounds (as
+    load_test.py does), so that the machine's drift meets both alike."""
+    print(
+        f"size {size}: load test, {args.load_rounds} rounds of {args.load_seconds:g} s a server",
+        file=sys.stderr,
+    )
     phase_args = argparse.Namespace(
-        clients=args.clients, seconds=args.load_seconds, max_requests=1_000_000
+        clients=args.clients,
+        seconds=args.load_seconds,
+        max_requests=1_000_000,
+        rounds=args.load_rounds,
     )
     requests = load_test.stored_requests(None)
     with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as folder:
-        process, url = load_test.start_oxigraph(out / "scmgraph.nq", Path(folder), 5.0)
+        oxigraph, oxigraph_url = load_test.start_oxigraph(out / "scmgraph.nq", Path(folder), 5.0)
         try:
-            oxigraph = load_test.run_phase("oxigraph", url, requests, phase_args)
+            serve, serve_url = load_test.start_serve(out / "store", args.workers)
+            try:
+                endpoints = {"oxigraph": oxigraph_url, "serve": serve_url}
+                # one pass over the queries on each server: warms both, and checks
+                # that they answer alike
+                ours = load_test.row_counts(serve_url, requests)
+                if ours != load_test.row_counts(oxigraph_url, requests):
+                    raise SystemExit("serve and Oxigraph server give different row counts")
+                phases = load_test.alternate(endpoints, requests, phase_args)
+            finally:
+                serve.terminate()
+                serve.wait(timeout=10)
         finally:
-            process.terminate()
-            process.wait(timeout=10)
-    process, url = load_test.start_serve(out / "store", args.workers)
-    try:
-        serve = load_test.run_phase("serve", url, requests, phase_args)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    return LoadComparison(size, args.clients, serve, oxigraph)
+            oxigraph.terminate()
+            oxigraph.wait(timeout=10)
+    return LoadComparison(size, args.clients, phases["serve"], phases["oxigraph"])
 
 
 # --- report --------------------------------------------------------------------
@@ -269,6 +282,17 @@ def _ms(phase: load_test.Phase, p: float) -> float:
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+LOAD_HEADER = [
+    "server",
+    "requests",
+    "requests/s each round",
+    "requests/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+]
 
 
 def tables(
@@ -345,21 +369,27 @@ def tables(
     ]
     if load is not None:
         rows = []
-        for label, result in (("scmgraph serve", load.serve), ("Oxigraph server", load.oxigraph)):
+        for label, runs in (("scmgraph serve", load.serve), ("Oxigraph server", load.oxigraph)):
             rows.append(
-                [label, str(len(result.results)), f"{result.throughput:.1f}",
-                 f"{_ms(result, 50):.1f}", f"{_ms(result, 99):.1f}",
-                 str(sum(result.errors.values()))]
+                [label, str(sum(len(p.results) for p in runs)),
+                 " ".join(f"{p.throughput:.1f}" for p in runs),
+                 f"{statistics.median(p.throughput for p in runs):.1f}",
+                 f"{statistics.median(_ms(p, 50) for p in runs):.1f}",
+                 f"{statistics.median(_ms(p, 99) for p in runs):.1f}",
+                 str(sum(sum(p.errors.values()) for p in runs))]
             )  # fmt: skip
-        s, o = load.serve, load.oxigraph
+        throughput, p99 = load_test.median_ratios(load.serve, load.oxigraph)
+        each = " ".join(
+            f"{s.throughput / o.throughput:.2f}"
+            for s, o in zip(load.serve, load.oxigraph, strict=True)
+        )
         rows.append(
-            ["**ratio**", "", f"**{s.throughput / o.throughput:.2f}×**", "",
-             f"**{_ms(s, 99) / _ms(o, 99):.2f}×**", ""]
+            ["**ratio**", "", each, f"**{throughput:.2f}×**", "", f"**{p99:.2f}×**", ""]
         )  # fmt: skip
         parts += [
             f"\n### Served: the stored queries POSTed by {load.clients} loopback clients, "
-            f"{load.size}× graph\n",
-            _table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors"], rows),
+            f"{load.size}× graph, {len(load.serve)} alternating rounds (medians over rounds)\n",
+            _table(LOAD_HEADER, rows),
         ]
     return "\n".join(parts) + "\n"
 
@@ -448,7 +478,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--given-runs", type=int, default=5, help="cold builds of the given corpus (0: none)"
     )
-    parser.add_argument("--load-seconds", type=float, default=10.0, help="0: no load test")
+    parser.add_argument(
+        "--load-seconds", type=float, default=4.0, help="one phase of the load test; 0: none"
+    )
+    parser.add_argument("--load-rounds", type=int, default=5, help="phases per server, in turn")
     parser.add_argument(
         "--load-size", type=int, help="graph the load test runs on (default: the smallest size)"
     )
