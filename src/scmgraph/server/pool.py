@@ -26,6 +26,8 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -135,10 +137,13 @@ class _Worker:
 class WorkerPool:
     """Worker processes that run queries, each killed and replaced when it overruns.
 
-    ``run`` is called from many request threads at once: each takes an idle
-    worker (waiting at most ``timeout``), sends it the task and waits at most
-    ``timeout`` for the answer. A worker that does not answer in time is killed
-    and a fresh one takes its place; other requests are not held up.
+    ``run`` is called from many request threads at once. Each call queues its task
+    and waits: at most ``timeout`` for a worker to take it (else 503), then until
+    the worker answers or overruns. A worker is fed by its own thread, which takes
+    the next task as soon as the answer to the last is in, so that a worker never
+    waits for a request thread to be scheduled. A worker that does not answer
+    within ``timeout`` is killed and a fresh one takes its place; the other
+    workers go on answering.
     """
 
     def __init__(self, store_path: Path, *, workers: int = 2, timeout: float = 5.0) -> None:
@@ -146,12 +151,16 @@ class WorkerPool:
             raise FileNotFoundError(f"{store_path}: no built store here (run `scmgraph build`)")
         self.store_path = store_path
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._tasks: queue.SimpleQueue[tuple[Task, Future[Reply]] | None] = queue.SimpleQueue()
         self._closed = threading.Event()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        for _ in range(workers):
-            self._idle.put(self._start())
+        self._feeders = [
+            threading.Thread(target=self._feed, args=(self._start(),), daemon=True)
+            for _ in range(workers)
+        ]
+        for feeder in self._feeders:
+            feeder.start()
 
     def _start(self) -> _Worker:
         """A fresh worker: a new interpreter (no fork of a threaded server, no re-run
@@ -184,46 +193,64 @@ class WorkerPool:
             worker.process.wait(timeout=5)
         worker.conn.close()
 
+    def _feed(self, worker: _Worker) -> None:
+        """Give ``worker`` queued tasks one at a time until the pool closes."""
+        while (item := self._tasks.get()) is not None:
+            task, future = item
+            if not future.set_running_or_notify_cancel():
+                continue  # its request stopped waiting
+            try:
+                worker.conn.send(task)
+                if worker.conn.poll(self.timeout):
+                    future.set_result(worker.conn.recv())
+                    continue
+                failure = PoolError(
+                    f"query cancelled: it ran past the time limit of {self.timeout:g} s", 503
+                )
+            except (EOFError, OSError):
+                failure = PoolError("the query worker failed; try again", 500)
+            future.set_exception(failure)
+            self._retire(worker)
+            if self._closed.is_set():
+                return
+            worker = self._start()
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)  # the pool closes: the worker ends after its task
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=2)
+        self._retire(worker)
+
     def run(self, task: Task) -> Reply:
         """Run ``task`` in a worker; raises PoolError (503) when busy or too slow."""
         if self._closed.is_set():
             raise PoolError("the server is shutting down", 503)
+        future: Future[Reply] = Future()
+        self._tasks.put((task, future))
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty as exc:
-            raise PoolError("all query workers are busy; try again later", 503) from exc
-        healthy = False
-        try:
-            worker.conn.send(task)
-            if not worker.conn.poll(self.timeout):
-                raise PoolError(
-                    f"query cancelled: it ran past the time limit of {self.timeout:g} s", 503
-                )
-            reply = worker.conn.recv()
-            healthy = True
-            return reply
-        except (EOFError, OSError) as exc:
-            raise PoolError("the query worker failed; try again", 500) from exc
-        finally:
-            if healthy:
-                self._idle.put(worker)
-            else:
-                self._retire(worker)
-                if not self._closed.is_set():
-                    self._idle.put(self._start())
+            try:
+                return future.result(timeout=self.timeout)
+            except FutureTimeout:
+                if future.cancel():
+                    raise PoolError("all query workers are busy; try again later", 503) from None
+            return future.result()  # running: its feeder ends it within the time limit
+        except CancelledError:
+            raise PoolError("the server is shutting down", 503) from None
 
     def close(self) -> None:
-        """Stop every worker; requests still running get a 503."""
+        """Stop every worker; requests still waiting get a 503, those running may get a 500."""
         self._closed.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                if (item := self._tasks.get_nowait()) is not None:
+                    item[1].cancel()
+        for _ in self._feeders:
+            self._tasks.put(None)
+        deadline = time.monotonic() + 2
+        for feeder in self._feeders:
+            feeder.join(timeout=max(0.0, deadline - time.monotonic()))
         with self._lock:
             workers = list(self._all)
         for worker in workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-        deadline = time.monotonic() + 2
-        for worker in workers:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.process.wait(timeout=max(0.0, deadline - time.monotonic()))
             self._retire(worker)
 
 
