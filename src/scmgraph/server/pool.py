@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import queue
+import select
 import socket
 import subprocess
 import sys
@@ -28,7 +30,7 @@ import threading
 import time
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -110,7 +112,7 @@ def worker_main(fd: int, store_path: str) -> None:
     opened = ""
     while True:
         try:
-            task = conn.recv()
+            task = _loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         if task is None:
@@ -125,13 +127,33 @@ def worker_main(fd: int, store_path: str) -> None:
             reply = Reply(ok=False, error="syntax", message=f"SPARQL syntax error: {exc}")
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
             reply = Reply(ok=False, error="query", message=str(exc))
-        conn.send(reply)
+        conn.send_bytes(_dumps(reply))
 
 
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
+    poller: select.poll = field(default_factory=select.poll)
+
+    def __post_init__(self) -> None:
+        self.poller.register(self.conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout: float) -> bool:
+        """Whether an answer (or the end of the worker) came within ``timeout`` seconds.
+
+        One poll object per worker: ``Connection.poll`` builds a selector a call.
+        """
+        return bool(self.poller.poll(timeout * 1000))
+
+
+# Tasks and answers cross the socket as pickles of the default protocol's C pickler:
+# ``Connection.send`` makes a pickler with a copied dispatch table every call.
+def _dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_loads = pickle.loads
 
 
 class WorkerPool:
@@ -200,9 +222,9 @@ class WorkerPool:
             if not future.set_running_or_notify_cancel():
                 continue  # its request stopped waiting
             try:
-                worker.conn.send(task)
-                if worker.conn.poll(self.timeout):
-                    future.set_result(worker.conn.recv())
+                worker.conn.send_bytes(_dumps(task))
+                if worker.answered(self.timeout):
+                    future.set_result(_loads(worker.conn.recv_bytes()))
                     continue
                 failure = PoolError(
                     f"query cancelled: it ran past the time limit of {self.timeout:g} s", 503
@@ -215,7 +237,7 @@ class WorkerPool:
                 return
             worker = self._start()
         with contextlib.suppress(OSError):
-            worker.conn.send(None)  # the pool closes: the worker ends after its task
+            worker.conn.send_bytes(_dumps(None))  # the pool closes: the worker ends after its task
         with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=2)
         self._retire(worker)
