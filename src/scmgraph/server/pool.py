@@ -112,7 +112,7 @@ def worker_main(fd: int, store_path: str) -> None:
     opened = ""
     while True:
         try:
-            task = _loads(conn.recv_bytes())
+            task = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         if task is None:
@@ -151,9 +151,6 @@ class _Worker:
 # ``Connection.send`` makes a pickler with a copied dispatch table every call.
 def _dumps(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-_loads = pickle.loads
 
 
 class WorkerPool:
@@ -224,7 +221,7 @@ class WorkerPool:
             try:
                 worker.conn.send_bytes(_dumps(task))
                 if worker.answered(self.timeout):
-                    future.set_result(_loads(worker.conn.recv_bytes()))
+                    future.set_result(pickle.loads(worker.conn.recv_bytes()))
                     continue
                 failure = PoolError(
                     f"query cancelled: it ran past the time limit of {self.timeout:g} s", 503
