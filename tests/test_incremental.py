@@ -17,6 +17,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from builds import (
+    PUBLISHED,
+    assert_as_cold,
+    counted_build,
+    drop_last_paragraph,
+    outputs,
+    store_quads,
+)
 from scmgraph.build.corpus import build
 from scmgraph.build.pipeline import dataset_for_files
 from scmgraph.rdf.build_info import BuildInfo
@@ -29,24 +37,6 @@ from scmgraph.version import __version__
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
 GRAPH = "https://w3id.org/scmgraph/graph/"
-PUBLISHED = ("scmgraph.trig", "scmgraph.nq", "scmgraph.ttl", "scmgraph.jsonld", "void.ttl")
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in PUBLISHED}
-
-
-def store_quads(out: Path) -> set[ox.Quad]:
-    store = ox.Store.read_only(str((out / "store").resolve()))
-    return set(store.quads_for_pattern(None, None, None, None))
-
-
-def assert_as_cold(corpus: Path, out: Path, tmp_path: Path) -> None:
-    """``out`` holds what a cold build of ``corpus`` writes: the same files and store."""
-    cold = tmp_path / "cold"
-    build(corpus, cold, jobs=1)
-    assert outputs(out) == outputs(cold)
-    assert store_quads(out) == store_quads(cold)
 
 
 def graph_lines(out: Path) -> dict[str, list[bytes]]:
@@ -56,13 +46,6 @@ def graph_lines(out: Path) -> dict[str, list[bytes]]:
         name = line.rsplit(b" ", 2)[-2].decode()[1:-1].removeprefix(GRAPH)
         graphs.setdefault(name, []).append(line)
     return graphs
-
-
-def counted_build(corpus: Path, out: Path, **options: object) -> list[str]:
-    """Build and return the names of the files whose units were computed."""
-    computed: list[str] = []
-    build(corpus, out, computed=computed.append, **options)  # type: ignore[arg-type]
-    return computed
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +81,6 @@ def changed(corpus: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(corpus, folder)
     return folder
-
-
-def drop_last_paragraph(corpus: Path, name: str) -> None:
-    target = corpus / name
-    lines = target.read_text(encoding="utf-8").splitlines()
-    last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
-    target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
 
 
 def test_changing_one_communique_recomputes_only_its_unit(changed: Path, tmp_path: Path) -> None:
@@ -306,28 +282,6 @@ def test_a_removed_published_file_is_written_again_beside_the_same_store(
     assert sorted(p.name for p in out.iterdir() if p.name.startswith((".store", "store-"))) == [
         store
     ]
-
-
-def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
-    tmp_path: Path,
-) -> None:
-    # One changed file: its unit is computed on a worker beside the build (with two
-    # cores or more) and its graph validated by the build's own validator.
-    from scmgraph.build.pool import Workers, start_units
-    from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
-
-    registry = load_registry()
-    cache = UnitCache(tmp_path / "cache")
-    context = UnitContext(registry, env_digest(registry), inherited=(), cache=cache)
-    path = sorted(CORPUS.glob("*.txt"))[0]
-    with Workers(context, None) as workers:
-        found = list(start_units([(path, None, "lone", None)], context, cache, workers, print)())
-        assert (workers.started() is not None) == ((os.cpu_count() or 1) > 1)
-    expected, files = compute_unit(path, "lone", context, None)
-    assert expected.conforms and expected.violations == ()
-    assert found == [expected]
-    assert cache.get("lone") == expected
-    assert cache.path("lone", "nt").read_bytes() == files["nt"]
 
 
 @pytest.mark.parametrize("loaders", [1, 2, 3])

@@ -160,7 +160,7 @@ def build(
     ``computed`` hears the name of every file not taken from the cache.
     """
     from scmgraph.build.pipeline import collect_units
-    from scmgraph.build.pool import Workers
+    from scmgraph.build.pool import Verdicts, Workers
     from scmgraph.build.thread_parts import thread_parts
     from scmgraph.build.units import UnitCache, UnitContext, env_digest
 
@@ -174,13 +174,21 @@ def build(
         # The units, then the pairs' thread links, then (if the pool was started) the
         # Turtle file are computed on the workers.
         with Workers(context, jobs) as workers:
+            verdicts = Verdicts(cache)
             units = collect_units(
-                paths, context, cache, workers, progress=progress, warn=warn, computed=computed
+                paths,
+                context,
+                cache,
+                workers,
+                progress=progress,
+                warn=warn,
+                computed=computed,
+                verdicts=verdicts,
             )
             progress("linking threads")
             pairs = thread_parts(units, context, cache, workers)
             triples, parts = publish_units(
-                units, pairs, context, cache, out_dir, progress, workers.started()
+                units, pairs, context, cache, out_dir, progress, workers.started(), verdicts.settle
             )
         # from here on the build is published: what follows only tidies the cache
         cache.prune({u.key for u in units} | parts)
@@ -202,13 +210,15 @@ def publish_units(
     out_dir: Path,
     progress: Progress = quiet,
     pool: Executor | None = None,
+    settle: Callable[[list[UnitSummary]], list[UnitSummary]] | None = None,
 ) -> tuple[int, set[str]]:
     """Add the cross-document graphs to the units and pairs, validate, write and publish.
 
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
     keys used besides the units'. ``pool``: the build's idle worker processes, if
-    it started them (``start_turtle``).
+    it started them (``start_turtle``); ``settle``: gives the units their verdicts,
+    if some were handed on before them (``Verdicts``).
     """
     from scmgraph.build.outputs import (
         cross_document_graphs,
@@ -246,7 +256,8 @@ def publish_units(
         turtle = None if same else start_turtle(parts, out_dir, cache, pool or side)
         progress("validating")
         try:
-            result = validate_build([*units, *pairs], graphs, context, cache, keep)
+            checked = settle(units) if settle else units
+            result = validate_build([*checked, *pairs], graphs, context, cache, keep)
             if not result.conforms:
                 message = "the built graph does not pass SHACL validation:\n" + result.render()
                 raise BuildError(message)

@@ -16,7 +16,7 @@ from scmgraph.model import Facts
 from scmgraph.registry.load import Registry, load_registry
 
 if TYPE_CHECKING:
-    from scmgraph.build.pool import Workers
+    from scmgraph.build.pool import Verdicts, Workers
     from scmgraph.build.units import UnitCache, UnitContext, UnitSummary
 
 
@@ -85,11 +85,13 @@ def collect_units(
     progress: Progress = quiet,
     warn: Progress = quiet,
     computed: Progress = quiet,
+    verdicts: Verdicts | None = None,
 ) -> list[UnitSummary]:
     """The unit of every file, from the cache or computed (``computed`` hears of each).
 
     Two files reporting one meeting keep their own slugs: their units are redone
-    with the slug the corpus gives them (and cached under it).
+    with the slug the corpus gives them (and cached under it). With ``verdicts``,
+    a unit may come before its verdict (``Verdicts.settle`` gives it).
     """
     from scmgraph.build.pool import Task, start_units
     from scmgraph.build.units import unit_key
@@ -108,7 +110,7 @@ def collect_units(
             origin = records.origin(path)
             keyed.append((path, slug, unit_key(path, context.env, slug, origin), origin))
         missing = [task for task in keyed if not cache.has(task[2])]
-        computing = start_units(missing, context, cache, workers, started)
+        computing = start_units(missing, context, cache, workers, started, verdicts)
         # the cached summaries are read while the missing units are computed
         cached = {task[2] for task in keyed} - {task[2] for task in missing}
         found = {key: cache.get(key) for key in cached}

@@ -11,12 +11,12 @@ other work meanwhile); otherwise they are computed in this process.
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import replace
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from types import TracebackType
@@ -135,7 +135,8 @@ class Workers:
                 ["scmgraph.build.pool", "scmgraph.extract.document", "scmgraph.rdf.shacl_rudof"]
             )
         if method != "fork":  # nothing is inherited, and the context travels pickled
-            context = replace(context, inherited=())
+            context = copy.copy(context)  # with what it made (not ``replace``, which drops it)
+            context.inherited = ()
         self._pool = ProcessPoolExecutor(
             max_workers=min(jobs, tasks),
             mp_context=mp,
@@ -159,12 +160,45 @@ def _unchecked(
     return compute_unit(path, key, worker_context(), slug, origin, check=False)
 
 
+def _verdict(summary: UnitSummary, ntriples: bytes) -> UnitSummary:
+    return check_unit(summary, ntriples, worker_context())
+
+
+class Verdicts:
+    """Units handed on before their verdict, which a worker reaches meanwhile.
+
+    A lone unit (a rebuild after one file changed) is passed on to the thread
+    links and the cross-document graphs as soon as its facts are back, and its
+    graph validated on the worker that computed it, beside them. Its files are in
+    the cache at once; its summary, which vouches for them, only with its verdict.
+    """
+
+    def __init__(self, cache: UnitCache) -> None:
+        self.cache = cache
+        self._pending: dict[str, Future[UnitSummary]] = {}
+
+    def wait_for(self, key: str, verdict: Future[UnitSummary]) -> None:
+        self._pending[key] = verdict
+
+    def settle(self, units: list[UnitSummary]) -> list[UnitSummary]:
+        """``units`` with every verdict reached, each summary then cached."""
+        settled = []
+        for unit in units:
+            verdict = self._pending.pop(unit.key, None)
+            if verdict is not None:
+                unit = verdict.result()
+                self.cache.save(unit.key, unit)
+            settled.append(unit)
+        return settled
+
+
 def start_units(
     tasks: list[Task],
     context: UnitContext,
     cache: UnitCache,
     workers: Workers,
     started: Callable[[Path], None],
+    verdicts: Verdicts | None = None,
 ) -> Callable[[], Iterator[UnitSummary]]:
     """Start computing ``tasks`` (on the workers' pool, if it is worth it) and return
     what yields their summaries, in order, each cached once computed.
@@ -173,13 +207,13 @@ def start_units(
     other work; while it waits for them this process makes what it needs
     afterwards (``warm_parent``). A file that cannot be read does not stop the
     others: once all are done, the errors of every bad file are raised together.
+    With ``verdicts``, a lone unit is yielded before its verdict (``Verdicts``).
     """
     pool = workers.pool_for(len(tasks), UNITS_PER_WORKER, beside=True)
     if pool is None:
         return lambda: _in_process(tasks, context, cache, started)
-    # A lone unit (a rebuild after one file changed) is validated here, where the
-    # validator is made meanwhile anyway, not on a worker that would first make its
-    # own (rudof's first graph costs some 0.2 s): this process would only wait.
+    # A lone unit's facts are wanted before its verdict: it is validated in a second
+    # task, beside this process's next steps, or here if nothing waits for them.
     here = len(tasks) == 1
     futures = []
     for path, slug, key, origin in tasks:
@@ -193,8 +227,12 @@ def start_units(
         if not here:
             return future.result()
         summary, files = future.result()
-        summary = check_unit(summary, files["nt"], context)
-        cache.put(summary, files)
+        if verdicts is None:
+            summary = check_unit(summary, files["nt"], context)
+            cache.put(summary, files)
+            return summary
+        cache.put_files(summary.key, files)
+        verdicts.wait_for(summary.key, pool.submit(_verdict, summary, files["nt"]))
         return summary
 
     def results() -> Iterator[UnitSummary]:

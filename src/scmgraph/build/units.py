@@ -134,10 +134,14 @@ class UnitCache:
     def put(self, summary: UnitSummary, files: dict[str, bytes]) -> None:
         """Write the unit's files (by suffix); the summary last, so that it vouches for
         the others."""
+        self.put_files(summary.key, files)
+        self.save(summary.key, summary)
+
+    def put_files(self, key: str, files: dict[str, bytes]) -> None:
+        """A unit's files without its summary, which is yet to vouch for them."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix in _UNIT_FILES:
-            write_atomic(self.path(summary.key, suffix), files[suffix])
-        self.save(summary.key, summary)
+            write_atomic(self.path(key, suffix), files[suffix])
 
     def load(self, key: str) -> object | None:
         """Another result cached under ``key`` (pickled), or None."""

@@ -1,0 +1,109 @@
+"""A rebuild after one file changed: its lone unit is computed on a worker beside the
+build, handed on before its verdict, and validated there while the build goes on.
+
+With one core there is no worker, and the unit is computed and validated in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scmgraph.build.pool import Verdicts, Workers, start_units
+from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
+from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.validate import DATA_SHAPES
+from scmgraph.registry.load import load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "communiques"
+SHAPES = ROOT / "shapes"
+SCM = "https://w3id.org/scmgraph/ontology#"
+CORES = os.cpu_count() or 1
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> UnitContext:
+    registry = load_registry()
+    cache = UnitCache(tmp_path / "cache")
+    return UnitContext(registry, env_digest(registry), inherited=(), cache=cache)
+
+
+def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
+    context: UnitContext,
+) -> None:
+    # Without ``verdicts`` its graph is validated by the build's own validator.
+    cache = context.cache
+    assert cache is not None
+    path = sorted(CORPUS.glob("*.txt"))[0]
+    with Workers(context, None) as workers:
+        found = list(start_units([(path, None, "lone", None)], context, cache, workers, print)())
+        assert (workers.started() is not None) == (CORES > 1)
+    expected, files = compute_unit(path, "lone", context, None)
+    assert expected.conforms and expected.violations == ()
+    assert found == [expected]
+    assert cache.get("lone") == expected
+    assert cache.path("lone", "nt").read_bytes() == files["nt"]
+
+
+def test_a_lone_unit_handed_on_before_its_verdict_is_cached_only_once_settled(
+    context: UnitContext,
+) -> None:
+    cache = context.cache
+    assert cache is not None
+    path = sorted(CORPUS.glob("*.txt"))[1]
+    verdicts = Verdicts(cache)
+    with Workers(context, None) as workers:
+        found = list(
+            start_units([(path, None, "lone", None)], context, cache, workers, print, verdicts)()
+        )
+        expected, files = compute_unit(path, "lone", context, None)
+        assert [u.facts for u in found] == [expected.facts]
+        assert cache.path("lone", "nt").read_bytes() == files["nt"]
+        if CORES > 1:  # on the worker: the files are there, the summary is not yet
+            assert not found[0].conforms
+            assert not cache.has("lone")
+        assert verdicts.settle(found) == [expected]
+    assert expected.conforms
+    assert cache.get("lone") == expected
+
+
+def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_violations(
+    context: UnitContext, tmp_path: Path
+) -> None:
+    # Stricter shapes than the project's: every statement must have a property no
+    # graph has. The validator travels with the context, to a worker however started.
+    strict = tmp_path / "shapes"
+    shutil.copytree(SHAPES, strict)
+    (strict / DATA_SHAPES).write_text(
+        (SHAPES / DATA_SHAPES).read_text(encoding="utf-8")
+        + f"""
+<urn:test:strict> a <http://www.w3.org/ns/shacl#NodeShape> ;
+  <http://www.w3.org/ns/shacl#targetClass> <{SCM}Statement> ;
+  <http://www.w3.org/ns/shacl#property> [
+    <http://www.w3.org/ns/shacl#path> <urn:test:absent> ;
+    <http://www.w3.org/ns/shacl#minCount> 1 ] .
+""",
+        encoding="utf-8",
+    )
+    lines = {line for graph in context.env_graphs().values() for line in graph}
+    context._validator = RudofValidator(
+        context.registry, shapes_dir=strict, context=b"".join(sorted(lines))
+    )
+    cache = context.cache
+    assert cache is not None
+    path = sorted(CORPUS.glob("*.txt"))[0]
+    verdicts = Verdicts(cache)
+    with Workers(context, None) as workers:
+        found = list(
+            start_units([(path, None, "lone", None)], context, cache, workers, print, verdicts)()
+        )
+        settled = verdicts.settle(found)
+    expected, _ = compute_unit(path, "lone", context, None)
+    assert not expected.conforms
+    assert {v.path for v in expected.violations} == {"urn:test:absent"}
+    assert settled == [expected]
+    assert cache.get("lone") == expected
