@@ -4,12 +4,14 @@ predecessor, with the kind of change."""
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
 
 import pytest
 
 from scmgraph.extract.document import extract
-from scmgraph.extract.threads import Weights, link_series, load_lexicons
+from scmgraph.extract.threads import CueWords, Weights, folded, link_series, load_lexicons
 from scmgraph.model import Facts
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
@@ -108,3 +110,23 @@ def test_the_people_who_speak_are_no_evidence_for_a_link(tmp_path: Path) -> None
     )
     links = {(t.current.paragraph, t.previous.paragraph) for t in link_series([earlier, later])}
     assert links == {(2, 2)}
+
+
+def test_a_text_is_searched_for_a_cue_word_only_when_its_folded_form_holds_the_stem() -> None:
+    # ``folded`` keeps one character for each (so places agree), and every character a
+    # case-blind pattern matches to an ASCII character folds to that character: a text
+    # whose folded form lacks a stem cannot hold the word.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert len(folded(every)) == len(every)
+    for ascii_char in string.ascii_letters + string.digits + string.punctuation + " ":
+        pattern = re.compile(re.escape(ascii_char), re.IGNORECASE)
+        twins = {m.group() for m in pattern.finditer(every)}
+        assert {folded(c) for c in twins} == {ascii_char.lower()}, ascii_char
+    # e.g. the dotless i and the long s, which lower() leaves as they are
+    assert {"\u0131", "\u0130"} <= {c for c in every if re.fullmatch("i", c, re.IGNORECASE)}
+    words = CueWords.of(["fulfil*", "in place", "ratified"])
+    for text in ("FULFILLED and fulfils", "Put ın place, ratıfied", "ſigned", "nothing"):
+        expected = sum(len(p.findall(text)) for p in words.patterns)
+        assert words.count(text, folded(text)) == expected
+    assert words.count("Fulfilled; in place.", folded("Fulfilled; in place.")) == 2
+    assert words.count("Put ın place", folded("Put ın place")) == 1

@@ -35,11 +35,46 @@ class Weights:
     context: float = 0.0
 
 
+# The characters outside ASCII that ``re.IGNORECASE`` matches to an ASCII letter besides
+# those whose ``str.lower()`` is that letter (dotless i, long s), and the one whose
+# ``str.lower()`` is two characters (dotted capital I).
+_CASE_TWINS = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0130": "i"})
+
+
+def folded(text: str) -> str:
+    """``text`` as a case-blind pattern of ASCII letters sees it: a cue word such a
+    pattern finds in ``text`` is a substring of this, character for character."""
+    return text.translate(_CASE_TWINS).lower()
+
+
+@dataclass(frozen=True)
+class CueWords:
+    """Words (a trailing ``*``: any ending) whose occurrences in a statement class a
+    link; each pattern is only run on a text holding its stem (``folded``)."""
+
+    stems: tuple[str, ...]  # lower case
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, words: list[str]) -> CueWords:
+        # A stem outside ASCII is always searched: ``folded`` vouches for ASCII alone.
+        stems = tuple(w.rstrip("*").lower() if w.isascii() else "" for w in words)
+        return cls(stems, tuple(_pattern(w) for w in words))
+
+    def count(self, text: str, folded_text: str) -> int:
+        """How many times the words occur in ``text`` (``folded_text``: ``folded(text)``)."""
+        return sum(
+            len(pattern.findall(text))
+            for stem, pattern in zip(self.stems, self.patterns, strict=True)
+            if stem in folded_text
+        )
+
+
 @dataclass(frozen=True)
 class Lexicons:
-    fulfilment: tuple[re.Pattern[str], ...]
-    strengthening: tuple[re.Pattern[str], ...]
-    weakening: tuple[re.Pattern[str], ...]
+    fulfilment: CueWords
+    strengthening: CueWords
+    weakening: CueWords
     stopwords: frozenset[str]
     fulfillable: frozenset[str]
     weights: Weights = Weights()
@@ -55,9 +90,9 @@ def _pattern(word: str) -> re.Pattern[str]:
 def load_lexicons(data_dir: Path | None = None) -> Lexicons:
     raw = read_data((data_dir or default_data_dir()) / "threads.yaml")
     return Lexicons(
-        fulfilment=tuple(_pattern(w) for w in raw["fulfilment"]),
-        strengthening=tuple(_pattern(w) for w in raw["strengthening"]),
-        weakening=tuple(_pattern(w) for w in raw["weakening"]),
+        fulfilment=CueWords.of(raw["fulfilment"]),
+        strengthening=CueWords.of(raw["strengthening"]),
+        weakening=CueWords.of(raw["weakening"]),
         stopwords=frozenset(w.lower() for w in raw["stopwords"]),
         fulfillable=frozenset(raw["fulfillable"]),
         weights=Weights(**{str(k): float(v) for k, v in (raw.get("weights") or {}).items()}),
@@ -103,18 +138,17 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
-    return sum(len(p.findall(text)) for p in patterns)
-
-
 def classify(previous: Statement, current: Statement, wording: float, lex: Lexicons) -> str:
     """Name how ``current`` carries ``previous`` forward."""
-    if previous.verb_class in lex.fulfillable and _count(lex.fulfilment, current.text) > _count(
-        lex.fulfilment, previous.text
-    ):
+    new, old = (current.text, folded(current.text)), (previous.text, folded(previous.text))
+
+    def change(words: CueWords) -> int:  # occurrences gained
+        return words.count(*new) - words.count(*old)
+
+    if previous.verb_class in lex.fulfillable and change(lex.fulfilment) > 0:
         return "fulfilled"
-    firmer = _count(lex.strengthening, current.text) - _count(lex.strengthening, previous.text)
-    softer = _count(lex.weakening, current.text) - _count(lex.weakening, previous.text)
+    firmer = change(lex.strengthening)
+    softer = change(lex.weakening)
     if current.verb_class == "commitment" and previous.verb_class != "commitment":
         firmer += 1
     if previous.verb_class == "commitment" and current.verb_class != "commitment":
