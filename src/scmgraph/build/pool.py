@@ -77,6 +77,7 @@ class Workers:
         self.context = context
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
 
     def __enter__(self) -> Workers:
         return self
@@ -97,6 +98,10 @@ class Workers:
     def started(self) -> Executor | None:
         """The pool, if a stage started it."""
         return self._pool
+
+    def size(self) -> int:
+        """How many processes the pool has (none before it is started)."""
+        return self._size if self._pool is not None else 0
 
     def pool_for(self, tasks: int, per_worker: int, *, beside: bool = False) -> Executor | None:
         """The pool, started if need be: None when ``tasks`` are better done here
@@ -137,8 +142,9 @@ class Workers:
         if method != "fork":  # nothing is inherited, and the context travels pickled
             context = copy.copy(context)  # with what it made (not ``replace``, which drops it)
             context.inherited = ()
+        self._size = min(jobs, tasks)
         self._pool = ProcessPoolExecutor(
-            max_workers=min(jobs, tasks),
+            max_workers=self._size,
             mp_context=mp,
             initializer=_init_worker,
             initargs=(context,),

@@ -25,6 +25,7 @@ from scmgraph.build.turtle import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link
 from scmgraph.rdf.links import _thread
+from scmgraph.rdf.shacl_rudof import RudofValidator
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import LINKS_GRAPH
 
@@ -58,6 +59,9 @@ def series_pairs(units: list[UnitSummary]) -> list[tuple[UnitSummary, UnitSummar
 # Pairs a pool worker must have at least before the pool is given them (a pair costs
 # a tenth of a unit); fewer, as a rebuild's one or two, are computed here.
 PAIRS_PER_WORKER = 10
+# Pairs validated together at most (``verdicts``): one check costs some 6 ms whatever
+# its size, for the registries and ontology it checks again, a pair's own 7 ms.
+PAIRS_PER_CHECK = 8
 # A pair to compute: its key, its two units, and its entities' names and types.
 PairTask = tuple[str, UnitSummary, UnitSummary, dict[str, str], dict[str, str]]
 
@@ -91,37 +95,109 @@ def thread_parts(
             found = None
         parts.append(found)
     pool = workers.pool_for(len(todo), PAIRS_PER_WORKER)
+    chain = sorted(range(len(todo)), key=lambda i: _place(todo[i][1]))
+    groups = check_batches(chain, workers.size() if pool is not None else 1)
+    batches = [[todo[i][1] for i in group] for group in groups]
     if pool is None:
-        done = [_compute(*task, context, cache) for _, task in todo]
+        done = [_compute(batch, context, cache) for batch in batches]
     else:
-        done = list(pool.map(_work, [task for _, task in todo], [cache.folder] * len(todo)))
-    for (index, _), summary in zip(todo, done, strict=True):
-        parts[index] = summary
+        done = list(pool.map(_work, batches, [cache.folder] * len(batches)))
+    for group, summaries in zip(groups, done, strict=True):
+        for i, summary in zip(group, summaries, strict=True):
+            parts[todo[i][0]] = summary
     return parts  # type: ignore[return-value]
 
 
-def _work(task: PairTask, cache_folder: Path) -> PairSummary:
-    return _compute(*task, worker_context(), UnitCache(cache_folder))
+def _place(task: PairTask) -> tuple[str, int]:
+    """Where a pair is in its series."""
+    meeting = task[2].facts.meeting
+    return meeting.series or "", meeting.ordinal or 0
 
 
-def _compute(
+def check_batches(chain: list[int], workers: int) -> list[list[int]]:
+    """The pairs (``chain``: their indices, in series order) in batches of at most
+    ``PAIRS_PER_CHECK`` and as even as can be, as many as a multiple of ``workers`` (so
+    that the workers end together). A batch takes every so many pairs of the chain:
+    consecutive pairs share a communiqué, whose statements one pair's links describe
+    and the next one's name, so they could not be validated together (``verdicts``)."""
+    if len(chain) < 2:
+        return [chain] if chain else []
+    count = max(2, -(-len(chain) // PAIRS_PER_CHECK))
+    count = min(len(chain), -(-count // workers) * workers)
+    return [chain[first::count] for first in range(count)]
+
+
+def _work(tasks: list[PairTask], cache_folder: Path) -> list[PairSummary]:
+    return _compute(tasks, worker_context(), UnitCache(cache_folder))
+
+
+def _compute(tasks: list[PairTask], context: UnitContext, cache: UnitCache) -> list[PairSummary]:
+    """Link, convert, validate (together, ``verdicts``) and cache each pair."""
+    found = [link_lines(*task, context) for task in tasks]
+    checked = verdicts([lines for _, lines in found], context.validator)
+    return [
+        _cache(key, links, lines, verdict, cache)
+        for (key, *_), (links, lines), verdict in zip(tasks, found, checked, strict=True)
+    ]
+
+
+def verdicts(parts: list[list[bytes]], validator: RudofValidator) -> list[tuple[bool, tuple]]:
+    """The verdict (conforms, violations) of the shapes on each part's N-Triples lines.
+
+    Parts none of whose nodes another part describes or names are checked together:
+    the shapes then read each node's triples within its own part (and the registries
+    and ontology), so the parts conform together exactly when each does alone. Only
+    parts that fail together are checked one by one, to tell whose violations they are.
+    """
+    found: list[tuple[bool, tuple]] = [(True, ())] * len(parts)
+    full = [i for i, lines in enumerate(parts) if lines]
+    if len(full) > 1 and _apart([parts[i] for i in full]):
+        conforms, violations = validator.check_lines(b"".join(b"".join(parts[i]) for i in full))
+        if conforms and not violations:
+            return found
+    for i in full:
+        conforms, violations = validator.check_lines(b"".join(parts[i]))
+        found[i] = (conforms, tuple(violations))
+    return found
+
+
+def _apart(parts: list[list[bytes]]) -> bool:
+    """Whether no node is described in one part and described or named in another."""
+    owner: dict[bytes, int] = {}
+    for i, lines in enumerate(parts):
+        for line in lines:
+            if owner.setdefault(line[: line.index(b" ")], i) != i:
+                return False
+    for i, lines in enumerate(parts):
+        for line in lines:
+            if owner.get(line.split(b" ", 2)[2][:-3], i) != i:
+                return False
+    return True
+
+
+def link_lines(
     key: str,
     previous: UnitSummary,
     current: UnitSummary,
     names: dict[str, str],
     kinds: dict[str, str],
     context: UnitContext,
-    cache: UnitCache,
-) -> PairSummary:
+) -> tuple[int, list[bytes]]:
+    """The number of thread links of a pair and their N-Triples lines, sorted."""
     links = link(previous.facts, current.facts, context.lexicons, names)
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
     build = context.build_of(previous.facts.document.source, current.facts.document.source)
     for found in links:
         _thread(sink, found, slugs, kinds, build)  # type: ignore[arg-type]
-    lines = canonical_lines(sink)
-    conforms, violations = context.validator.check_lines(b"".join(lines)) if lines else (True, [])
-    summary = PairSummary(key, len(links), len(lines), conforms, tuple(violations))
+    return len(links), canonical_lines(sink)
+
+
+def _cache(
+    key: str, links: int, lines: list[bytes], verdict: tuple[bool, tuple], cache: UnitCache
+) -> PairSummary:
+    """Write a pair's files and summary into the cache."""
+    summary = PairSummary(key, links, len(lines), *verdict)
     cache.folder.mkdir(parents=True, exist_ok=True)
     write_atomic(cache.path(key, "nt"), b"".join(lines))
     write_atomic(cache.path(key, "objects"), b"".join(objects_of(lines)))
