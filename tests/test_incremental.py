@@ -25,6 +25,7 @@ from builds import (
     outputs,
     store_quads,
 )
+from scmgraph.build import store as store_module
 from scmgraph.build.corpus import build
 from scmgraph.build.pipeline import dataset_for_files
 from scmgraph.rdf.build_info import BuildInfo
@@ -342,3 +343,17 @@ def test_a_changed_graph_s_differences_are_the_lines_either_build_alone_has(
         gone, added = store_module._differing_lines(before, extents[0], after, extents[1])
     assert gone == sorted(old_lines[:150])
     assert added == sorted(new_lines[150:])
+
+
+@pytest.mark.parametrize("in_place", [0, 100_000])
+def test_a_rebuilt_store_holds_what_a_cold_one_does_however_its_lines_are_added(
+    changed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: int
+) -> None:
+    # A rebuild adds a changed graph's few lines through the store's own writes, and
+    # many through the bulk loader: both give the store a cold build loads.
+    monkeypatch.setattr(store_module, "_ADDED_IN_PLACE", in_place)
+    out = tmp_path / "graph"
+    build(changed, out, jobs=1)
+    drop_last_paragraph(changed, "053_scm_2021.txt")
+    assert counted_build(changed, out, jobs=1) == ["053_scm_2021.txt"]
+    assert_as_cold(changed, out, tmp_path)

@@ -45,7 +45,7 @@ def pair_lines(paths: list[Path], context: UnitContext) -> list[bytes]:
     ((previous, current),) = series_pairs(units)
     names = {e.key: e.name for u in units for e in u.facts.entities}
     kinds = {e.key: e.type for u in units for e in u.facts.entities}
-    count, lines = link_lines("pair", previous, current, names, kinds, context)
+    count, lines = link_lines(("pair", previous, current, names, kinds), context)
     assert count > 20 and lines
     return lines
 

@@ -43,9 +43,9 @@ _LOADERS = max(1, min(4, os.cpu_count() or 1))
 _HELD_WHOLE = 64 << 20
 # Lines a rebuild adds to a graph through the store's own writes, up to this many: the
 # store's queries read them back more cheaply than the files the bulk loader makes for
-# them (the slowest stored queries at 100x, after one to four one-changed rebuilds:
-# 8-9 % slower than on a fresh store, against 14-25 %). More go to the bulk loader,
-# which is faster at that.
+# them (the stored queries at 100x, after one to four one-changed rebuilds: 6-9 %
+# slower than on a fresh store, against 14-25 %). More go to the bulk loader, which is
+# faster at that.
 _ADDED_IN_PLACE = 100_000
 _READ_BLOCK = 1 << 20
 

@@ -133,7 +133,7 @@ def _work(tasks: list[PairTask], cache_folder: Path) -> list[PairSummary]:
 
 def _compute(tasks: list[PairTask], context: UnitContext, cache: UnitCache) -> list[PairSummary]:
     """Link, convert, validate (together, ``verdicts``) and cache each pair."""
-    found = [link_lines(*task, context) for task in tasks]
+    found = [link_lines(task, context) for task in tasks]
     checked = verdicts([lines for _, lines in found], context.validator)
     return [
         _cache(key, links, lines, verdict, cache)
@@ -175,15 +175,9 @@ def _apart(parts: list[list[bytes]]) -> bool:
     return True
 
 
-def link_lines(
-    key: str,
-    previous: UnitSummary,
-    current: UnitSummary,
-    names: dict[str, str],
-    kinds: dict[str, str],
-    context: UnitContext,
-) -> tuple[int, list[bytes]]:
+def link_lines(task: PairTask, context: UnitContext) -> tuple[int, list[bytes]]:
     """The number of thread links of a pair and their N-Triples lines, sorted."""
+    _, previous, current, names, kinds = task
     links = link(previous.facts, current.facts, context.lexicons, names)
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
