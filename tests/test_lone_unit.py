@@ -32,12 +32,16 @@ def context(tmp_path: Path) -> UnitContext:
     return UnitContext(registry, env_digest(registry), inherited=(), cache=cache)
 
 
+@pytest.fixture
+def cache(context: UnitContext) -> UnitCache:
+    assert context.cache is not None
+    return context.cache
+
+
 def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
-    context: UnitContext,
+    context: UnitContext, cache: UnitCache
 ) -> None:
     # Without ``verdicts`` its graph is validated by the build's own validator.
-    cache = context.cache
-    assert cache is not None
     path = sorted(CORPUS.glob("*.txt"))[0]
     with Workers(context, None) as workers:
         found = list(start_units([(path, None, "lone", None)], context, cache, workers, print)())
@@ -50,10 +54,8 @@ def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
 
 
 def test_a_lone_unit_handed_on_before_its_verdict_is_cached_only_once_settled(
-    context: UnitContext,
+    context: UnitContext, cache: UnitCache
 ) -> None:
-    cache = context.cache
-    assert cache is not None
     path = sorted(CORPUS.glob("*.txt"))[1]
     verdicts = Verdicts(cache)
     with Workers(context, None) as workers:
@@ -72,7 +74,7 @@ def test_a_lone_unit_handed_on_before_its_verdict_is_cached_only_once_settled(
 
 
 def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_violations(
-    context: UnitContext, tmp_path: Path
+    context: UnitContext, cache: UnitCache, tmp_path: Path
 ) -> None:
     # Stricter shapes than the project's: every statement must have a property no
     # graph has. The validator travels with the context, to a worker however started.
@@ -93,8 +95,6 @@ def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_vio
     context._validator = RudofValidator(
         context.registry, shapes_dir=strict, context=b"".join(sorted(lines))
     )
-    cache = context.cache
-    assert cache is not None
     path = sorted(CORPUS.glob("*.txt"))[0]
     verdicts = Verdicts(cache)
     with Workers(context, None) as workers:
