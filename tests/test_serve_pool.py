@@ -96,3 +96,35 @@ def test_a_worker_that_dies_is_replaced(store_path: Path) -> None:
         assert replacement.process.pid != worker.process.pid
     finally:
         pool.close()
+
+
+def test_a_worker_is_retired_once_whoever_asks(store_path: Path) -> None:
+    # Its feeder and ``close`` may both come to retire a worker, from two threads: one
+    # of them kills it and closes its socket (two closing one socket fail).
+    pool = WorkerPool(store_path, workers=1, timeout=30)
+    try:
+        (worker,) = pool._all
+        kill, kills = worker.process.kill, []
+        worker.process.kill = lambda: (kills.append(1), kill())  # type: ignore[method-assign]
+        together = threading.Barrier(16)
+
+        def retire() -> None:
+            together.wait(timeout=10)
+            pool._retire(worker)
+
+        retiring = [threading.Thread(target=retire) for _ in range(16)]
+        failures: list[BaseException | None] = []
+        hook, threading.excepthook = threading.excepthook, lambda a: failures.append(a.exc_value)
+        try:
+            for thread in retiring:
+                thread.start()
+            for thread in retiring:
+                thread.join(timeout=10)
+        finally:
+            threading.excepthook = hook
+        assert failures == []
+        assert len(kills) == 1
+        assert worker.process.poll() is not None and worker.conn.closed
+        assert worker not in pool._all
+    finally:
+        pool.close()

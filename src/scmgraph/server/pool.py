@@ -205,7 +205,12 @@ class WorkerPool:
         return worker
 
     def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` and close its socket, once: its feeder and ``close`` may both
+        come to retire it (a feeder still ending its worker when ``close`` stops
+        waiting for it), and two threads closing one socket fail."""
         with self._lock:
+            if worker not in self._all:
+                return
             self._all.discard(worker)
         worker.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
