@@ -39,7 +39,7 @@ from scmgraph.build.nodes import (
     jsonld_chunks,
     trig_chunks,
 )
-from scmgraph.build.turtle import CachedTurtle, Tally
+from scmgraph.build.turtle_blocks import CachedTurtle, Tally
 from scmgraph.build.units import UnitCache, UnitSummary, objects_of
 from scmgraph.rdf.describe import DatasetStats, rdf_term
 

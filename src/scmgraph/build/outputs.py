@@ -36,7 +36,8 @@ from scmgraph.build.copying import Extents, Previous, file_digest
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, series_pairs
-from scmgraph.build.turtle import Tally, stage_turtle
+from scmgraph.build.turtle import stage_turtle
+from scmgraph.build.turtle_blocks import Tally
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, ontology_verdict
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.describe import DCAT, SPDX, VOID, describe_stats

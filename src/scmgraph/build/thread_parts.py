@@ -21,7 +21,7 @@ from pathlib import Path
 from scmgraph.atomic import write_atomic
 from scmgraph.build.nodes import inner_blocks
 from scmgraph.build.pool import Workers, worker_context
-from scmgraph.build.turtle import subject_blocks
+from scmgraph.build.turtle_blocks import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link
 from scmgraph.rdf.links import _thread

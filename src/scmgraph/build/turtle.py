@@ -13,173 +13,38 @@ subjects counted in each unit, plus what they count once merged.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import heapq
-import os
-import pickle
-import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-import pyoxigraph as ox
-from rdflib.namespace import RDF
-
 from scmgraph.atomic import stage_stream, write_atomic
-from scmgraph.rdf.terms import ID, PREFIXES, SCM
+from scmgraph.build.turtle_blocks import (
+    Cache,
+    CachedTurtle,
+    SubjectIndex,
+    Tally,
+    lines_of,
+    positions,
+    serialise_blocks,
+    subject_of,
+    turtle_head,
+)
 
-_TYPE = f"<{RDF.type}>".encode()
-_SOURCE_FILE = f"<{SCM.sourceFile}>".encode()
-_SOURCE_FACTS = (f"<{SCM.sha256}>".encode(), f"<{SCM.fileName}>".encode())
-_ENTITY = f"<{ID}".encode()
 # Sources whose files are held while writing: subjects are named after their communiqué,
 # so a communiqué's blocks, its thread links' and their merged blocks come together.
 _OPEN_SOURCES = 8
-_BLOCK_START = re.compile(rb"^[^\t]", re.MULTILINE)  # a subject's first line (literals are escaped)
 Source = tuple[Path | bytes, tuple[int, ...]]  # blocks (a cached file or made here), their ends
 Run = tuple[int, int, int]  # a source, its first and last block
-
-
-@dataclass
-class Tally:
-    """What distinct triples count for the dataset description; subjects' tallies add up."""
-
-    triples: int = 0
-    subjects: int = 0
-    entities: int = 0  # subjects under id/
-    properties: Counter[bytes] = field(default_factory=Counter)
-    instances: Counter[bytes] = field(default_factory=Counter)  # class -> instances
-    sources: set[bytes] = field(default_factory=set)  # objects of scm:sourceFile
-    facts: set[tuple[bytes, bytes, bytes]] = field(default_factory=set)  # sha256, fileName
-
-    def count(self, lines: Iterable[bytes], sign: int = 1) -> None:
-        """Add (``sign`` 1) or take away (-1) distinct N-Triples lines, grouped by subject.
-
-        Sources and their facts are sets: taking away leaves them, since whatever
-        is taken away is counted again merged."""
-        last = None
-        for line in lines:
-            s, p, o = line[:-3].split(b" ", 2)
-            self.triples += sign
-            if s != last:
-                last = s
-                self.subjects += sign
-                self.entities += sign * s.startswith(_ENTITY)
-            self.properties[p] += sign
-            if p == _TYPE:
-                self.instances[o] += sign
-            elif sign < 0:
-                continue
-            elif p == _SOURCE_FILE:
-                self.sources.add(o)
-            elif p in _SOURCE_FACTS:
-                self.facts.add((s, p, o))
-
-    def add(self, other: Tally) -> None:
-        self.triples += other.triples
-        self.subjects += other.subjects
-        self.entities += other.entities
-        self.properties.update(other.properties)
-        self.instances.update(other.instances)
-        self.sources |= other.sources
-        self.facts |= other.facts
-
-
-@dataclass(frozen=True)
-class SubjectIndex:
-    """A unit's subjects in order, where each one's block ends in its Turtle and its
-    lines end in its N-Triples, and what all its triples count."""
-
-    subjects: tuple[bytes, ...]
-    blocks: tuple[int, ...]
-    lines: tuple[int, ...]
-    tally: Tally
-
-
-@dataclass(frozen=True)
-class CachedTurtle:
-    """A cached graph's Turtle blocks (``turtle``), N-Triples (``triples``) and pickled
-    ``SubjectIndex`` (``subjects``): paths, so it travels to another process cheaply.
-
-    ``key`` names its content."""
-
-    key: str
-    turtle: Path
-    triples: Path
-    subjects: Path
-
-    def index(self) -> SubjectIndex:
-        index = pickle.loads(self.subjects.read_bytes())
-        if not isinstance(index, SubjectIndex):
-            raise ValueError(f"{self.subjects}: not the index of a unit's subjects")
-        return index
 
 
 class Writer(Protocol):
     """Where the Turtle file goes."""
 
     def write(self, data: bytes, /) -> int: ...
-
-
-class Cache(Protocol):
-    """Where merged blocks are kept (the unit cache)."""
-
-    def path(self, key: str, suffix: str) -> Path: ...
-    def load(self, key: str) -> object | None: ...
-    def save(self, key: str, value: object) -> None: ...
-
-
-@functools.cache
-def turtle_head() -> bytes:
-    """The prefix lines that begin every Turtle file pyoxigraph writes with ``PREFIXES``."""
-    probe = ox.Triple(ox.NamedNode("x:s"), ox.NamedNode("x:p"), ox.NamedNode("x:o"))
-    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-    return text[: text.index(b"<x:s>")]
-
-
-def _blocks(lines: list[bytes]) -> tuple[bytes, list[int]]:
-    """Sorted distinct lines in Turtle without the prefixes, and where each subject's
-    block ends."""
-    if not lines:
-        return b"", []
-    text = ox.serialize(
-        ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=dict(PREFIXES),
-    )
-    head = turtle_head()
-    if not text.startswith(head):
-        raise ValueError("Turtle serialisation does not start with the prefixes")
-    body = text[len(head) :]
-    starts = [m.start() for m in _BLOCK_START.finditer(body)]
-    return body, [*starts[1:], len(body)]
-
-
-def _subject(line: bytes) -> bytes:
-    return line[: line.index(b" ")]
-
-
-def subject_blocks(lines: list[bytes]) -> tuple[bytes, SubjectIndex]:
-    """A graph's Turtle blocks (its sorted distinct lines) and their index."""
-    body, ends = _blocks(lines)
-    subjects: list[bytes] = []
-    line_ends: list[int] = []
-    offset = 0
-    for line in lines:
-        s = _subject(line)
-        if not subjects or subjects[-1] != s:
-            subjects.append(s)
-            line_ends.append(offset)
-        offset += len(line)
-        line_ends[-1] = offset
-    if len(subjects) != len(ends):
-        raise ValueError("Turtle serialisation does not give one block per subject")
-    tally = Tally()
-    tally.count(lines)
-    return body, SubjectIndex(tuple(subjects), tuple(ends), tuple(line_ends), tally)
 
 
 @dataclass(frozen=True)
@@ -205,7 +70,7 @@ def write_turtle(
     """
     indexes = [c.index() for c in cached]
     lines = list(others)
-    batch = {_subject(line) for line in lines}
+    batch = {subject_of(line) for line in lines}
     counts: Counter[bytes] = Counter()
     for index in indexes:
         counts.update(index.subjects)
@@ -225,17 +90,17 @@ def write_turtle(
     # source's subjects are sorted, so the file is a merge of runs of blocks, around
     # the subjects (``holes``) each graph leaves to another source.
     taken = batch.union(*shared.values())
-    holes = [_positions(index.subjects, taken) for index in indexes]
+    holes = [positions(index.subjects, taken) for index in indexes]
     tally = Tally()
     for item, index, left in zip(cached, indexes, holes, strict=True):
         tally.add(index.tally)
         wanted = [i for i in left if index.subjects[i] in batch]
-        found = _lines_of(item, index, wanted)
+        found = lines_of(item, index, wanted)
         tally.count(found, -1)
         lines.extend(found)
     distinct = sorted(set(lines))
     tally.count(distinct)
-    body, ends = _blocks(distinct)
+    body, ends = serialise_blocks(distinct)
     order = sorted(batch)
     if len(order) != len(ends):
         raise ValueError("Turtle serialisation does not give one block per subject")
@@ -295,12 +160,6 @@ class _Digesting:
         return self.handle.write(data)
 
 
-def _positions(subjects: Sequence[bytes], wanted: set[bytes]) -> list[int]:
-    """Where the ``wanted`` subjects are in a sorted sequence, in order (a binary search
-    each: few of a graph's subjects are wanted)."""
-    return sorted(bisect.bisect_left(subjects, s) for s in wanted.intersection(subjects))
-
-
 def _between(source: int, holes: list[int], size: int) -> Iterator[Run]:
     """The runs of a source's blocks ``0 .. size - 1`` that leave out ``holes``."""
     first = 0
@@ -331,19 +190,6 @@ def _merge_runs(subjects: list[Sequence[bytes]], runs: list[Run]) -> Iterator[Ru
             heapq.heappush(heap, (subjects[number][end + 1], number, end + 1, last))
 
 
-def _lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
-    """The N-Triples lines of some of a graph's subjects (by number, in order), each
-    read on its own: few of a graph's subjects are wanted, not its whole file."""
-    if not wanted:
-        return []
-    found: list[bytes] = []
-    with open(item.triples, "rb") as handle:
-        for i in wanted:
-            start = index.lines[i - 1] if i else 0
-            found.extend(os.pread(handle.fileno(), index.lines[i] - start, start).splitlines(True))
-    return found
-
-
 def _merged(
     cache: Cache, items: list[CachedTurtle], indexes: list[SubjectIndex], subjects: list[bytes]
 ) -> tuple[str, MergedBlocks]:
@@ -363,12 +209,12 @@ def _merged(
     delta = Tally()
     lines: list[bytes] = []
     for item, index in zip(items, indexes, strict=True):
-        own = _lines_of(item, index, _positions(index.subjects, wanted))
+        own = lines_of(item, index, positions(index.subjects, wanted))
         delta.count(own, -1)
         lines.extend(own)
     distinct = sorted(set(lines))
     delta.count(distinct)
-    body, ends = _blocks(distinct)
+    body, ends = serialise_blocks(distinct)
     if len(ends) != len(subjects):
         raise ValueError("Turtle serialisation does not give one block per subject")
     merged = MergedBlocks(tuple(subjects), tuple(ends), delta)

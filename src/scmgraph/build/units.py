@@ -278,7 +278,7 @@ def compute_unit(
     Turtle file (``ttl``) and their index (``subjects``, pickled).
     """
     from scmgraph.build.blocks import graph_blocks
-    from scmgraph.build.turtle import subject_blocks
+    from scmgraph.build.turtle_blocks import subject_blocks
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
     from scmgraph.rdf.terms import communique_graph_iri
