@@ -253,7 +253,11 @@ def publish_units(
         ThreadPoolExecutor(max_workers=1) as loader,
         ThreadPoolExecutor(max_workers=1) as side,
     ):
-        turtle = None if same else start_turtle(parts, out_dir, cache, pool or side)
+        shared = (  # the blocks of the subjects many graphs share, kept from the previous build
+            f"blocks-{previous[1].fingerprint[:32]}" if previous else None,
+            f"blocks-{stamp[:32]}",
+        )
+        turtle = None if same else start_turtle(parts, out_dir, cache, pool or side, shared)
         progress("validating")
         try:
             checked = settle(units) if settle else units

@@ -164,13 +164,19 @@ TurtleStaged = Future[tuple[Path, int, str, Tally, set[str]]]  # what stage_turt
 
 
 def start_turtle(
-    parts: list[GraphPart], out_dir: Path, cache: UnitCache, pool: Executor
+    parts: list[GraphPart],
+    out_dir: Path,
+    cache: UnitCache,
+    pool: Executor,
+    kept: tuple[str | None, str] | None = None,
 ) -> TurtleStaged:
     """Begin staging the Turtle file on ``pool`` (the build's worker processes, idle by
     now, or a thread). It is mostly Python work, the longest of the files: a build
-    starts it before it validates, so that the worker does not wait meanwhile."""
+    starts it before it validates, so that the worker does not wait meanwhile.
+    ``kept``: the cache keys of the blocks of shared subjects, the previous build's
+    (if any) and this one's (``turtle_shared``)."""
     cached, others = union_inputs(parts)
-    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache)
+    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache, kept)
 
 
 def discard_turtle(turtle_written: TurtleStaged) -> None:

@@ -33,6 +33,7 @@ from scmgraph.build.turtle_blocks import (
     subject_of,
     turtle_head,
 )
+from scmgraph.build.turtle_shared import shared_blocks
 
 # Sources whose files are held while writing: subjects are named after their communiqué,
 # so a communiqué's blocks, its thread links' and their merged blocks come together.
@@ -58,7 +59,11 @@ class MergedBlocks:
 
 
 def write_turtle(
-    cached: list[CachedTurtle], others: Iterable[bytes], handle: Writer, cache: Cache
+    cached: list[CachedTurtle],
+    others: Iterable[bytes],
+    handle: Writer,
+    cache: Cache,
+    kept: tuple[str | None, str] | None = None,
 ) -> tuple[Tally, set[str]]:
     """The distinct triples of every graph in Turtle, their tally, and the cache keys
     of the merged blocks used.
@@ -66,7 +71,8 @@ def write_turtle(
     ``cached``: graphs with cached blocks; ``others``: the lines of the rest. A
     subject of one cached graph alone is copied from it; one that only two cached
     graphs share is copied from their merged blocks, cached under their keys; the
-    others are merged and serialised here.
+    others are merged here (``turtle_shared``). ``kept``: the cache keys of the
+    previous build's merged blocks, if any, and of this build's.
     """
     indexes = [c.index() for c in cached]
     lines = list(others)
@@ -92,22 +98,22 @@ def write_turtle(
     taken = batch.union(*shared.values())
     holes = [positions(index.subjects, taken) for index in indexes]
     tally = Tally()
-    for item, index, left in zip(cached, indexes, holes, strict=True):
+    for index in indexes:
         tally.add(index.tally)
-        wanted = [i for i in left if index.subjects[i] in batch]
-        found = lines_of(item, index, wanted)
-        tally.count(found, -1)
-        lines.extend(found)
-    distinct = sorted(set(lines))
-    tally.count(distinct)
-    body, ends = serialise_blocks(distinct)
     order = sorted(batch)
-    if len(order) != len(ends):
-        raise ValueError("Turtle serialisation does not give one block per subject")
+    previous = cache.load(kept[0]) if kept and kept[0] else None
+    made = shared_blocks(
+        order, cached, indexes, holes, lines, previous if isinstance(previous, dict) else {}
+    )
+    tally.add(made.delta)
+    keys: set[str] = set()
+    if kept:
+        cache.save(kept[1], made.kept)
+        keys.add(kept[1])
     sources: list[Source] = [
         (item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
     ]
-    sources.append((body, tuple(ends)))
+    sources.append((made.body, tuple(made.ends)))
     subjects: list[Sequence[bytes]] = [index.subjects for index in indexes]
     subjects.append(order)
     runs = [
@@ -116,7 +122,6 @@ def write_turtle(
         for run in _between(number, left, len(index.subjects))
     ]
     runs.append((len(indexes), 0, len(order) - 1))
-    keys: set[str] = set()
     for who, common in shared.items():
         key, merged = _merged(cache, [cached[n] for n in who], [indexes[n] for n in who], common)
         keys.add(key)
@@ -129,7 +134,11 @@ def write_turtle(
 
 
 def stage_turtle(
-    path: Path, cached: list[CachedTurtle], others: bytes, cache: Cache
+    path: Path,
+    cached: list[CachedTurtle],
+    others: bytes,
+    cache: Cache,
+    kept: tuple[str | None, str] | None = None,
 ) -> tuple[Path, int, str, Tally, set[str]]:
     """``write_turtle`` into a file staged beside ``path`` (``others``: the lines of
     the graphs without cached blocks, joined): the staged file, its size and
@@ -141,7 +150,7 @@ def stage_turtle(
 
     def write(handle: BinaryIO) -> None:
         counted = _Digesting(handle)
-        tally, keys = write_turtle(cached, others.splitlines(keepends=True), counted, cache)
+        tally, keys = write_turtle(cached, others.splitlines(keepends=True), counted, cache, kept)
         found.append((counted.size, counted.sha256.hexdigest(), tally, keys))
 
     return (stage_stream(path, write), *found[0])

@@ -172,13 +172,20 @@ def positions(subjects: Sequence[bytes], wanted: set[bytes]) -> list[int]:
 
 
 def lines_of(item: CachedTurtle, index: SubjectIndex, wanted: list[int]) -> list[bytes]:
-    """The N-Triples lines of some of a graph's subjects (by number, in order), each
-    read on its own: few of a graph's subjects are wanted, not its whole file."""
+    """The N-Triples lines of some of a graph's subjects (by number, in order)."""
+    return [line for lines in lines_by_subject(item, index, wanted) for line in lines]
+
+
+def lines_by_subject(
+    item: CachedTurtle, index: SubjectIndex, wanted: list[int]
+) -> list[list[bytes]]:
+    """The N-Triples lines of each of some of a graph's subjects (by number, in order),
+    each read on its own: few of a graph's subjects are wanted, not its whole file."""
     if not wanted:
         return []
-    found: list[bytes] = []
+    found: list[list[bytes]] = []
     with open(item.triples, "rb") as handle:
         for i in wanted:
             start = index.lines[i - 1] if i else 0
-            found.extend(os.pread(handle.fileno(), index.lines[i] - start, start).splitlines(True))
+            found.append(os.pread(handle.fileno(), index.lines[i] - start, start).splitlines(True))
     return found

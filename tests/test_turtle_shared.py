@@ -1,0 +1,129 @@
+"""The Turtle file's blocks of subjects many graphs share, kept from one build to the next.
+
+Four cached graphs describe the same entities, as communiqués do: a rebuild with
+one graph changed makes again only the blocks of the subjects that graph has, and
+writes the same bytes, and the same counts, as a build that kept nothing.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from scmgraph.build.turtle import write_turtle
+from scmgraph.build.turtle_blocks import CachedTurtle, Tally, subject_blocks
+from scmgraph.build.turtle_shared import shared_blocks
+from scmgraph.build.units import UnitCache
+from scmgraph.rdf.terms import PREFIXES
+
+ID = "https://w3id.org/scmgraph/id/"
+SCM = "https://w3id.org/scmgraph/ontology#"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+STATES = ("united-states", "republic-of-korea", "japan")  # every communiqué names them
+ALLIANCE = "north-atlantic-treaty-organization"  # all but the third name it
+
+
+def graph(number: int, wording: str = "") -> list[bytes]:
+    """A communiqué's lines: its own statement, and the entities it names, each with
+    the label every communiqué gives it and the name this one wrote."""
+    lines = [
+        f'<{ID}statement/scm-{number}/p1/s1/1> <{SCM}verbLemma> "reaffirm{wording}" .\n',
+        f"<{ID}statement/scm-{number}/p1/s1/1> <{SCM}mentions> <{ID}org/japan> .\n",
+    ]
+    for entity in (*STATES, ALLIANCE) if number != 3 else STATES:
+        lines.append(f'<{ID}org/{entity}> <{LABEL}> "{entity}" .\n')
+        lines.append(f'<{ID}org/{entity}> <{ALT}> "{entity} {number}{wording}" .\n')
+    return sorted({line.encode() for line in lines})
+
+
+def cached_graph(cache: UnitCache, key: str, lines: list[bytes]) -> CachedTurtle:
+    """A graph's files as a build caches them: triples, Turtle blocks, subject index."""
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    body, index = subject_blocks(lines)
+    cache.path(key, "nt").write_bytes(b"".join(lines))
+    cache.path(key, "ttl").write_bytes(body)
+    cache.path(key, "subjects").write_bytes(pickle.dumps(index))
+    return CachedTurtle(
+        key, cache.path(key, "ttl"), cache.path(key, "nt"), cache.path(key, "subjects")
+    )
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        return len(data)
+
+
+def written(
+    cache: UnitCache, graphs: list[CachedTurtle], kept: tuple[str | None, str] | None
+) -> tuple[bytes, Tally]:
+    sink = Sink()
+    tally, _ = write_turtle(graphs, [], sink, cache, kept)
+    return sink.data, tally
+
+
+def whole(lines: list[bytes]) -> bytes:
+    """What pyoxigraph writes of all the lines at once: what the file must be."""
+    triples = ox.parse(b"".join(sorted(set(lines))), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+
+def made_again(cache: UnitCache, graphs: list[CachedTurtle], kept: dict) -> int:
+    """How many shared blocks a build with ``kept`` makes (every subject is shared here)."""
+    indexes = [g.index() for g in graphs]
+    order = sorted(
+        {
+            s
+            for index in indexes
+            for s in index.subjects
+            if s.startswith(b"<" + ID.encode() + b"org/")
+        }
+    )
+    holes = [[i for i, s in enumerate(index.subjects) if s in set(order)] for index in indexes]
+    return shared_blocks(order, graphs, indexes, holes, [], kept).made
+
+
+def test_a_rebuild_makes_again_only_the_blocks_of_the_changed_graph(tmp_path: Path) -> None:
+    cache = UnitCache(tmp_path / "cache")
+    lines = {n: graph(n) for n in range(1, 5)}
+    graphs = [cached_graph(cache, f"unit-{n}", lines[n]) for n in lines]
+    every = [line for n in lines for line in lines[n]]
+
+    first, tally = written(cache, graphs, (None, "blocks-1"))
+    assert first == whole(every)
+    assert tally.subjects == len(STATES) + 1 + 4 and tally.triples == len(set(every))
+    kept = cache.load("blocks-1")
+    assert isinstance(kept, dict) and len(kept) == len(STATES) + 1
+    assert made_again(cache, graphs, {}) == len(STATES) + 1
+    assert made_again(cache, graphs, kept) == 0
+    # Nothing changed: every block kept, the same bytes and counts.
+    assert written(cache, graphs, ("blocks-1", "blocks-2")) == (first, tally)
+
+    # The third communiqué reworded (a new key, other names): the blocks of the states
+    # it names are made again, the alliance's (which it does not name) kept.
+    lines[3] = graph(3, wording=" again")
+    graphs[2] = cached_graph(cache, "unit-3b", lines[3])
+    every = [line for n in lines for line in lines[n]]
+    assert made_again(cache, graphs, kept) == len(STATES)
+    rebuilt = written(cache, graphs, ("blocks-2", "blocks-3"))
+    assert rebuilt == written(cache, graphs, None)
+    assert rebuilt[0] == whole(every)
+    assert b'"japan 3 again"' in rebuilt[0]
+
+
+def test_a_block_kept_by_another_graph_s_build_is_not_used(tmp_path: Path) -> None:
+    """A digest names the graphs that have the subject: the same subject in other graphs
+    is made again, though its lines may be the same."""
+    cache = UnitCache(tmp_path / "cache")
+    graphs = [cached_graph(cache, f"unit-{n}", graph(n)) for n in range(1, 4)]
+    written(cache, graphs, (None, "blocks-1"))
+    kept = cache.load("blocks-1")
+    others = [cached_graph(cache, f"other-{n}", graph(n)) for n in range(1, 4)]
+    assert made_again(cache, others, kept) == len(STATES) + 1
+    assert written(cache, others, ("blocks-1", "blocks-2")) == written(cache, others, None)
