@@ -28,6 +28,7 @@ from scmgraph.build.turtle_blocks import (
     SubjectIndex,
     Tally,
     lines_of,
+    merged_lines,
     positions,
     serialise_blocks,
     subject_of,
@@ -215,14 +216,10 @@ def _merged(
     ):
         return key, found
     wanted = set(subjects)
-    delta = Tally()
-    lines: list[bytes] = []
-    for item, index in zip(items, indexes, strict=True):
-        own = lines_of(item, index, positions(index.subjects, wanted))
-        delta.count(own, -1)
-        lines.extend(own)
-    distinct = sorted(set(lines))
-    delta.count(distinct)
+    distinct, delta = merged_lines(
+        lines_of(item, index, positions(index.subjects, wanted))
+        for item, index in zip(items, indexes, strict=True)
+    )
     body, ends = serialise_blocks(distinct)
     if len(ends) != len(subjects):
         raise ValueError("Turtle serialisation does not give one block per subject")

@@ -77,6 +77,22 @@ class Tally:
         self.facts |= other.facts
 
 
+def merged_lines(
+    graphs: Iterable[list[bytes]], extra: Iterable[bytes] = ()
+) -> tuple[list[bytes], Tally]:
+    """Some subjects' lines from several graphs (and ``extra`` lines, which no graph's
+    tally counted), merged: sorted and distinct, and how merging them changes the sum
+    of those graphs' tallies."""
+    delta = Tally()
+    every = list(extra)
+    for lines in graphs:
+        delta.count(lines, -1)
+        every.extend(lines)
+    distinct = sorted(set(every))
+    delta.count(distinct)
+    return distinct, delta
+
+
 @dataclass(frozen=True)
 class SubjectIndex:
     """A unit's subjects in order, where each one's block ends in its Turtle and its

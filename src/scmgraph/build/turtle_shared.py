@@ -13,6 +13,7 @@ build did not have: after one communiqué changed, those of its own entities.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from scmgraph.build.turtle_blocks import (
     SubjectIndex,
     Tally,
     lines_by_subject,
+    merged_lines,
     serialise_blocks,
     subject_of,
 )
@@ -92,10 +94,7 @@ def shared_blocks(
         found[digest] = block
         delta.add(block.delta)
         blocks.append(block.block)
-    ends, offset = [], 0
-    for block in blocks:
-        offset += len(block)
-        ends.append(offset)
+    ends = list(itertools.accumulate(len(block) for block in blocks))
     return SharedSubjects(b"".join(blocks), ends, delta, found, len(made))
 
 
@@ -126,13 +125,7 @@ def _make(
     merged: list[list[bytes]] = []
     deltas: list[Tally] = []
     for s in subjects:
-        delta = Tally()
-        every = list(own.get(s, []))
-        for place in graphs[s]:
-            delta.count(lines[place], -1)
-            every.extend(lines[place])
-        distinct = sorted(set(every))
-        delta.count(distinct)
+        distinct, delta = merged_lines((lines[place] for place in graphs[s]), own.get(s, []))
         merged.append(distinct)
         deltas.append(delta)
     body, ends = serialise_blocks([line for group in merged for line in group])
