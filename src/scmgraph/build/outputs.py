@@ -82,7 +82,7 @@ def cross_document_graphs(
     if not isinstance(cross, dict):
         graphs = {
             LINKS_GRAPH: links_graph(facts, registry, info, (), sink=TripleSet()),
-            PROVENANCE_GRAPH: provenance_graph(info, _linked_pairs(units, pairs)),
+            PROVENANCE_GRAPH: provenance_graph(info, _linked_pairs(units, pairs), sink=TripleSet()),
         }
         cross = {str(iri): canonical_lines(g) for iri, g in graphs.items() if len(g)}
         cache.save(cross_key, cross)

@@ -66,5 +66,13 @@ class BuildInfo:
         """The build of the inputs ``names`` within this build, in that order: one
         communiqué's names its nodes, a pair's (previous, current) their thread
         links, so neither changes when another communiqué does."""
-        inputs = tuple(item for name in names for item in self.inputs if item[0] == name)
+        by_name = self._inputs_by_name
+        inputs = tuple(item for name in names for item in by_name.get(name, ()))
         return BuildInfo(self.tool_version, inputs, self.registry_files, self.timestamp)
+
+    @functools.cached_property
+    def _inputs_by_name(self) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = {}
+        for item in self.inputs:
+            found.setdefault(item[0], []).append(item)
+        return found

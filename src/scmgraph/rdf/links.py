@@ -61,13 +61,17 @@ def links_graph(
     slugs = communique_slugs(all_facts)
     ordered = sorted(all_facts, key=lambda f: f.document.name)
     canonical: dict[URIRef, Entity] = {}
+    nodes: dict[tuple[str, str], URIRef] = {}  # most entities are in many communiqués
+    referenced_by, derived_from = DCTERMS.isReferencedBy, PROV.wasDerivedFrom
     for facts in ordered:
         context = communique_iri(slugs[facts.document.name])
         for entity in facts.entities:
-            node = entity_iri(entity.key, entity.type)
+            node = nodes.get((entity.key, entity.type))
+            if node is None:
+                node = nodes[entity.key, entity.type] = entity_iri(entity.key, entity.type)
             canonical.setdefault(node, entity)
-            g.add((node, DCTERMS.isReferencedBy, context))
-            g.add((node, PROV.wasDerivedFrom, context))
+            g.add((node, referenced_by, context))
+            g.add((node, derived_from, context))
     for node, entity in canonical.items():
         if (cls := entity_class(entity.type)) is not None:
             g.add((node, RDF.type, cls))
@@ -215,11 +219,15 @@ def source_node(graph: Graph | TripleSet, source: SourceFile) -> URIRef:
     return node
 
 
-def provenance_graph(build: BuildInfo, pairs: Iterable[tuple[str, str]] = ()) -> Graph:
+def provenance_graph(
+    build: BuildInfo, pairs: Iterable[tuple[str, str]] = (), *, sink: TripleSet | None = None
+) -> Graph | TripleSet:
     """The build activity, the tool that ran it and every file it used; and the
     builds within it that the graphs name: one per communiqué (its nodes) and one
-    per pair of consecutive communiqués (their thread links), given by file names."""
-    g = new_graph(PROVENANCE_GRAPH)
+    per pair of consecutive communiqués (their thread links), given by file names.
+
+    ``sink`` gathers the triples instead of an rdflib graph (faster to write out)."""
+    g = new_graph(PROVENANCE_GRAPH) if sink is None else sink
     activity = build.iri
     agent = ID[f"software/scmgraph/{build.tool_version}"]
     g.add((activity, RDF.type, SCM.BuildActivity))
@@ -245,7 +253,9 @@ def provenance_graph(build: BuildInfo, pairs: Iterable[tuple[str, str]] = ()) ->
     return g
 
 
-def _part_build(g: Graph, build: BuildInfo, names: tuple[str, ...], agent: URIRef) -> None:
+def _part_build(
+    g: Graph | TripleSet, build: BuildInfo, names: tuple[str, ...], agent: URIRef
+) -> None:
     """A build within ``build`` of the input files ``names`` alone, part of it (unless
     they are all its inputs: then it is the build itself)."""
     part = build.part(*names)

@@ -7,6 +7,7 @@ pipeline reads another alliance's statements given other registry files.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -175,11 +176,16 @@ class Registry:
         return {form.lower(): verb for verb in self.verbs for form in verb.forms}
 
     def person_by_name(self, name: str) -> PersonEntry | None:
-        key = name_key(name)
+        """The first registry person one of whose names has the key of ``name``."""
+        return self._people_by_key.get(name_key(name))
+
+    @functools.cached_property
+    def _people_by_key(self) -> dict[str, PersonEntry]:
+        found: dict[str, PersonEntry] = {}
         for person in self.people:
-            if key in {name_key(n) for n in (person.name, *person.variants)}:
-                return person
-        return None
+            for known in (person.name, *person.variants):
+                found.setdefault(name_key(known), person)
+        return found
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
