@@ -127,3 +127,36 @@ def test_a_block_kept_by_another_graph_s_build_is_not_used(tmp_path: Path) -> No
     others = [cached_graph(cache, f"other-{n}", graph(n)) for n in range(1, 4)]
     assert made_again(cache, others, kept) == len(STATES) + 1
     assert written(cache, others, ("blocks-1", "blocks-2")) == written(cache, others, None)
+
+
+def test_one_subjects_merge_counts_as_the_general_merge() -> None:
+    """An entity's lines from three graphs and the build's own (its type and label in
+    each, a name only one gives, a file it came from, a link only the build gives)
+    merge to the same lines and the same change of counts either way."""
+    from scmgraph.build.turtle_blocks import merged_lines, merged_subject
+
+    entity = f"<{ID}org/japan>"
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+    def lines(*triples: str) -> list[bytes]:
+        return sorted(f"{entity} {p} {o} .\n".encode() for p, o in triples)
+
+    shared = (f"<{LABEL}>", '"Japan"'), (kind, f"<{SCM}State>")
+    source = (f"<{SCM}sourceFile>", f"<{ID}source/scm-1>"), (f"<{SCM}sha256>", '"ab12"')
+    groups = [
+        lines(*shared, (f"<{ALT}>", '"Japan 1"'), *source),
+        lines(*shared, (f"<{ALT}>", '"Japan 2"')),
+        lines(*shared, (kind, f"<{SCM}Party>")),
+        [],
+    ]
+    own = lines(("<http://purl.org/dc/terms/isReferencedBy>", f"<{ID}communique/scm-1>"))
+    own += lines(shared[0])  # also given by every graph
+    expected_lines, expected = merged_lines(groups, own)
+    found_lines, found = merged_subject(groups, own)
+    assert found_lines == expected_lines
+    assert found == expected
+    assert (found.triples, found.subjects, found.entities) == (-3, -2, -2)
+    assert found.instances[f"<{SCM}State>".encode()] == -2
+    assert found.sources == {f"<{ID}source/scm-1>".encode()}
+    assert found.facts == {(entity.encode(), f"<{SCM}sha256>".encode(), b'"ab12"')}
+    assert merged_subject([[], []]) == ([], Tally())

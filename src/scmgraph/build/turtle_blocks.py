@@ -93,6 +93,47 @@ def merged_lines(
     return distinct, delta
 
 
+def merged_subject(
+    graphs: Iterable[list[bytes]], extra: Iterable[bytes] = ()
+) -> tuple[list[bytes], Tally]:
+    """``merged_lines`` of one subject's lines: the same result, counted from how many
+    graphs give each line. A line that one graph gives changes nothing by merging,
+    so only the lines given by several graphs, or by ``extra`` alone, are read (an
+    entity's type and labels come from every communiqué that names it)."""
+    given: Counter[bytes] = Counter()
+    groups = 0
+    for lines in graphs:
+        given.update(lines)
+        groups += bool(lines)
+    distinct = sorted(given.keys() | set(extra))
+    delta = Tally()
+    if not distinct:
+        return distinct, delta
+    delta.triples = len(distinct) - given.total()
+    subject = distinct[0][: distinct[0].index(b" ")]
+    delta.subjects = 1 - groups
+    delta.entities = delta.subjects * subject.startswith(_ENTITY)
+    for line in distinct:
+        times = given.get(line, 0)
+        if (
+            times == 1
+            and _SOURCE_FILE not in line
+            and _SOURCE_FACTS[0] not in line
+            and _SOURCE_FACTS[1] not in line
+        ):
+            continue  # changes no count, and is no source fact (else it is read below)
+        _, p, o = line[:-3].split(b" ", 2)
+        if times != 1:
+            delta.properties[p] += 1 - times
+            if p == _TYPE:
+                delta.instances[o] += 1 - times
+        if p == _SOURCE_FILE:
+            delta.sources.add(o)
+        elif p in _SOURCE_FACTS:
+            delta.facts.add((subject, p, o))
+    return distinct, delta
+
+
 @dataclass(frozen=True)
 class SubjectIndex:
     """A unit's subjects in order, where each one's block ends in its Turtle and its

@@ -25,7 +25,7 @@ from scmgraph.build.turtle_blocks import (
     SubjectIndex,
     Tally,
     lines_by_subject,
-    merged_lines,
+    merged_subject,
     serialise_blocks,
     subject_of,
 )
@@ -125,7 +125,7 @@ def _make(
     merged: list[list[bytes]] = []
     deltas: list[Tally] = []
     for s in subjects:
-        distinct, delta = merged_lines((lines[place] for place in graphs[s]), own.get(s, []))
+        distinct, delta = merged_subject((lines[place] for place in graphs[s]), own.get(s, []))
         merged.append(distinct)
         deltas.append(delta)
     body, ends = serialise_blocks([line for group in merged for line in group])
