@@ -110,7 +110,7 @@ def merged_subject(
     if not distinct:
         return distinct, delta
     delta.triples = len(distinct) - given.total()
-    subject = distinct[0][: distinct[0].index(b" ")]
+    subject = subject_of(distinct[0])
     delta.subjects = 1 - groups
     delta.entities = delta.subjects * subject.startswith(_ENTITY)
     for line in distinct:
