@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint audit venv clean
+.PHONY: run test lint audit venv clean bytecode
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+# pip compiles an installed package's modules, not an editable checkout's: compile
+# them too (again after a change), or every command recompiles them where the
+# environment does not let Python write bytecode (PYTHONDONTWRITEBYTECODE).
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q src
 
-run: $(STAMP)
+venv: $(STAMP) bytecode
+
+run: $(STAMP) bytecode
 	$(BIN)/scmgraph build
 	$(BIN)/scmgraph validate
 	$(BIN)/scmgraph query run heads-of-delegation
 
-test: $(STAMP)
+test: $(STAMP) bytecode
 	bash scripts/install-servers.sh
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/lint-imports
