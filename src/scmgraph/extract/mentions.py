@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from scmgraph.model import Entity, Mention, Sentence, SourceFile
-from scmgraph.registry.patterns import compiled
 
 _HYPHEN_IN_NAME = re.compile(r"(?<=[a-z])-(?=[A-Z][a-z])")  # "Future-Combined", not "U.S.-ROK"
 
@@ -100,11 +99,13 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
     """The entities ``sentence`` names, longest match first, without overlaps."""
     text = sentence.text
     taken = [False] * len(text)
-    for mask in catalogue.masks:
-        for match in compiled(re.escape(mask)).finditer(text):
-            if _boundary_ok(text, match.start(), match.end()):
-                for k in range(match.start(), match.end()):
-                    taken[k] = True
+    for mask in catalogue.masks:  # each occurrence, left to right, none overlapping
+        start = text.find(mask) if mask else -1
+        while start >= 0:
+            end = start + len(mask)
+            if _boundary_ok(text, start, end):
+                taken[start:end] = [True] * len(mask)
+            start = text.find(mask, end)
     found: list[tuple[int, int, str]] = []
     # Names of several words also match with hyphens for spaces ("Future-Combined
     # Forces Command"); the replacement keeps every offset in place.
