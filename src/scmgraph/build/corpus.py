@@ -124,6 +124,15 @@ def finish_publishing(out_dir: Path) -> bool:
     return True
 
 
+def drop_staged_store(loading: list[Future[Path]]) -> None:
+    """Remove the store a build staged, once loaded, unless it is one already named."""
+    for staging in loading:
+        with contextlib.suppress(Exception):  # the loader's own error is not the build's
+            path = staging.result()
+            if path.name.startswith(".store-"):
+                shutil.rmtree(path, ignore_errors=True)
+
+
 def remove_leftovers(out_dir: Path) -> None:
     """Remove what killed builds left: staged files, half-loaded stores, unlinked stores.
 
@@ -247,11 +256,24 @@ def publish_units(
         else None
     )  # the published build, if this one has nothing to change
     loading: list[Future[Path]] = []
+    checked_keys: set[str] = set()  # the cache keys of the verdicts, once reached
+
+    def check() -> None:
+        """Raise if the build fails its shapes (units, shared graphs, ontology)."""
+        checked = settle(units) if settle else units
+        result = validate_build([*checked, *pairs], graphs, context, cache, checked_keys)
+        if not result.conforms:
+            message = "the built graph does not pass SHACL validation:\n" + result.render()
+            raise BuildError(message)
+
     # The store loads as the files are written; the Turtle file is begun before the
-    # build is validated (on an idle worker, or a thread) and dropped if it fails.
+    # build is validated (on an idle worker, or a thread). The verdict is reached
+    # beside the writing (the engine leaves the interpreter free); a build that fails
+    # it drops what it staged before it publishes anything.
     with (
         ThreadPoolExecutor(max_workers=1) as loader,
         ThreadPoolExecutor(max_workers=1) as side,
+        ThreadPoolExecutor(max_workers=1) as checker,
     ):
         shared = (  # the blocks of the subjects many graphs share, kept from the previous build
             f"blocks-{previous[1].fingerprint[:32]}" if previous else None,
@@ -259,20 +281,12 @@ def publish_units(
         )
         turtle = None if same else start_turtle(parts, out_dir, cache, pool or side, shared)
         progress("validating")
-        try:
-            checked = settle(units) if settle else units
-            result = validate_build([*checked, *pairs], graphs, context, cache, keep)
-            if not result.conforms:
-                message = "the built graph does not pass SHACL validation:\n" + result.render()
-                raise BuildError(message)
-        except BaseException:
-            if turtle is not None:
-                discard_turtle(turtle)
-            raise
+        verdict = checker.submit(check)
         if same is not None:
+            verdict.result()
             progress("nothing changed")
             kept = cache.load(merged_key)
-            return same.quads, keep | (kept if isinstance(kept, set) else set())
+            return same.quads, keep | checked_keys | (kept if isinstance(kept, set) else set())
         progress("writing files")
 
         def load(nquads: Path, digest: Callable[[], str], extents: Extents) -> None:
@@ -291,13 +305,18 @@ def publish_units(
             files = {path.name: file_stat(tmp) for path, tmp in staged.items()}
             nquads_extents = extents.pop("scmgraph.nq")
             manifest = Manifest(stamp, quads, nquads_extents, files, extents)  # type: ignore[arg-type]
+            verdict.result()
             target = name_store(loading[0].result(), digest, out_dir, manifest)
         except BaseException:
+            if turtle is not None and not staged:
+                discard_turtle(turtle)
             for tmp in staged.values():
                 tmp.unlink(missing_ok=True)
+            if verdict.exception() is not None:  # nothing of a failed build stays staged
+                drop_staged_store(loading)
             raise  # a half-loaded store is removed by the next build (remove_leftovers)
     cache.save(merged_key, merged)
-    keep |= merged
+    keep |= merged | checked_keys
     # Everything is on disk; publishing is now a handful of renames.
     publish(staged, target, out_dir)
     return quads, keep
