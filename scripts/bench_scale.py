@@ -386,25 +386,25 @@ def tables(
         header += ["one communiqué reworded, median s", "each run s", "share of cold"]
         header += ["rebuild peak MB"]
         parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
-    if not any(r.queries for r in results):
-        return "\n".join(parts) + "\n"
-    names = sorted({name for r in results for name in r.queries})
-    columns = [(f"{r.size}×", r.queries) for r in results]
-    columns += [
-        (f"{r.size}× after {len(r.rebuilds)} rebuilds", r.rebuilt_queries)
-        for r in results
-        if r.rebuilt_queries
-    ]
-    rows = [
-        [name, *(f"{found.get(name, float('nan')):.1f}" for _, found in columns)] for name in names
-    ]
-    rows.append(["**slowest**"] + [f"**{max(found.values()):.1f}**" for _, found in columns])
-    parts += [
-        "\n### Stored queries, median ms (embedded pyoxigraph store, default parameters, "
-        "after a warm-up run; on the cold build's store, then on the one its rebuilds "
-        "changed)\n",
-        _table(["query"] + [label for label, _ in columns], rows),
-    ]
+    if any(r.queries for r in results):
+        names = sorted({name for r in results for name in r.queries})
+        columns = [(f"{r.size}×", r.queries) for r in results]
+        columns += [
+            (f"{r.size}× after {len(r.rebuilds)} rebuilds", r.rebuilt_queries)
+            for r in results
+            if r.rebuilt_queries
+        ]
+        rows = [
+            [name, *(f"{found.get(name, float('nan')):.1f}" for _, found in columns)]
+            for name in names
+        ]
+        rows.append(["**slowest**"] + [f"**{max(found.values()):.1f}**" for _, found in columns])
+        parts += [
+            "\n### Stored queries, median ms (embedded pyoxigraph store, default parameters, "
+            "after a warm-up run; on the cold build's store, then on the one its rebuilds "
+            "changed)\n",
+            _table(["query"] + [label for label, _ in columns], rows),
+        ]
     if load is not None:
         rows = []
         for label, runs in (("scmgraph serve", load.serve), ("Oxigraph server", load.oxigraph)):
