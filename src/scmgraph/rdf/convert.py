@@ -11,6 +11,7 @@ for byte.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,10 @@ class ReproducibleDataset(Dataset):
 # --- literals ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _count(value: int, positive: bool = False) -> Literal:
+    """A count or offset; literals are immutable, and rdflib is slow to make one from
+    a number (a communiqué needs thousands, mostly the same offsets and numbers)."""
     return Literal(value, datatype=XSD.positiveInteger if positive else XSD.nonNegativeInteger)
 
 
