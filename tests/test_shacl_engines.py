@@ -28,7 +28,7 @@ from scmgraph.rdf.links import links_graph, provenance_graph
 from scmgraph.rdf.shacl_rudof import RudofValidator
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import ID, NIF, SCM, default_ontology_path
-from scmgraph.rdf.validate import UnitValidator
+from scmgraph.rdf.validate import UnitValidator, short
 from scmgraph.read.reader import read_document
 from scmgraph.registry.load import load_registry
 from scmgraph.version import __version__
@@ -83,6 +83,23 @@ def inverted_spans(graph: Graph) -> None:
         graph.set((sentence, NIF.beginIndex, Literal(10**6, datatype=XSD.nonNegativeInteger)))
 
 
+UNLISTED_CLASS = ID["verb-class/unlisted"]
+
+
+def class_outside_its_scheme(graph: Graph) -> None:
+    statement = min(graph.subjects(RDF.type, SCM.Statement))
+    graph.add((UNLISTED_CLASS, RDF.type, SCM.VerbClass))
+    graph.set((statement, SCM.speechActClass, UNLISTED_CLASS))
+
+
+def first_verb_phrase(graph: Graph) -> URIRef:
+    return min(graph.objects(None, SCM.verbPhrase))  # type: ignore[type-var]
+
+
+def verb_phrase_without_offsets(graph: Graph) -> None:
+    graph.remove((first_verb_phrase(graph), NIF.beginIndex, None))
+
+
 def verdicts(engines: tuple[RudofValidator, UnitValidator], graph: Graph) -> list[tuple]:
     rudof, pyshacl = engines
     lines = b"".join(canonical_lines(graph))
@@ -99,6 +116,8 @@ UNIT_CHANGES = {
     "paragraph numbers as plain strings": untyped_paragraph_numbers,
     "statements from two builds": second_build,
     "spans ending before they begin": inverted_spans,
+    "a speech-act class outside its scheme": class_outside_its_scheme,
+    "a verb phrase without its offsets": verb_phrase_without_offsets,
 }
 
 
@@ -114,6 +133,28 @@ def test_both_engines_agree_on_a_communique_graph(
     assert by_rudof == by_pyshacl
     assert by_rudof[0] == (change == "whole")
     assert by_rudof[0] or by_rudof[1]
+
+
+def test_a_class_outside_its_scheme_and_a_bare_verb_phrase_are_found_on_their_own_nodes(
+    engines: tuple[RudofValidator, UnitValidator], unit: Graph
+) -> None:
+    # Both are checked as targets (each class node, each verb phrase), not from the
+    # statements that name them: the result names the node and the property broken.
+    for change, expected in (
+        (
+            class_outside_its_scheme,
+            (short(UNLISTED_CLASS), "skos:inScheme", "scmsh:InVerbClassScheme-scheme"),
+        ),
+        (verb_phrase_without_offsets, (None, "nif:beginIndex", "scmsh:Span-begin")),
+    ):
+        graph = Graph()
+        for triple in unit:
+            graph.add(triple)
+        change(graph)
+        focus = expected[0] or short(first_verb_phrase(graph))
+        for conforms, found in verdicts(engines, graph):
+            assert not conforms
+            assert (focus, *expected[1:]) in found
 
 
 @pytest.mark.parametrize("change", ["whole", "thread links without their statement"])
