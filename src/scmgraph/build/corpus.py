@@ -231,7 +231,6 @@ def publish_units(
     """
     from scmgraph.build.outputs import (
         cross_document_graphs,
-        discard_turtle,
         fingerprint,
         graph_parts,
         stage_outputs,
@@ -308,8 +307,6 @@ def publish_units(
             verdict.result()
             target = name_store(loading[0].result(), digest, out_dir, manifest)
         except BaseException:
-            if turtle is not None and not staged:
-                discard_turtle(turtle)
             for tmp in staged.values():
                 tmp.unlink(missing_ok=True)
             if verdict.exception() is not None:  # nothing of a failed build stays staged
