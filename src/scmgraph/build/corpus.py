@@ -278,7 +278,11 @@ def publish_units(
             f"blocks-{previous[1].fingerprint[:32]}" if previous else None,
             f"blocks-{stamp[:32]}",
         )
-        turtle = None if same else start_turtle(parts, out_dir, cache, pool or side, shared)
+        turtle = (
+            None
+            if same
+            else start_turtle(parts, out_dir, cache, pool or side, shared, str(info.iri))
+        )
         progress("validating")
         verdict = checker.submit(check)
         if same is not None:

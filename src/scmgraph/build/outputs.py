@@ -169,14 +169,16 @@ def start_turtle(
     cache: UnitCache,
     pool: Executor,
     kept: tuple[str | None, str] | None = None,
+    build: str = "",
 ) -> TurtleStaged:
     """Begin staging the Turtle file on ``pool`` (the build's worker processes, idle by
     now, or a thread). It is mostly Python work, the longest of the files: a build
     starts it before it validates, so that the worker does not wait meanwhile.
     ``kept``: the cache keys of the blocks of shared subjects, the previous build's
-    (if any) and this one's (``turtle_shared``)."""
+    (if any) and this one's (``turtle_shared``); ``build``: the whole build's IRI."""
     cached, others = union_inputs(parts)
-    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache, kept)
+    term = f"<{build}>".encode() if build else b""
+    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache, kept, term)
 
 
 def discard_turtle(turtle_written: TurtleStaged) -> None:

@@ -65,6 +65,7 @@ def write_turtle(
     handle: Writer,
     cache: Cache,
     kept: tuple[str | None, str] | None = None,
+    build: bytes = b"",
 ) -> tuple[Tally, set[str]]:
     """The distinct triples of every graph in Turtle, their tally, and the cache keys
     of the merged blocks used.
@@ -73,7 +74,8 @@ def write_turtle(
     subject of one cached graph alone is copied from it; one that only two cached
     graphs share is copied from their merged blocks, cached under their keys; the
     others are merged here (``turtle_shared``). ``kept``: the cache keys of the
-    previous build's merged blocks, if any, and of this build's.
+    previous build's merged blocks, if any, and of this build's; ``build``: the whole
+    build's IRI (N-Triples), which kept blocks may name in place of another's.
     """
     indexes = [c.index() for c in cached]
     lines = list(others)
@@ -104,7 +106,7 @@ def write_turtle(
     order = sorted(batch)
     previous = cache.load(kept[0]) if kept and kept[0] else None
     made = shared_blocks(
-        order, cached, indexes, holes, lines, previous if isinstance(previous, dict) else {}
+        order, cached, indexes, holes, lines, previous if isinstance(previous, dict) else {}, build
     )
     tally.add(made.delta)
     keys: set[str] = set()
@@ -140,6 +142,7 @@ def stage_turtle(
     others: bytes,
     cache: Cache,
     kept: tuple[str | None, str] | None = None,
+    build: bytes = b"",
 ) -> tuple[Path, int, str, Tally, set[str]]:
     """``write_turtle`` into a file staged beside ``path`` (``others``: the lines of
     the graphs without cached blocks, joined): the staged file, its size and
@@ -151,7 +154,8 @@ def stage_turtle(
 
     def write(handle: BinaryIO) -> None:
         counted = _Digesting(handle)
-        tally, keys = write_turtle(cached, others.splitlines(keepends=True), counted, cache, kept)
+        lines = others.splitlines(keepends=True)
+        tally, keys = write_turtle(cached, lines, counted, cache, kept, build)
         found.append((counted.size, counted.sha256.hexdigest(), tally, keys))
 
     return (stage_stream(path, write), *found[0])
