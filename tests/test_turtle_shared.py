@@ -229,3 +229,17 @@ def test_a_kept_block_names_the_new_whole_build_where_it_sorts(tmp_path: Path) -
     # Without the whole build's name, a block that names it is made again.
     again = shared_blocks(order, graphs, indexes, holes, own_lines(later), kept)
     assert again.made == len(order) and again.body == made.body
+
+
+def test_a_whole_build_that_is_also_a_communique_s_build_is_not_renamed(tmp_path: Path) -> None:
+    """The whole build of a corpus of one file is that file's build: the blocks that
+    name it, named by the communiqué's graph too, are made again when it changes."""
+    cache = UnitCache(tmp_path / "cache")
+    graphs = [cached_graph(cache, f"unit-{n}", unit_graph(n)) for n in range(3)]
+    units = [line for n in range(3) for line in unit_graph(n)]
+    for first, then in ((UNIT_BUILDS[0], "7" * 16), ("7" * 16, UNIT_BUILDS[1])):
+        for whole_build, kept in ((first, (None, "blocks-a")), (then, ("blocks-a", "blocks-b"))):
+            sink = Sink()
+            build = build_term(whole_build)
+            write_turtle(graphs, own_lines(whole_build), sink, cache, kept, build)
+            assert sink.data == whole(units + own_lines(whole_build)), (first, then)

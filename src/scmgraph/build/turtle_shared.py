@@ -25,7 +25,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -109,8 +109,8 @@ def shared_blocks(
             block = _renamed(block, build)
         if block is not None:
             reused[s] = block
-    made = _make([s for s in order if s not in reused], cached, indexes, graphs, own)
-    made = {s: replace(block, build=build) if names[s] else block for s, block in made.items()}
+    missing = [s for s in order if s not in reused]
+    made = _make(missing, cached, indexes, graphs, own, {s: build for s in missing if names[s]})
     found: Kept = {}
     delta = Tally()
     blocks: list[bytes] = []
@@ -169,6 +169,8 @@ def _renamed(kept: SharedBlock, build: bytes) -> SharedBlock | None:
         if items.count(old) != 1 or not all(_BUILD_TOKEN.fullmatch(i) for i in items):
             return None
         items = sorted(new if item == old else item for item in items)
+        if len(set(items)) != len(items):  # the new build is also a communiqué's
+            return None
         fields[-1] = b" , ".join(items) + objects[-2:]
         lines[number] = b"\t" * tab + b" ".join(fields)
     block = b"\n".join(lines)
@@ -188,8 +190,12 @@ def _make(
     indexes: list[SubjectIndex],
     graphs: dict[bytes, list[tuple[int, int]]],
     own: dict[bytes, list[bytes]],
+    builds: dict[bytes, bytes],
 ) -> dict[bytes, SharedBlock]:
-    """The blocks of ``subjects`` (sorted), serialised together."""
+    """The blocks of ``subjects`` (sorted), serialised together. ``builds``: the whole
+    build that the own lines of some of them name, which a later build may rename
+    (``_renamed``), unless their graphs name it too (the build of a single communiqué
+    is the whole build of a corpus of that one file)."""
     if not subjects:
         return {}
     read: defaultdict[int, list[int]] = defaultdict(list)  # graph -> positions wanted
@@ -203,15 +209,19 @@ def _make(
         lines.update(((number, i), group) for i, group in zip(places, found, strict=True))
     merged: list[list[bytes]] = []
     deltas: list[Tally] = []
+    named: dict[bytes, bytes] = {}
     for s in subjects:
         distinct, delta = merged_subject((lines[place] for place in graphs[s]), own.get(s, []))
         merged.append(distinct)
         deltas.append(delta)
+        build = builds.get(s, b"")
+        if build and not any(build in line for place in graphs[s] for line in lines[place]):
+            named[s] = build
     body, ends = serialise_blocks([line for group in merged for line in group])
     if len(ends) != len(subjects):
         raise ValueError("Turtle serialisation does not give one block per subject")
     starts = [0, *ends[:-1]]
     return {
-        s: SharedBlock(body[start:end], delta)
+        s: SharedBlock(body[start:end], delta, named.get(s, b""))
         for s, start, end, delta in zip(subjects, starts, ends, deltas, strict=True)
     }
