@@ -15,7 +15,7 @@ from scmgraph.build.thread_parts import (
     series_pairs,
     verdicts,
 )
-from scmgraph.build.units import UnitContext, compute_unit, env_digest
+from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
 from scmgraph.registry.load import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,23 +39,28 @@ def context() -> UnitContext:
     return UnitContext(registry, env_digest(registry))
 
 
-def pair_lines(paths: list[Path], context: UnitContext) -> list[bytes]:
+def pair_lines(paths: list[Path], context: UnitContext, cache: UnitCache) -> list[bytes]:
     """The thread links of two consecutive communiqués, as N-Triples lines."""
-    units = [compute_unit(path, path.stem, context, None, check=False)[0] for path in paths]
+    units = []
+    for path in paths:
+        summary, files = compute_unit(path, path.stem, context, None, check=False)
+        cache.put(summary, files)
+        units.append(summary)
     ((previous, current),) = series_pairs(units)
     names = {e.key: e.name for u in units for e in u.facts.entities}
     kinds = {e.key: e.type for u in units for e in u.facts.entities}
-    count, lines = link_lines(("pair", previous, current, names, kinds), context)
+    count, lines = link_lines(("pair", previous, current, names, kinds), context, cache)
     assert count > 20 and lines
     return lines
 
 
 @pytest.fixture(scope="module")
-def pairs(context: UnitContext) -> list[list[bytes]]:
+def pairs(context: UnitContext, tmp_path_factory: pytest.TempPathFactory) -> list[list[bytes]]:
     """Two pairs that share no communiqué: the given one and one of the devset."""
+    cache = UnitCache(tmp_path_factory.mktemp("cache"))
     given = sorted((ROOT / "data" / "communiques").glob("*.txt"))
     devset = sorted((ROOT / "tests" / "fixtures" / "devset").glob("05[67]_*"))
-    return [pair_lines(given, context), pair_lines(devset, context)]
+    return [pair_lines(given, context, cache), pair_lines(devset, context, cache)]
 
 
 def test_pairs_apart_that_conform_are_checked_once(context: UnitContext, pairs) -> None:

@@ -207,7 +207,7 @@ def build(
         store=out_dir / STORE_LINK,
         triples=triples,
         documents=len(units),
-        statements=sum(len(u.facts.statements) for u in units),
+        statements=sum(u.statements for u in units),
     )
 
 

@@ -122,18 +122,21 @@ class Workers:
         elif jobs <= 1 or tasks <= 1:
             return None
         context = self.context
-        if jobs > 1:
-            # What every task needs is made here, once: forked workers inherit it,
-            # the validator's engine included (this process needs one too, and each
-            # engine costs some 0.1 s to make). Workers started otherwise get the
-            # validator's context, registries and ontology as N-Triples, with the
-            # context, and make their own engine. A single worker makes its own
-            # extraction patterns while this process makes its validator.
+        method = _start_method()
+        # What every task needs is made here, once: forked workers inherit it. The
+        # gazetteer and extraction patterns first (a lone unit's worker would make
+        # them on the build's critical path), then, for several workers, the
+        # validator's engine (this process needs one too, and each engine costs some
+        # 0.1 s to make; a single worker's unit is validated after its facts are
+        # back, while this process makes its own). Workers started otherwise get the
+        # validator's context, registries and ontology as N-Triples, with the
+        # context, and make their own engine and patterns.
+        if method == "fork":
             from scmgraph.extract.document import prepare
 
             prepare(context.registry)
+        if jobs > 1:
             context.validator.prepare()
-        method = _start_method()
         mp = get_context(method)
         if method == "forkserver":
             mp.set_forkserver_preload(

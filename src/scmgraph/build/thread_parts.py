@@ -133,7 +133,7 @@ def _work(tasks: list[PairTask], cache_folder: Path) -> list[PairSummary]:
 
 def _compute(tasks: list[PairTask], context: UnitContext, cache: UnitCache) -> list[PairSummary]:
     """Link, convert, validate (together, ``verdicts``) and cache each pair."""
-    found = [link_lines(task, context) for task in tasks]
+    found = [link_lines(task, context, cache) for task in tasks]
     checked = verdicts([lines for _, lines in found], context.validator)
     return [
         _cache(key, links, lines, verdict, cache)
@@ -175,10 +175,11 @@ def _apart(parts: list[list[bytes]]) -> bool:
     return True
 
 
-def link_lines(task: PairTask, context: UnitContext) -> tuple[int, list[bytes]]:
-    """The number of thread links of a pair and their N-Triples lines, sorted."""
+def link_lines(task: PairTask, context: UnitContext, cache: UnitCache) -> tuple[int, list[bytes]]:
+    """The number of thread links of a pair and their N-Triples lines, sorted (the
+    units' statements and paragraphs read from ``cache``)."""
     _, previous, current, names, kinds = task
-    links = link(previous.facts, current.facts, context.lexicons, names)
+    links = link(cache.facts(previous), cache.facts(current), context.lexicons, names)
     sink = TripleSet()
     slugs = {previous.name: previous.slug, current.name: current.slug}
     build = context.build_of(previous.facts.document.source, current.facts.document.source)

@@ -6,10 +6,12 @@ files, ontology, shapes): ``env_digest`` names the environment and the unit key
 hashes both. The cache keeps, per key, the communiqué's named graph as sorted
 N-Triples, its sorted distinct objects (for the dataset description), its blocks
 of the TriG and JSON-LD files, its subjects' blocks of the Turtle file and their
-index (``scmgraph.build.turtle``), and a small summary: the facts the cross-document
-parts need (without the text and mentions), the slug used and the validation
-result. Every cached file is written whole or not at all (written aside, then
-renamed), so a killed build leaves the cache usable.
+index (``scmgraph.build.turtle``), its statements and paragraph texts (which only
+the thread links of its pairs compare), and a small summary: the facts the
+cross-document parts need (entities, meeting, posts held), the slug used and the
+validation result. A build reads every summary, so they stay small. Every cached
+file is written whole or not at all (written aside, then renamed), so a killed
+build leaves the cache usable.
 
 The graph of a unit names the build of that one communiqué (a digest of the
 file, the registry files and the tool version), not the whole build, whose name
@@ -42,8 +44,9 @@ if TYPE_CHECKING:
     from scmgraph.rdf.build_info import BuildInfo
     from scmgraph.rdf.shacl_rudof import RudofValidator
 
-_FORMAT = 3  # bumped when the layout of cached units changes
-_UNIT_FILES = ("nt", "objects", "trig", "jsonld", "ttl", "subjects")  # besides the summary
+_FORMAT = 4  # bumped when the layout of cached units changes
+# Besides the summary (``facts``: the statements and paragraphs it leaves out, pickled).
+_UNIT_FILES = ("nt", "objects", "trig", "jsonld", "ttl", "subjects", "facts")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class UnitSummary:
     key: str
     name: str  # document name (file stem)
     slug: str
-    facts: Facts  # slim: no source text, no paragraphs, no mentions
+    facts: Facts  # slim: no source text, paragraphs, statements or mentions
+    statements: int
     triples: int
     conforms: bool
     violations: tuple  # validate.Violation, sorted
@@ -100,16 +104,18 @@ def unit_key(path: Path, env: str, slug: str | None = None, origin: Origin | Non
     return digest.hexdigest()[:32]
 
 
-def slim(facts: Facts) -> Facts:
+def slim(facts: Facts) -> tuple[Facts, bytes]:
     """Facts without what only the unit itself needs (the file's text, each character's
-    offset, mentions). Paragraph and sentence texts stay: thread links compare them."""
+    offset, mentions) or its pairs' thread links (statements, paragraph and sentence
+    texts), and those, pickled (``UnitCache.facts`` puts them back)."""
     source = replace(facts.document.source, text="")
     paragraphs = tuple(
         replace(p, sentences=tuple(replace(s, offsets=()) for s in p.sentences))
         for p in facts.document.paragraphs
     )
-    document = Document(source=source, title=facts.document.title, paragraphs=paragraphs)
-    return replace(facts, document=document, mentions=())
+    document = Document(source=source, title=facts.document.title, paragraphs=())
+    light = replace(facts, document=document, mentions=(), statements=())
+    return light, pickle.dumps((paragraphs, facts.statements), protocol=5)
 
 
 class UnitCache:
@@ -142,6 +148,12 @@ class UnitCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix in _UNIT_FILES:
             write_atomic(self.path(key, suffix), files[suffix])
+
+    def facts(self, unit: UnitSummary) -> Facts:
+        """A unit's facts with the statements and paragraphs its summary leaves out."""
+        paragraphs, statements = pickle.loads(self.path(unit.key, "facts").read_bytes())
+        document = replace(unit.facts.document, paragraphs=paragraphs)
+        return replace(unit.facts, document=document, statements=statements)
 
     def load(self, key: str) -> object | None:
         """Another result cached under ``key`` (pickled), or None."""
@@ -290,11 +302,13 @@ def compute_unit(
     build = context.build_of(facts.document.source)
     lines = canonical_lines(communique_triples(facts, context.registry, build, slug))
     ntriples = b"".join(lines)
+    light, texts = slim(facts)
     summary = UnitSummary(
         key=key,
         name=facts.document.name,
         slug=slug,
-        facts=slim(facts),
+        facts=light,
+        statements=len(facts.statements),
         triples=len(lines),
         conforms=False,
         violations=(),
@@ -305,7 +319,7 @@ def compute_unit(
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
     trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
     turtle, index = subject_blocks(lines)
-    files = {"nt": ntriples, "objects": b"".join(objects_of(lines))}
+    files = {"nt": ntriples, "objects": b"".join(objects_of(lines)), "facts": texts}
     files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
     return summary, {**files, "trig": trig, "jsonld": jsonld}
 
