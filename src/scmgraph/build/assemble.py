@@ -15,6 +15,7 @@ whatever order units were computed in.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 
 from scmgraph.build.blocks import graph_blocks, trig_head
 from scmgraph.build.copying import Extents, Output, Previous
+from scmgraph.build.kept_nodes import kept_nodes, kept_nodes_key
 from scmgraph.build.nodes import (
     CachedNodes,
     Nodes,
@@ -59,21 +61,43 @@ class GraphPart:
     nquads: Callable[[], bytes]  # the whole graph as N-Quads lines
     blocks: tuple[Callable[[], bytes], Callable[[], bytes]] | None = None  # ``graph_blocks``
     turtle: CachedTurtle | None = None  # its subjects' Turtle blocks
-    nodes: Callable[[], CachedNodes] | None = None  # its blocks inside the graph's
+    nodes: Callable[[], Nodes] | None = None  # its blocks inside the graph's
+    kept: tuple[str, ...] = ()  # the cache keys it uses besides its identity
 
 
-def memory_part(iri: str, lines: list[bytes]) -> GraphPart:
-    """A graph computed by this build (links, provenance, registries, ontology)."""
+def memory_part(
+    iri: str, lines: list[bytes], kept: tuple[UnitCache, str, bytes] | None = None
+) -> GraphPart:
+    """A graph computed by this build (links, provenance, registries, ontology).
+
+    ``kept``: a cache, the environment and the whole build's IRI (N-Triples), when
+    the graph is one part of several: its blocks inside the graph's are then kept
+    from build to build (``scmgraph.build.kept_nodes``)."""
     objects = objects_of(lines)
     tail = f" <{iri}> .\n".encode()
-    return GraphPart(
+
+    def nquads() -> bytes:
+        return b"".join(line[:-3] + tail for line in lines)
+
+    part = GraphPart(
         iri,
         hashlib.sha256(b"".join(lines)).hexdigest(),
         len(lines),
         lambda: iter(lines),
         lambda: iter(objects),
-        lambda: b"".join(line[:-3] + tail for line in lines),
+        nquads,
     )
+    if kept is None:
+        return part
+    cache, env, build = kept
+    key = kept_nodes_key(env, iri, lines, build)
+
+    def made() -> PartBlocks:
+        trig, jsonld = inner_blocks(nquads(), iri)
+        return PartBlocks(_subject(lines[0]), _subject(lines[-1]), trig, jsonld)
+
+    nodes = functools.partial(kept_nodes, cache, key, lines, build, made)
+    return dataclasses.replace(part, nodes=nodes, kept=(key,))
 
 
 def unit_part(cache: UnitCache, unit: UnitSummary | PairSummary, iri: str) -> GraphPart:

@@ -241,7 +241,8 @@ def publish_units(
 
     graphs, info, keep = cross_document_graphs(units, pairs, context, cache, progress)
     keep |= {p.key for p in pairs}
-    parts = graph_parts(units, graphs, pairs, info, cache)
+    parts = graph_parts(units, graphs, pairs, info, cache, context.env)
+    keep |= {key for part in parts for key in part.kept}
     stamp = fingerprint(parts, context, info)
     previous = previous_store(out_dir, STORE_LINK, "scmgraph.nq")
     published = (*OUTPUTS, DESCRIPTION_FILE)

@@ -141,10 +141,17 @@ def graph_parts(
     pairs: list[PairSummary],
     info: BuildInfo,
     cache: UnitCache,
+    env: str = "",
 ) -> list[GraphPart]:
-    """Every named graph of the build, or part of one, in the order they are written."""
+    """Every named graph of the build, or part of one, in the order they are written.
+    The links graph's own part keeps its blocks in ``cache`` under the environment
+    ``env`` (the pairs' parts come with theirs)."""
+    build = f"<{info.iri}>".encode()
     parts: list[GraphPart] = [unit_part(cache, u, str(communique_graph_iri(u.slug))) for u in units]
-    parts += [memory_part(str(iri), lines) for iri, lines in graphs.items()]
+    parts += [
+        memory_part(str(iri), lines, (cache, env, build) if iri == LINKS_GRAPH else None)
+        for iri, lines in graphs.items()
+    ]
     parts += [unit_part(cache, p, str(LINKS_GRAPH)) for p in pairs if p.triples]
     return parts
 
