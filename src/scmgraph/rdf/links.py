@@ -72,14 +72,19 @@ def links_graph(
             canonical.setdefault(node, entity)
             g.add((node, referenced_by, context))
             g.add((node, derived_from, context))
+    # Terms looked up once: a namespace checks each name it is asked for.
+    label, preferred = RDFS.label, SKOS.prefLabel
+    generated, acronym = PROV.wasGeneratedBy, SCM.acronym
+    whole = build.iri
     for node, entity in canonical.items():
         if (cls := entity_class(entity.type)) is not None:
             g.add((node, RDF.type, cls))
-        g.add((node, RDFS.label, Literal(entity.name)))
-        g.add((node, SKOS.prefLabel, Literal(entity.name)))
-        g.add((node, PROV.wasGeneratedBy, build.iri))
+        name = Literal(entity.name)
+        g.add((node, label, name))
+        g.add((node, preferred, name))
+        g.add((node, generated, whole))
         if entity.acronym:
-            g.add((node, SCM.acronym, Literal(entity.acronym)))
+            g.add((node, acronym, Literal(entity.acronym)))
         if entity.wikidata:
             g.add((node, SKOS.exactMatch, wikidata_iri(entity.wikidata)))
     _memberships(g, ordered, slugs, registry, build)
@@ -239,8 +244,9 @@ def provenance_graph(
     g.add((agent, RDFS.label, Literal(f"scmgraph {build.tool_version}")))
     if build.timestamp:
         g.add((activity, PROV.startedAtTime, Literal(build.timestamp, datatype=XSD.dateTime)))
+    inputs = set(build.inputs)
     for name, digest in (*build.inputs, *build.registry_files):
-        is_input = (name, digest) in build.inputs
+        is_input = (name, digest) in inputs
         node = source_iri(Path(name).stem if is_input else name)
         g.add((node, RDF.type, SCM.SourceFile))
         g.add((node, SCM.fileName, Literal(name)))
@@ -259,13 +265,14 @@ def _part_build(
     """A build within ``build`` of the input files ``names`` alone, part of it (unless
     they are all its inputs: then it is the build itself)."""
     part = build.part(*names)
-    if part.iri == build.iri:
+    node, whole = part.iri, build.iri  # each a digest of the inputs: made once
+    if node == whole:
         return
-    g.add((part.iri, RDF.type, SCM.BuildActivity))
-    g.add((part.iri, RDF.type, PROV.Activity))
-    g.add((part.iri, RDFS.label, Literal(f"scmgraph build {part.digest}")))
-    g.add((part.iri, SCM.toolVersion, Literal(build.tool_version)))
-    g.add((part.iri, PROV.wasAssociatedWith, agent))
+    g.add((node, RDF.type, SCM.BuildActivity))
+    g.add((node, RDF.type, PROV.Activity))
+    g.add((node, RDFS.label, Literal(f"scmgraph build {part.digest}")))
+    g.add((node, SCM.toolVersion, Literal(build.tool_version)))
+    g.add((node, PROV.wasAssociatedWith, agent))
     for name in names:
-        g.add((part.iri, PROV.used, source_iri(Path(name).stem)))
-    g.add((part.iri, DCTERMS.isPartOf, build.iri))
+        g.add((node, PROV.used, source_iri(Path(name).stem)))
+    g.add((node, DCTERMS.isPartOf, whole))
