@@ -215,7 +215,7 @@ def _make(
         merged.append(distinct)
         deltas.append(delta)
         build = builds.get(s, b"")
-        if build and not any(build in line for place in graphs[s] for line in lines[place]):
+        if build and not any(build in b"".join(lines[place]) for place in graphs[s]):
             named[s] = build
     body, ends = serialise_blocks([line for group in merged for line in group])
     if len(ends) != len(subjects):
