@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scmgraph.build.kept_nodes import kept_nodes, kept_nodes_key
+from scmgraph.build.kept_nodes import kept_nodes
 from scmgraph.build.nodes import PartBlocks, inner_blocks
 from scmgraph.build.units import UnitCache
 
@@ -41,14 +41,13 @@ def made(whole: str, *extra: str) -> PartBlocks:
 def blocks(cache: UnitCache, whole: str, *extra: str) -> tuple[PartBlocks, int]:
     """The part's blocks through the cache, and how many times they were made."""
     count = []
-    found = lines(whole, *extra)
-    key = kept_nodes_key("env", GRAPH, found, build(whole))
 
     def make() -> PartBlocks:
         count.append(1)
         return made(whole, *extra)
 
-    return kept_nodes(cache, key, found, build(whole), make), len(count)
+    _, nodes = kept_nodes(cache, "env", GRAPH, lines(whole, *extra), build(whole), make)
+    return nodes(), len(count)
 
 
 def test_a_rebuild_that_names_another_whole_build_renames_the_kept_blocks(tmp_path: Path) -> None:

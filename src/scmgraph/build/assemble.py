@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from scmgraph.build.blocks import graph_blocks, trig_head
 from scmgraph.build.copying import Extents, Output, Previous
-from scmgraph.build.kept_nodes import kept_nodes, kept_nodes_key
+from scmgraph.build.kept_nodes import kept_nodes
 from scmgraph.build.nodes import (
     CachedNodes,
     Nodes,
@@ -89,14 +89,13 @@ def memory_part(
     )
     if kept is None:
         return part
-    cache, env, build = kept
-    key = kept_nodes_key(env, iri, lines, build)
 
     def made() -> PartBlocks:
         trig, jsonld = inner_blocks(nquads(), iri)
         return PartBlocks(_subject(lines[0]), _subject(lines[-1]), trig, jsonld)
 
-    nodes = functools.partial(kept_nodes, cache, key, lines, build, made)
+    cache, env, build = kept
+    key, nodes = kept_nodes(cache, env, iri, lines, build, made)
     return dataclasses.replace(part, nodes=nodes, kept=(key,))
 
 

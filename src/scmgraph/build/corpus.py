@@ -280,9 +280,7 @@ def publish_units(
             f"blocks-{stamp[:32]}",
         )
         turtle = (
-            None
-            if same
-            else start_turtle(parts, out_dir, cache, pool or side, shared, str(info.iri))
+            None if same else start_turtle(parts, out_dir, cache, pool or side, shared, info.term)
         )
         progress("validating")
         verdict = checker.submit(check)

@@ -24,35 +24,42 @@ from scmgraph.build.units import UnitCache
 _THIS_BUILD = b"<urn:scmgraph:this-build>"  # stands for the whole build in the digest
 
 
-def kept_nodes_key(env: str, iri: str, lines: list[bytes], build: bytes) -> str:
-    """The cache key of a part's blocks: its graph, its lines (the build ``build``, an
-    N-Triples term, left out where it can be renamed) and the environment ``env``."""
-    named = _renamable(lines, build)
-    content = b"".join(line.replace(build, _THIS_BUILD) for line in lines) if named else b""
-    digest = hashlib.sha256(f"{env}\0{iri}\0".encode())
-    digest.update(content or b"".join(lines))
-    return "nodes-" + digest.hexdigest()[:32]
-
-
 def kept_nodes(
-    cache: UnitCache, key: str, lines: list[bytes], build: bytes, make: Callable[[], PartBlocks]
-) -> PartBlocks:
-    """The part's blocks: kept under ``key`` (renamed to name ``build`` if they name
-    another), or made by ``make`` and kept."""
-    found = cache.load(key)
-    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], PartBlocks):
-        blocks, named = found
-        if named == build:
-            return blocks
-        renamed = _renamed(blocks, named, build, sum(build in line for line in lines))
-        if renamed is not None:  # kept as made: the next build renames them again
-            return renamed
-    made = make()
-    cache.save(key, (made, build if _renamable(lines, build) else b""))
-    return made
+    cache: UnitCache,
+    env: str,
+    iri: str,
+    lines: list[bytes],
+    build: bytes,
+    make: Callable[[], PartBlocks],
+) -> tuple[str, Callable[[], PartBlocks]]:
+    """The cache key of a part's blocks, and what gives them: kept under that key
+    (renamed to name ``build``, the whole build's IRI as an N-Triples term, if they
+    name another), or made by ``make`` and kept. The key names the environment
+    ``env``, the graph ``iri`` and the part's ``lines``, without the build where
+    ``renamable`` allows."""
+    if not renamable(lines, build):
+        build = b""
+    content = [line.replace(build, _THIS_BUILD) for line in lines] if build else lines
+    digest = hashlib.sha256(f"{env}\0{iri}\0".encode() + b"".join(content))
+    key = "nodes-" + digest.hexdigest()[:32]
+
+    def blocks() -> PartBlocks:
+        found = cache.load(key)
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], PartBlocks):
+            kept, named = found
+            if named == build:
+                return kept
+            renamed = _renamed(kept, named, build, sum(build in line for line in lines))
+            if renamed is not None:  # kept as made: the next build renames them again
+                return renamed
+        made = make()
+        cache.save(key, (made, build))
+        return made
+
+    return key, blocks
 
 
-def _renamable(lines: list[bytes], build: bytes) -> bool:
+def renamable(lines: list[bytes], build: bytes) -> bool:
     """Whether every line naming ``build`` has it as its object, alone for its subject
     and predicate (the lines are sorted: lines of one subject and predicate adjoin)."""
     if not build:

@@ -141,15 +141,14 @@ def graph_parts(
     pairs: list[PairSummary],
     info: BuildInfo,
     cache: UnitCache,
-    env: str = "",
+    env: str,
 ) -> list[GraphPart]:
     """Every named graph of the build, or part of one, in the order they are written.
     The links graph's own part keeps its blocks in ``cache`` under the environment
     ``env`` (the pairs' parts come with theirs)."""
-    build = f"<{info.iri}>".encode()
     parts: list[GraphPart] = [unit_part(cache, u, str(communique_graph_iri(u.slug))) for u in units]
     parts += [
-        memory_part(str(iri), lines, (cache, env, build) if iri == LINKS_GRAPH else None)
+        memory_part(str(iri), lines, (cache, env, info.term) if iri == LINKS_GRAPH else None)
         for iri, lines in graphs.items()
     ]
     parts += [unit_part(cache, p, str(LINKS_GRAPH)) for p in pairs if p.triples]
@@ -176,16 +175,16 @@ def start_turtle(
     cache: UnitCache,
     pool: Executor,
     kept: tuple[str | None, str] | None = None,
-    build: str = "",
+    build: bytes = b"",
 ) -> TurtleStaged:
     """Begin staging the Turtle file on ``pool`` (the build's worker processes, idle by
     now, or a thread). It is mostly Python work, the longest of the files: a build
     starts it before it validates, so that the worker does not wait meanwhile.
     ``kept``: the cache keys of the blocks of shared subjects, the previous build's
-    (if any) and this one's (``turtle_shared``); ``build``: the whole build's IRI."""
+    (if any) and this one's (``turtle_shared``); ``build``: the whole build's IRI
+    (N-Triples)."""
     cached, others = union_inputs(parts)
-    term = f"<{build}>".encode() if build else b""
-    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache, kept, term)
+    return pool.submit(stage_turtle, out_dir / "scmgraph.ttl", cached, others, cache, kept, build)
 
 
 def discard_turtle(turtle_written: TurtleStaged) -> None:

@@ -62,6 +62,11 @@ class BuildInfo:
     def iri(self) -> URIRef:
         return build_iri(self.digest)
 
+    @property
+    def term(self) -> bytes:
+        """The build's IRI as an N-Triples term, as the graphs' lines name it."""
+        return f"<{self.iri}>".encode()
+
     def part(self, *names: str) -> BuildInfo:
         """The build of the inputs ``names`` within this build, in that order: one
         communiqué's names its nodes, a pair's (previous, current) their thread
