@@ -21,7 +21,13 @@ from collections.abc import Callable
 from scmgraph.build.nodes import PartBlocks
 from scmgraph.build.units import UnitCache
 
-_THIS_BUILD = b"<urn:scmgraph:this-build>"  # stands for the whole build in the digest
+_THIS_BUILD = b"<urn:scmgraph:this-build>"  # stands for the whole build in digests
+
+
+def without_build(lines: list[bytes], build: bytes) -> list[bytes]:
+    """Lines with the whole build ``build`` (an N-Triples term; none if empty) left
+    out: what a digest of blocks that may be renamed is made of."""
+    return [line.replace(build, _THIS_BUILD) for line in lines] if build else lines
 
 
 def kept_nodes(
@@ -39,7 +45,7 @@ def kept_nodes(
     ``renamable`` allows."""
     if not renamable(lines, build):
         build = b""
-    content = [line.replace(build, _THIS_BUILD) for line in lines] if build else lines
+    content = without_build(lines, build)
     digest = hashlib.sha256(f"{env}\0{iri}\0".encode() + b"".join(content))
     key = "nodes-" + digest.hexdigest()[:32]
 

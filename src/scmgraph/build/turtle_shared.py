@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from scmgraph.build.kept_nodes import without_build
 from scmgraph.build.turtle_blocks import (
     CachedTurtle,
     SubjectIndex,
@@ -43,8 +44,6 @@ from scmgraph.rdf.terms import PREFIXES
 # Names the serialiser and the prefixes: a block kept by a build that had others
 # is not used.
 _WRITER = f"{ox.__version__} {sorted(PREFIXES.items())}".encode()
-# Stands for the whole build in the lines a block's digest is made of.
-_THIS_BUILD = b"<urn:scmgraph:this-build>"
 
 
 @dataclass(frozen=True)
@@ -97,20 +96,21 @@ def shared_blocks(
         for i in left:
             if index.subjects[i] in wanted:
                 graphs[index.subjects[i]].append((number, i))
-    names = {s: _names_build(s, own[s], build) for s in order}
+    # The whole build, for the subjects whose own lines name it so that it can be renamed.
+    names = {s: build if _names_build(s, own[s], build) else b"" for s in order}
     digests = [
-        _digest(s, [cached[n].key for n, _ in graphs[s]], _templated(own[s], build, names[s]))
+        _digest(s, [cached[n].key for n, _ in graphs[s]], without_build(own[s], names[s]))
         for s in order
     ]
     reused: dict[bytes, SharedBlock] = {}
     for s, digest in zip(order, digests, strict=True):
         block = kept.get(digest)
-        if block is not None and block.build != (build if names[s] else b""):
+        if block is not None and block.build != names[s]:
             block = _renamed(block, build)
         if block is not None:
             reused[s] = block
     missing = [s for s in order if s not in reused]
-    made = _make(missing, cached, indexes, graphs, own, {s: build for s in missing if names[s]})
+    made = _make(missing, cached, indexes, graphs, own, {s: names[s] for s in missing if names[s]})
     found: Kept = {}
     delta = Tally()
     blocks: list[bytes] = []
@@ -130,10 +130,6 @@ def _names_build(subject: bytes, lines: list[bytes], build: bytes) -> bool:
         return False
     naming = [line for line in lines if build in line]
     return bool(naming) and all(line.endswith(b" " + build + b" .\n") for line in naming)
-
-
-def _templated(lines: list[bytes], build: bytes, names: bool) -> list[bytes]:
-    return [line.replace(build, _THIS_BUILD) for line in lines] if names else lines
 
 
 # A build as the Turtle file writes it (``_spelled``), alone in a list of objects.
