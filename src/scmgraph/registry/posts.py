@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,11 +48,11 @@ class Post:
     names: tuple[PostName, ...] = ()  # names over time; empty when it never changed
     aliases: tuple[str, ...] = ()  # other written forms ("Defense Secretary"), never a title
 
-    @property
+    @functools.cached_property  # asked for by every head of every communiqué
     def key(self) -> str:
         return slugify(f"{self.party} {self.title}")
 
-    @property
+    @functools.cached_property
     def titles(self) -> tuple[str, ...]:
         """Every name the post has carried, the stable title first, then its aliases."""
         return tuple(dict.fromkeys((self.title, *(n.name for n in self.names), *self.aliases)))
