@@ -6,13 +6,14 @@ With one core there is no worker, and the unit is computed and validated in-proc
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from scmgraph.build.pool import Verdicts, Workers, start_units
+from scmgraph.build.pool import Verdicts, Workers, _start_method, start_units
 from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
 from scmgraph.rdf.shacl_rudof import RudofValidator
 from scmgraph.rdf.validate import DATA_SHAPES
@@ -107,3 +108,20 @@ def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_vio
     assert {v.path for v in expected.violations} == {"urn:test:absent"}
     assert settled == [expected]
     assert cache.get("lone") == expected
+
+
+@pytest.mark.skipif(CORES < 2, reason="no worker on one core")
+def test_a_forked_pool_keeps_this_process_s_objects_from_the_collector_while_it_lives(
+    context: UnitContext,
+) -> None:
+    # A collection writes to every object it visits, which would copy the pages a
+    # forked worker shares with this process; a library caller's collector is left
+    # as it was once the pool is gone.
+    before = gc.get_freeze_count()
+    with Workers(context, None) as workers:
+        pool = workers.pool_for(2, 1)
+        assert pool is not None
+        if _start_method() == "fork":
+            assert gc.get_freeze_count() > before
+        assert pool.submit(os.getpid).result() != os.getpid()
+    assert gc.get_freeze_count() == before

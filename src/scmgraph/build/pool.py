@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import ctypes
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -78,6 +79,7 @@ class Workers:
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
         self._size = 0
+        self._frozen = False  # this process's objects kept from its collector (fork)
 
     def __enter__(self) -> Workers:
         return self
@@ -94,6 +96,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def started(self) -> Executor | None:
         """The pool, if a stage started it."""
@@ -146,6 +151,13 @@ class Workers:
             context = copy.copy(context)  # with what it made (not ``replace``, which drops it)
             context.inherited = ()
         self._size = min(jobs, tasks)
+        if method == "fork":
+            # What the workers inherit is left out of every garbage collection while
+            # they run: a collection writes to each object it visits, so that a
+            # worker's would copy the pages it shares with this process, and this
+            # process's would copy them for the workers (a page fault each).
+            gc.freeze()
+            self._frozen = True
         self._pool = ProcessPoolExecutor(
             max_workers=self._size,
             mp_context=mp,
