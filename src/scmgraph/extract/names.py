@@ -72,10 +72,11 @@ def noun_type(word: str, registry: Registry) -> str | None:
     singulars = [word, word[:-1] if word.endswith("s") else word]
     if word.endswith("ies"):
         singulars.append(word[:-3] + "y")
+    folded = registry.discovery.folded_head_nouns
     for candidate in singulars:
-        for noun, kind in registry.discovery.head_nouns.items():
-            if candidate == noun or candidate.lower() == noun.lower():
-                return kind
+        kind = folded.get(candidate.lower())
+        if kind is not None:
+            return kind
     return None
 
 

@@ -134,6 +134,15 @@ class Discovery:
     # word in a name -> {type its head gives -> type it becomes}: "Cyber ... Command"
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    @functools.cached_property
+    def folded_head_nouns(self) -> dict[str, str]:
+        """``head_nouns`` by lower-case noun, the first of nouns that differ in case
+        alone: a head noun is looked up, not compared with every noun."""
+        folded: dict[str, str] = {}
+        for noun, kind in self.head_nouns.items():
+            folded.setdefault(noun.lower(), kind)
+        return folded
+
 
 @dataclass(frozen=True)
 class Registry:
