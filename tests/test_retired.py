@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_the_hand_over_closes_this_process_s_copies_and_the_last_holder_exits(
 
 def test_small_files_are_closed_here_at_once(tmp_path: Path) -> None:
     path, inode = replaced_file(tmp_path, 4096)
-    with Retired() as retired:
+    with closing(Retired()) as retired:
         retired.hold(path)
         os.replace(tmp_path / ".scmgraph.nq.staged.tmp", path)
         assert holders(inode) == [os.getpid()]
@@ -80,6 +81,6 @@ def test_small_files_are_closed_here_at_once(tmp_path: Path) -> None:
 
 
 def test_a_file_not_there_is_not_held(tmp_path: Path) -> None:
-    with Retired() as retired:
+    with closing(Retired()) as retired:
         retired.hold(tmp_path / "scmgraph.nq")
         assert len(retired) == 0

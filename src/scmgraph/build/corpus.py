@@ -96,7 +96,7 @@ def publish(staged: dict[Path, Path], target: Path, out_dir: Path) -> Path:
     """Move the staged files in and switch the store, writing down the plan first."""
     plan = {"files": [[path.name, tmp.name] for path, tmp in staged.items()], "store": target.name}
     write_atomic(out_dir / JOURNAL, json.dumps(plan).encode("utf-8"))
-    with Retired() as replaced:  # freed once the build has returned, if large
+    with contextlib.closing(Retired()) as replaced:  # freed after the build, if large
         finish_publishing(out_dir, replaced)
     return out_dir / STORE_LINK
 

@@ -13,20 +13,21 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from types import TracebackType
 
 HAND_OVER_BYTES = 64 << 20  # below this, freeing the files costs less than the hand-over
 
 
 class Retired:
-    """The published files a build is replacing, held open until ``close``.
+    """The published files a build is replacing, held open until ``close``
+    (``contextlib.closing`` makes it a context).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> (folder / "old").write_text("old"); (folder / "new").write_text("new")
     3
     3
-    >>> with Retired() as retired:
+    >>> from contextlib import closing
+    >>> with closing(Retired()) as retired:
     ...     retired.hold(folder / "old")
     ...     os.replace(folder / "new", folder / "old")
     ...     len(retired)
@@ -59,17 +60,6 @@ class Retired:
             return
         for fd in held:
             os.close(fd)
-
-    def __enter__(self) -> Retired:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _hand_over(fds: list[int]) -> bool:
