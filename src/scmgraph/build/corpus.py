@@ -35,7 +35,6 @@ from scmgraph.build.folder import (
     STORE_LINK,
 )
 from scmgraph.build.inputs import Progress, quiet
-from scmgraph.build.retired import Retired
 from scmgraph.errors import BuildError
 from scmgraph.read.reader import find_communiques
 from scmgraph.registry.load import Registry, load_registry
@@ -96,17 +95,15 @@ def publish(staged: dict[Path, Path], target: Path, out_dir: Path) -> Path:
     """Move the staged files in and switch the store, writing down the plan first."""
     plan = {"files": [[path.name, tmp.name] for path, tmp in staged.items()], "store": target.name}
     write_atomic(out_dir / JOURNAL, json.dumps(plan).encode("utf-8"))
-    with contextlib.closing(Retired()) as replaced:  # freed after the build, if large
-        finish_publishing(out_dir, replaced)
+    finish_publishing(out_dir)
     return out_dir / STORE_LINK
 
 
-def finish_publishing(out_dir: Path, replaced: Retired | None = None) -> bool:
+def finish_publishing(out_dir: Path) -> bool:
     """Carry out the renames of a journal left in ``out_dir``, then drop the journal.
 
     Renames already done are skipped, so this also finishes a build killed
-    while publishing. False when there is no journal. ``replaced`` holds the
-    files the renames replace.
+    while publishing. False when there is no journal.
     """
     journal = out_dir / JOURNAL
     try:
@@ -120,8 +117,6 @@ def finish_publishing(out_dir: Path, replaced: Retired | None = None) -> bool:
         return False
     for name, tmp in moves:
         if "/" not in name + tmp and (out_dir / tmp).is_file():
-            if replaced is not None:
-                replaced.hold(out_dir / name)
             os.replace(out_dir / tmp, out_dir / name)
     if "/" not in store and store.startswith("store-") and (out_dir / store).is_dir():
         switch_store(out_dir / store, out_dir)
