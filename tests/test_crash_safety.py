@@ -36,7 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from scmgraph.build.corpus import build
+from scmgraph.build.corpus import build, remove_in_background
+from scmgraph.build.folder import STAGED
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "communiques"
@@ -221,7 +222,16 @@ def check_after_kill(out: Path, world: World) -> str:
     return "old" if state == world.old else "new"
 
 
+def retired_gone(out: Path, timeout: float = 60) -> None:
+    """Wait until the files a command replaced are removed (by a process of their own)."""
+    deadline = time.monotonic() + timeout
+    while any(out.glob(".*.retired.tmp")):
+        assert time.monotonic() < deadline, "the replaced files were not removed"
+        time.sleep(0.01)
+
+
 def leftovers(out: Path, keep: str) -> list[str]:
+    retired_gone(out)
     return sorted(
         p.name
         for p in out.iterdir()
@@ -407,6 +417,55 @@ def test_kill_while_old_stores_are_removed(world: World, tmp_path: Path) -> None
     assert (out / world.old.store).is_dir()  # half deleted
     # Building the old corpus again must not reuse the half-deleted store of that name.
     check_recovers(out, world)
+
+
+# --- the files a build replaces ----------------------------------------------------------
+
+
+def test_each_replaced_file_keeps_a_second_name_until_its_remover_takes_it(
+    world: World, tmp_path: Path
+) -> None:
+    """The renames that publish a build drop a name, not the old file: the old files go
+    to the build's remover under names that the next build would remove if left."""
+    out = previous_output(world, tmp_path)
+    handed: list[list[Path]] = []
+    build(world.new_corpus, out, remove=handed.append)
+    assert len(handed) == 1
+    retired = {path.name[1:].rsplit(".", 3)[0]: path for path in handed[0]}
+    assert sorted(retired) == sorted(PUBLISHED)
+    for name, path in retired.items():
+        assert path.parent == out and STAGED.fullmatch(path.name)
+        assert sha256(path) == dict(world.old.digests)[name]  # the old file, whole
+    assert snapshot(out) == world.new
+    check_recovers(out, world)  # the next build removes what no remover took
+    assert not any(path.exists() for path in handed[0])
+
+
+def test_the_command_leaves_the_replaced_files_to_a_remover_that_outlives_it(
+    world: World, tmp_path: Path
+) -> None:
+    out = previous_output(world, tmp_path)
+    command = scmgraph("build", "-q", "--corpus", str(world.new_corpus), "--out", str(out))
+    subprocess.run(command, check=True)
+    # The remover does not hold the build's lock: the next build starts at once.
+    command = scmgraph("build", "-q", "--corpus", str(world.old_corpus), "--out", str(out))
+    assert subprocess.run(command, capture_output=True, text=True).stderr == ""
+    assert snapshot(out) == world.old
+    assert leftovers(out, world.old.store) == []  # the removers are done
+
+
+def test_a_background_removal_removes_every_file_it_is_given(tmp_path: Path) -> None:
+    files = [tmp_path / name for name in ("a b.tmp", "-f", "ü.tmp")]
+    for path in files:
+        path.write_bytes(b"x" * 1000)
+    kept = tmp_path / "kept"
+    kept.write_bytes(b"y")
+    remove_in_background([*files, tmp_path / "never-there"])
+    deadline = time.monotonic() + 60
+    while any(path.exists() for path in files):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
 
 
 # --- two builds at once -------------------------------------------------------------------

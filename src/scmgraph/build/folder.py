@@ -14,5 +14,6 @@ CACHE_DIR = "cache"  # the units of earlier builds, by key (see ``scmgraph.build
 DESCRIPTION_FILE = "void.ttl"  # VoID + DCAT: what the graph holds, where it came from
 STORE_LINK = "store"
 JOURNAL = ".publish"  # the renames a build is publishing, written before the first one
-# What ``stage`` and ``switch_store`` leave when killed: ".NAME.RANDOM.tmp", ".store.PID.tmp".
+# What ``stage``, ``switch_store`` and ``retire`` leave when killed: ".NAME.RANDOM.tmp",
+# ".store.PID.tmp", ".NAME.RANDOM.retired.tmp".
 STAGED = re.compile(r"\.(?:scmgraph\.(?:trig|nq|ttl|jsonld)|void\.ttl|\.publish|store)\..+\.tmp")

@@ -74,6 +74,7 @@ def build(
     Unchanged communiqués are taken from the cache, so a rebuild redoes only what changed.
     """
     from scmgraph.build.corpus import build as run_build
+    from scmgraph.build.corpus import remove_in_background
 
     with errors_reported():
         result = run_build(
@@ -84,6 +85,7 @@ def build(
             warn=warn,
             jobs=jobs,
             cache_dir=cache,
+            remove=remove_in_background,  # the command exits next: no need to wait
         )
     if not quiet:
         click.echo(
