@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from scmgraph.build.pool import Verdicts, Workers, _start_method, start_units
+from scmgraph.build.units import _UNIT_FILES as UNIT_FILES
 from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
 from scmgraph.rdf.shacl_rudof import RudofValidator
 from scmgraph.rdf.validate import DATA_SHAPES
@@ -69,6 +70,11 @@ def test_a_lone_unit_handed_on_before_its_verdict_is_cached_only_once_settled(
         if CORES > 1:  # on the worker: the files are there, the summary is not yet
             assert not found[0].conforms
             assert not cache.has("lone")
+        # The files made of its triples alone come from its worker, once written.
+        verdicts.written()
+        assert set(files) == {*UNIT_FILES}
+        for suffix, data in files.items():
+            assert cache.path("lone", suffix).read_bytes() == data, suffix
         assert verdicts.settle(found) == [expected]
     assert expected.conforms
     assert cache.get("lone") == expected

@@ -249,6 +249,7 @@ def build(
             )
             progress("linking threads")
             pairs = thread_parts(units, context, cache, workers)
+            verdicts.written()  # a lone unit's files, made on its worker meanwhile
             triples, parts = publish_units(
                 units,
                 pairs,

@@ -29,6 +29,8 @@ from scmgraph.build.units import (
     UnitSummary,
     check_unit,
     compute_unit,
+    lines_of,
+    unit_blocks,
     warm_parent,
 )
 from scmgraph.errors import InputError
@@ -176,9 +178,13 @@ def _work(
 
 
 def _unchecked(
-    path: Path, slug: str | None, key: str, origin: Origin | None
+    path: Path, slug: str | None, key: str, origin: Origin | None, blocks: bool
 ) -> tuple[UnitSummary, dict[str, bytes]]:
-    return compute_unit(path, key, worker_context(), slug, origin, check=False)
+    return compute_unit(path, key, worker_context(), slug, origin, check=False, blocks=blocks)
+
+
+def _blocks(summary: UnitSummary, ntriples: bytes, cache_folder: Path) -> None:
+    UnitCache(cache_folder).put_files(summary.key, unit_blocks(summary.slug, lines_of(ntriples)))
 
 
 def _verdict(summary: UnitSummary, ntriples: bytes) -> UnitSummary:
@@ -189,20 +195,31 @@ class Verdicts:
     """Units handed on before their verdict, which a worker reaches meanwhile.
 
     A lone unit (a rebuild after one file changed) is passed on to the thread
-    links and the cross-document graphs as soon as its facts are back, and its
-    graph validated on the worker that computed it, beside them. Its files are in
-    the cache at once; its summary, which vouches for them, only with its verdict.
+    links and the cross-document graphs as soon as its facts and triples are
+    back; the worker that computed it then makes the rest of its files and
+    validates its graph, beside them. Its triples and facts are in the cache at
+    once, the rest once made (``written``); its summary, which vouches for them,
+    only with its verdict.
     """
 
     def __init__(self, cache: UnitCache) -> None:
         self.cache = cache
         self._pending: dict[str, Future[UnitSummary]] = {}
+        self._writing: list[Future[None]] = []
 
-    def wait_for(self, key: str, verdict: Future[UnitSummary]) -> None:
+    def wait_for(self, key: str, verdict: Future[UnitSummary], files: Future[None]) -> None:
         self._pending[key] = verdict
+        self._writing.append(files)
+
+    def written(self) -> None:
+        """Wait until the files of every unit handed on are in the cache."""
+        for files in self._writing:
+            files.result()
+        self._writing.clear()
 
     def settle(self, units: list[UnitSummary]) -> list[UnitSummary]:
         """``units`` with every verdict reached, each summary then cached."""
+        self.written()
         settled = []
         for unit in units:
             verdict = self._pending.pop(unit.key, None)
@@ -239,8 +256,8 @@ def start_units(
     futures = []
     for path, slug, key, origin in tasks:
         started(path)
-        if here:
-            futures.append(pool.submit(_unchecked, path, slug, key, origin))
+        if here:  # with ``verdicts``, the rest of its files are made after its triples
+            futures.append(pool.submit(_unchecked, path, slug, key, origin, verdicts is None))
         else:
             futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
 
@@ -253,7 +270,8 @@ def start_units(
             cache.put(summary, files)
             return summary
         cache.put_files(summary.key, files)
-        verdicts.wait_for(summary.key, pool.submit(_verdict, summary, files["nt"]))
+        written = pool.submit(_blocks, summary, files["nt"], cache.folder)
+        verdicts.wait_for(summary.key, pool.submit(_verdict, summary, files["nt"]), written)
         return summary
 
     def results() -> Iterator[UnitSummary]:

@@ -162,10 +162,11 @@ class UnitCache:
         self.save(summary.key, summary)
 
     def put_files(self, key: str, files: dict[str, bytes]) -> None:
-        """A unit's files without its summary, which is yet to vouch for them."""
+        """Some or all of a unit's files (by suffix), without its summary, which is yet
+        to vouch for them."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix in _UNIT_FILES:
-            write_atomic(self.path(key, suffix), files[suffix])
+        for suffix, data in files.items():
+            write_atomic(self.path(key, suffix), data)
 
     def facts(self, unit: UnitSummary) -> Facts:
         """A unit's facts with the statements and paragraphs its summary leaves out."""
@@ -298,20 +299,18 @@ def compute_unit(
     origin: Origin | None = None,
     *,
     check: bool = True,
+    blocks: bool = True,
 ) -> tuple[UnitSummary, dict[str, bytes]]:
     """Read, extract, convert, validate and serialise one communiqué (no cache involved);
     ``origin`` is the record of where it was taken from, if any. Without ``check`` the
     graph is not validated: the summary does not conform until ``check_unit`` says so.
 
-    Returns the summary and the unit's files by suffix: its triples (``nt``), their
-    objects, its blocks of the TriG and JSON-LD files, its subjects' blocks of the
-    Turtle file (``ttl``) and their index (``subjects``, pickled).
+    Returns the summary and the unit's files by suffix: its triples (``nt``), its
+    facts and, unless ``blocks`` is false (``unit_blocks`` makes them later), what is
+    made of its triples alone.
     """
-    from scmgraph.build.blocks import graph_blocks
-    from scmgraph.build.turtle_blocks import subject_blocks
     from scmgraph.extract.document import extract
     from scmgraph.rdf.convert import communique_triples
-    from scmgraph.rdf.terms import communique_graph_iri
     from scmgraph.read.reader import read_document
 
     records = {path.name: origin} if origin else {}
@@ -334,12 +333,30 @@ def compute_unit(
     )
     if check:
         summary = check_unit(summary, ntriples, context)
+    files = {"nt": ntriples, "facts": texts}
+    if blocks:
+        files |= unit_blocks(slug, lines)
+    return summary, files
+
+
+def unit_blocks(slug: str, lines: list[bytes]) -> dict[str, bytes]:
+    """What a unit's sorted N-Triples ``lines`` make by suffix: their objects, the
+    unit's blocks of the TriG and JSON-LD files, its subjects' blocks of the Turtle
+    file (``ttl``) and their index (``subjects``, pickled)."""
+    from scmgraph.build.blocks import graph_blocks
+    from scmgraph.build.turtle_blocks import subject_blocks
+    from scmgraph.rdf.terms import communique_graph_iri
+
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
     trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
     turtle, index = subject_blocks(lines)
-    files = {"nt": ntriples, "objects": b"".join(objects_of(lines)), "facts": texts}
-    files |= {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
-    return summary, {**files, "trig": trig, "jsonld": jsonld}
+    files = {"objects": b"".join(objects_of(lines)), "trig": trig, "jsonld": jsonld}
+    return files | {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
+
+
+def lines_of(ntriples: bytes) -> list[bytes]:
+    """N-Triples as lines, each with its newline."""
+    return [line + b"\n" for line in ntriples.split(b"\n")[:-1]]
 
 
 def check_unit(summary: UnitSummary, ntriples: bytes, context: UnitContext) -> UnitSummary:
