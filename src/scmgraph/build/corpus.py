@@ -99,6 +99,7 @@ Remover = Callable[[list[Path]], None]
 
 
 def remove_now(paths: list[Path]) -> None:
+    """Remove files before going on (a library's caller may go on using the folder)."""
     for path in paths:
         path.unlink(missing_ok=True)
 

@@ -29,7 +29,6 @@ from scmgraph.build.units import (
     UnitSummary,
     check_unit,
     compute_unit,
-    lines_of,
     unit_blocks,
     warm_parent,
 )
@@ -184,7 +183,8 @@ def _unchecked(
 
 
 def _blocks(summary: UnitSummary, ntriples: bytes, cache_folder: Path) -> None:
-    UnitCache(cache_folder).put_files(summary.key, unit_blocks(summary.slug, lines_of(ntriples)))
+    lines = ntriples.splitlines(keepends=True)  # as ``canonical_lines`` made them
+    UnitCache(cache_folder).put_files(summary.key, unit_blocks(summary.slug, lines))
 
 
 def _verdict(summary: UnitSummary, ntriples: bytes) -> UnitSummary:

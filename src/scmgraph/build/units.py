@@ -354,11 +354,6 @@ def unit_blocks(slug: str, lines: list[bytes]) -> dict[str, bytes]:
     return files | {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
 
 
-def lines_of(ntriples: bytes) -> list[bytes]:
-    """N-Triples as lines, each with its newline."""
-    return [line + b"\n" for line in ntriples.split(b"\n")[:-1]]
-
-
 def check_unit(summary: UnitSummary, ntriples: bytes, context: UnitContext) -> UnitSummary:
     """The summary with the verdict of the shapes on its graph (``ntriples``)."""
     conforms, violations = context.validator.check_lines(ntriples)
