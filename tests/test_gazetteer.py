@@ -37,7 +37,7 @@ def test_the_first_process_keeps_a_copy_that_later_ones_read(
     cache_home: Path, made: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept = kept_copy(POPULATION)
-    assert kept.parent == cache_home / "scmgraph" and not kept.exists()
+    assert kept is not None and kept.parent == cache_home / "scmgraph" and not kept.exists()
     assert read_or_make(POPULATION) == made
     assert kept.is_file()
 
@@ -50,6 +50,7 @@ def test_the_first_process_keeps_a_copy_that_later_ones_read(
 
 def test_a_copy_that_cannot_be_read_is_made_again(cache_home: Path, made: tuple) -> None:
     kept = kept_copy(POPULATION)
+    assert kept is not None
     kept.parent.mkdir(parents=True)
     for broken in (b'[["Busan", "Place"', b'{"Busan": "Place"}', b'[["Busan", 3]]'):
         kept.write_bytes(broken)
@@ -65,6 +66,18 @@ def test_without_a_folder_to_keep_it_in_each_process_makes_it(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a file where a folder should be
     assert read_or_make(POPULATION) == made
     assert blocked.read_bytes() == b""
+
+
+def test_a_user_without_a_home_folder_gets_the_gazetteer_made(
+    made: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_home(cls: type) -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(no_home))
+    assert kept_copy(POPULATION) is None
+    assert read_or_make(POPULATION) == made
 
 
 def test_the_copy_is_named_after_the_package_version_and_the_population(

@@ -42,6 +42,8 @@ def gazetteer(min_population: int) -> Names:
     the package's order (they are only looked up: sorting them cost 13 ms a build);
     read from the kept copy if there is one (``kept_copy``)."""
     kept = kept_copy(min_population)
+    if kept is None:
+        return make_gazetteer(min_population)
     try:
         pairs = msgspec.json.decode(kept.read_bytes(), type=list[tuple[str, str]])
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
@@ -55,9 +57,15 @@ def gazetteer(min_population: int) -> Names:
     return tuple(pairs)
 
 
-def kept_copy(min_population: int) -> Path:
-    """Where the gazetteer of ``min_population`` is kept for later processes."""
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def kept_copy(min_population: int) -> Path | None:
+    """Where the gazetteer of ``min_population`` is kept for later processes (None: no
+    cache folder is set and the user has no home folder to hold one)."""
+    home = os.environ.get("XDG_CACHE_HOME")
+    if not home:
+        try:
+            home = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no entry in the password database
+            return None
     key = hashlib.sha256(
         b"\0".join(
             (
