@@ -8,7 +8,6 @@ write out as N-Triples), and it names the build of its own inputs
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -28,27 +27,37 @@ class TripleSet:
 
 
 def canonical_lines(graph: Graph | TripleSet) -> list[bytes]:
-    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted."""
+    """The triples as canonical N-Triples lines (as pyoxigraph writes them), sorted.
+
+    Written in that form directly (``_nt``), not parsed and written again by
+    pyoxigraph: a communiqué's thousands of terms made Python objects twice.
+    """
     triples = graph.triples if isinstance(graph, TripleSet) else graph
-    data = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
-    canonical = ox.serialize(
-        ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-    )
-    return sorted(set(canonical.splitlines(keepends=True)))
+    text = "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples)
+    return sorted(set(text.encode("utf-8").splitlines(keepends=True)))
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Canonical N-Triples (RDF 1.1 N-Triples, canonical form; pyoxigraph's writer): a
+# literal escapes quote and backslash, the five controls with a short escape, and
+# every other control as \uXXXX; language tags are lower case; xsd:string is implied.
+_ESCAPES = str.maketrans(
+    {
+        **{chr(code): f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
+        **{"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"},
+        **{'"': '\\"', "\\": "\\\\"},
+    }
+)
 _XSD_STRING = str(XSD.string)
 
 
 def _nt(term: Node) -> str:
-    """A term in N-Triples; pyoxigraph then rewrites it in canonical form."""
+    """A term in canonical N-Triples."""
     if type(term) is URIRef:  # most terms: tested before the slower isinstance checks
         return f"<{term}>"
     if isinstance(term, Literal):
         text = str(term).translate(_ESCAPES)
         if term.language:
-            return f'"{text}"@{term.language}'
+            return f'"{text}"@{term.language.lower()}'
         if term.datatype is not None and str(term.datatype) != _XSD_STRING:
             return f'"{text}"^^<{term.datatype}>'
         return f'"{text}"'
