@@ -8,19 +8,24 @@ pool worker) and cached with it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from scmgraph.rdf.terms import PREFIXES
 
 
-def graph_blocks(nquads: bytes) -> tuple[bytes, bytes]:
-    """One graph in TriG (its block, without the prefixes) and in JSON-LD (its object).
+def graph_blocks(nquads: bytes | Sequence[ox.Quad]) -> tuple[bytes, bytes]:
+    """One graph in TriG (its block, without the prefixes) and in JSON-LD (its object);
+    ``nquads`` as N-Quads or already parsed.
 
     Both serialisers write a dataset graph after graph, each block depending on that
     graph's quads alone, so a file is the head and the blocks in graph order: a
     communiqué's blocks are made with its unit and cached with it.
     """
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    quads = (
+        list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) if isinstance(nquads, bytes) else nquads
+    )
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
     head = trig_head()
     if not trig.startswith(head):

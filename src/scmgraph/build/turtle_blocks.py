@@ -180,16 +180,17 @@ def turtle_head() -> bytes:
     return text[: text.index(b"<x:s>")]
 
 
-def serialise_blocks(lines: list[bytes]) -> tuple[bytes, list[int]]:
+def serialise_blocks(
+    lines: list[bytes], triples: Sequence[ox.Triple] | None = None
+) -> tuple[bytes, list[int]]:
     """Sorted distinct lines in Turtle without the prefixes, and where each subject's
-    block ends."""
+    block ends; ``triples``: the lines already parsed, if they are."""
     if not lines:
         return b"", []
-    text = ox.serialize(
-        ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=dict(PREFIXES),
+    parsed = (
+        ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES) if triples is None else triples
     )
+    text = ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     head = turtle_head()
     if not text.startswith(head):
         raise ValueError("Turtle serialisation does not start with the prefixes")
@@ -202,9 +203,12 @@ def subject_of(line: bytes) -> bytes:
     return line[: line.index(b" ")]
 
 
-def subject_blocks(lines: list[bytes]) -> tuple[bytes, SubjectIndex]:
-    """A graph's Turtle blocks (its sorted distinct lines) and their index."""
-    body, ends = serialise_blocks(lines)
+def subject_blocks(
+    lines: list[bytes], triples: Sequence[ox.Triple] | None = None
+) -> tuple[bytes, SubjectIndex]:
+    """A graph's Turtle blocks (its sorted distinct lines, ``triples`` if parsed) and
+    their index."""
+    body, ends = serialise_blocks(lines, triples)
     subjects: list[bytes] = []
     line_ends: list[int] = []
     offset = 0

@@ -348,8 +348,10 @@ def unit_blocks(slug: str, lines: list[bytes]) -> dict[str, bytes]:
     from scmgraph.rdf.terms import communique_graph_iri
 
     tail = f" <{communique_graph_iri(slug)}> .\n".encode()
-    trig, jsonld = graph_blocks(b"".join(line[:-3] + tail for line in lines))
-    turtle, index = subject_blocks(lines)
+    nquads = b"".join(line[:-3] + tail for line in lines)
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # parsed once for all three
+    trig, jsonld = graph_blocks(quads)
+    turtle, index = subject_blocks(lines, [quad.triple for quad in quads])
     files = {"objects": b"".join(objects_of(lines)), "trig": trig, "jsonld": jsonld}
     return files | {"ttl": turtle, "subjects": pickle.dumps(index, protocol=5)}
 
