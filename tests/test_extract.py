@@ -234,6 +234,20 @@ def test_a_head_named_as_subject_speaks_for_the_heads_party(tmp_path: Path, regi
     ]
 
 
+@pytest.mark.parametrize("odd", ["", " \ue000"])
+def test_a_head_and_a_registry_phrase_share_a_subject(tmp_path: Path, registry, odd) -> None:
+    """Heads' names are masked before the registry's subject pattern reads a sentence;
+    a sentence holding the mask character itself is read with a pattern of its own."""
+    text = (
+        f"Secretary Roe and the ROK Minister reaffirmed the plan{odd}. "
+        f"The U.S. side and Minister Kim Min-su pledged to act{odd}."
+    )
+    assert clauses_of(tmp_path, registry, text) == [
+        ("reaffirm", "reaffirmation", BOTH, HEADS),
+        ("pledge", "commitment", BOTH, ("kim-min-su",)),
+    ]
+
+
 def test_a_verb_of_several_words_and_its_coordinated_verb(tmp_path: Path, registry) -> None:
     text = "The two sides took note of the report and vowed to act."
     assert clauses_of(tmp_path, registry, text) == [
