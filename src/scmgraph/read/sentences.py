@@ -10,7 +10,7 @@ pysbd also tries each of its ~190 abbreviations on every text that holds its
 letters anywhere ("a", "no", "st" are in every paragraph), one substitution over
 the whole text per word that begins with them; only an abbreviation followed by
 a full stop can change the text. Each text is segmented with the abbreviations
-that can (``_English``): the same sentences, in two fifths of the time.
+that can (``_English``): the same sentences, in about half the time.
 """
 
 from __future__ import annotations
