@@ -7,6 +7,7 @@ offsets.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -35,6 +36,19 @@ class Catalogue:
     surfaces: tuple[Surface, ...]
     parties: frozenset[str]  # entity keys of the parties: never mentions
     masks: tuple[str, ...]  # phrases that hide what they contain (post titles, the series)
+
+    @functools.cached_property
+    def needles(self) -> tuple[tuple[Surface, bool, str], ...]:
+        """Each surface, whether it has several words, and the text looked for: names
+        of several words with hyphens for spaces read as spaces ("Future-Combined
+        Forces Command"), in lower case unless the surface is case-sensitive. Made
+        once per document, not once per sentence."""
+        found = []
+        for surface in self.surfaces:
+            several = " " in surface.text
+            needle = _HYPHEN_IN_NAME.sub(" ", surface.text) if several else surface.text
+            found.append((surface, several, needle if surface.case_sensitive else needle.lower()))
+        return tuple(found)
 
 
 # --- offsets -------------------------------------------------------------------
@@ -112,10 +126,7 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
     joined = _HYPHEN_IN_NAME.sub(" ", text)
     haystacks = {(True, False): text, (False, False): text.lower()}
     haystacks |= {(True, True): joined, (False, True): joined.lower()}
-    for surface in catalogue.surfaces:
-        several = " " in surface.text
-        needle = _HYPHEN_IN_NAME.sub(" ", surface.text) if several else surface.text
-        needle = needle if surface.case_sensitive else needle.lower()
+    for surface, several, needle in catalogue.needles:
         haystack = haystacks[(surface.case_sensitive, several)]
         start = haystack.find(needle)
         while start >= 0:
