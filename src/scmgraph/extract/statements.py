@@ -108,9 +108,10 @@ class ClauseFinder:
             put(pronoun, Speaker(frozenset(), (), False))
         named = {*subj.plural_pronouns, *subj.singular_pronouns}
         head_phrases = set(self.phrases) - registry_phrases - {p.lower() for p in named}
-        self.heads = _alternation(head_phrases, words=True) if head_phrases else None
-        self._adverb = _alternation(subj.adverbs).pattern
-        self._verbs = _alternation(self.forms).pattern
+        words = rf"(?<!\w)(?:{_alternation(head_phrases)})(?!\w)"
+        self.heads = compiled(words, re.IGNORECASE) if head_phrases else None
+        self._adverb = _alternation(subj.adverbs)
+        self._verbs = _alternation(self.forms)
         self.subject_verb = self._subject_verb(frozenset(self.phrases) - head_phrases, MASK)
         self.coordinated = compiled(
             rf"\b(?:and|but)(?: (?:{self._adverb}))* (?P<verb>{self._verbs})\b", re.IGNORECASE
@@ -119,7 +120,7 @@ class ClauseFinder:
 
     def _subject_verb(self, phrases: frozenset[str], mask: str | None) -> re.Pattern[str]:
         """The pattern of a subject of ``phrases`` (or a run of ``mask``) and its verb."""
-        phrase = _alternation(phrases).pattern
+        phrase = _alternation(phrases)
         if mask:
             phrase = f"{mask}+|{phrase}"
         return compiled(
@@ -292,10 +293,9 @@ class ClauseFinder:
         return sorted(found, key=lambda c: c.begin)
 
 
-def _alternation(phrases: Iterable[str], *, words: bool = False) -> re.Pattern[str]:
-    """Any of ``phrases``, longest first, case-insensitive; whole words only if ``words``."""
-    body = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
-    return compiled(rf"(?<!\w)(?:{body})(?!\w)" if words else body, re.IGNORECASE)
+def _alternation(phrases: Iterable[str]) -> str:
+    """A pattern of any of ``phrases``, the longest first."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
 
 
 def clause_spans(sentence: Sentence, clauses: list[Clause]) -> list[tuple[int, int]]:
