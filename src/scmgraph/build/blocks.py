@@ -15,6 +15,13 @@ import pyoxigraph as ox
 from scmgraph.rdf.terms import PREFIXES
 
 
+def graph_quads(lines: list[bytes], graph: str) -> list[ox.Quad]:
+    """Sorted N-Triples ``lines`` as quads of ``graph``, parsed once for every block
+    made of them (parsing makes a Python object per quad)."""
+    tail = f" <{graph}> .\n".encode()
+    return list(ox.parse(b"".join(line[:-3] + tail for line in lines), format=ox.RdfFormat.N_QUADS))
+
+
 def graph_blocks(nquads: bytes | Sequence[ox.Quad]) -> tuple[bytes, bytes]:
     """One graph in TriG (its block, without the prefixes) and in JSON-LD (its object);
     ``nquads`` as N-Quads or already parsed.

@@ -17,12 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from scmgraph.build.blocks import graph_blocks
 
 
-def inner_blocks(nquads: bytes, iri: str) -> tuple[bytes, bytes]:
+def inner_blocks(nquads: bytes | Sequence[ox.Quad], iri: str) -> tuple[bytes, bytes]:
     """One graph's TriG blocks (inside its braces) and JSON-LD node objects (inside its
-    list, comma-separated)."""
+    list, comma-separated); ``nquads`` as N-Quads or already parsed."""
     trig, jsonld = graph_blocks(nquads)
     head, tail = _trig_ends(iri)
     jhead, jtail = _jsonld_ends(iri)

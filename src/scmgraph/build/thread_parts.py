@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scmgraph.atomic import write_atomic
+from scmgraph.build.blocks import graph_quads
 from scmgraph.build.nodes import inner_blocks
 from scmgraph.build.pool import Workers, worker_context
 from scmgraph.build.turtle_blocks import subject_blocks
@@ -196,12 +197,12 @@ def _cache(
     cache.folder.mkdir(parents=True, exist_ok=True)
     write_atomic(cache.path(key, "nt"), b"".join(lines))
     write_atomic(cache.path(key, "objects"), b"".join(objects_of(lines)))
-    turtle, index = subject_blocks(lines)
+    quads = graph_quads(lines, str(LINKS_GRAPH)) if lines else []
+    turtle, index = subject_blocks(lines, [quad.triple for quad in quads])
     write_atomic(cache.path(key, "ttl"), turtle)
     write_atomic(cache.path(key, "subjects"), pickle.dumps(index, protocol=5))
-    tail = f" <{LINKS_GRAPH}> .\n".encode()
     if lines:
-        trig, jsonld = inner_blocks(b"".join(line[:-3] + tail for line in lines), str(LINKS_GRAPH))
+        trig, jsonld = inner_blocks(quads, str(LINKS_GRAPH))
         write_atomic(cache.path(key, "nodes.trig"), trig)
         write_atomic(cache.path(key, "nodes.jsonld"), jsonld)
     cache.save(key, summary)

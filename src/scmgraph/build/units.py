@@ -343,13 +343,11 @@ def unit_blocks(slug: str, lines: list[bytes]) -> dict[str, bytes]:
     """What a unit's sorted N-Triples ``lines`` make by suffix: their objects, the
     unit's blocks of the TriG and JSON-LD files, its subjects' blocks of the Turtle
     file (``ttl``) and their index (``subjects``, pickled)."""
-    from scmgraph.build.blocks import graph_blocks
+    from scmgraph.build.blocks import graph_blocks, graph_quads
     from scmgraph.build.turtle_blocks import subject_blocks
     from scmgraph.rdf.terms import communique_graph_iri
 
-    tail = f" <{communique_graph_iri(slug)}> .\n".encode()
-    nquads = b"".join(line[:-3] + tail for line in lines)
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # parsed once for all three
+    quads = graph_quads(lines, communique_graph_iri(slug))
     trig, jsonld = graph_blocks(quads)
     turtle, index = subject_blocks(lines, [quad.triple for quad in quads])
     files = {"objects": b"".join(objects_of(lines)), "trig": trig, "jsonld": jsonld}
