@@ -141,15 +141,16 @@ def _wrap(paragraph: str, width: int) -> str:
     return "\n".join([*lines, line])
 
 
-def read_text(text: str, suffix: str = ".txt") -> tuple[Path, Facts]:
-    folder = Path(tempfile.mkdtemp(prefix="scmgraph-prop-"))
-    path = folder / f"generated{suffix}"
-    path.write_bytes(text.encode("utf-8"))
-    return path, extract(read_document(path), REGISTRY)
+def read_text(text: str, suffix: str = ".txt") -> tuple[str, Facts]:
+    """The text as stored (UTF-8, newlines as written) and its facts, read from a
+    file in a folder removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="scmgraph-prop-") as folder:
+        path = Path(folder) / f"generated{suffix}"
+        path.write_bytes(text.encode("utf-8"))
+        return path.read_bytes().decode("utf-8"), extract(read_document(path), REGISTRY)
 
 
-def check_offsets(path: Path, facts: Facts) -> None:
-    source = path.read_bytes().decode("utf-8")
+def check_offsets(source: str, facts: Facts) -> None:
     for sentence in facts.document.sentences():
         assert " ".join(source[sentence.begin : sentence.end].split()) == sentence.text
     for mention in facts.mentions:  # a name may wrap across lines: compare collapsed
@@ -163,8 +164,8 @@ def check_offsets(path: Path, facts: Facts) -> None:
 
 @given(communiques())
 def test_generated_communiques_read_with_true_offsets(text: str) -> None:
-    path, facts = read_text(text)
-    check_offsets(path, facts)
+    source, facts = read_text(text)
+    check_offsets(source, facts)
     assert facts.meeting.series == "SCM"
     assert all(1 <= len(s.topics) <= 3 for s in facts.statements)
     assert all(s.actors for s in facts.statements)
@@ -182,10 +183,10 @@ def test_the_same_input_gives_the_same_facts(text: str) -> None:
 @given(st.text(max_size=3000))
 def test_arbitrary_text_never_raises_anything_but_input_error(text: str) -> None:
     try:
-        path, facts = read_text(text)
+        source, facts = read_text(text)
     except InputError:
         return
-    check_offsets(path, facts)
+    check_offsets(source, facts)
 
 
 @given(st.text(max_size=2000), st.sampled_from([".html", ".htm"]))
@@ -198,13 +199,13 @@ def test_arbitrary_html_never_raises_anything_but_input_error(text: str, suffix:
 
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise_anything_but_input_error(data: bytes) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="scmgraph-prop-"))
-    path = folder / "bytes.txt"
-    path.write_bytes(data)
-    try:
-        extract(read_document(path), REGISTRY)
-    except InputError:
-        return
+    with tempfile.TemporaryDirectory(prefix="scmgraph-prop-") as folder:
+        path = Path(folder) / "bytes.txt"
+        path.write_bytes(data)
+        try:
+            extract(read_document(path), REGISTRY)
+        except InputError:
+            return
 
 
 @pytest.mark.parametrize("seed", range(3))
