@@ -243,3 +243,59 @@ def test_a_whole_build_that_is_also_a_communique_s_build_is_not_renamed(tmp_path
             build = build_term(whole_build)
             write_turtle(graphs, own_lines(whole_build), sink, cache, kept, build)
             assert sink.data == whole(units + own_lines(whole_build)), (first, then)
+
+
+def test_blocks_two_graphs_share_are_merged_once_and_cached_as_written(tmp_path: Path) -> None:
+    """A subject only two graphs have (a statement and its thread links) is merged from
+    those two, and cached: the next build copies it, the same bytes."""
+    cache = UnitCache(tmp_path / "cache")
+    lines = {n: graph(n) for n in range(1, 4)}
+    link = f"<{ID}statement/scm-2/p1/s1/1> <{SCM}repeats> <{ID}statement/scm-1/p1/s1/1> .\n"
+    lines[4] = [link.encode()]  # the thread links of the pair (1, 2)
+    graphs = [cached_graph(cache, f"unit-{n}", lines[n]) for n in lines]
+    every = [line for n in lines for line in lines[n]]
+
+    first, tally = written(cache, graphs, None)
+    assert first == whole(every)
+    # Two pairs of graphs share subjects: the alliance (named by the first two alone)
+    # and the statement with its thread link; each pair's blocks are cached, text and index.
+    texts = {p.read_bytes(): p for p in cache.folder.glob("merged-*.ttl")}
+    assert len(texts) == 2 and len(list(cache.folder.glob("merged-*.pickle"))) == 2
+    text = next(t for t in texts if t.startswith(b"id:statement"))
+    assert text.startswith(b"id:statement\\/scm-2\\/p1\\/s1\\/1 ") and b"scm:repeats" in text
+    assert b"scm:verbLemma" in text  # the statement's own line, from its communiqué
+    again = texts[text]
+    stamp = again.stat().st_mtime_ns
+    assert written(cache, graphs, None) == (first, tally)
+    assert again.stat().st_mtime_ns == stamp  # copied from the cache, not made again
+
+
+def test_a_text_being_cached_is_read_from_memory_until_it_is_in_its_place(
+    tmp_path: Path,
+) -> None:
+    from threading import Event
+
+    from scmgraph.build.turtle import _Saving
+
+    cache = UnitCache(tmp_path / "cache")
+    release = Event()
+    place = cache.path("merged-x", "ttl")
+    with _Saving(cache) as saving:
+        saving._thread.submit(release.wait, 10)  # the disk busy: nothing written yet
+        saving.write(place, b"id:a id:b id:c .\n")
+        assert not place.exists()
+        assert saving.text(place) == b"id:a id:b id:c .\n"
+        release.set()
+    assert place.read_bytes() == b"id:a id:b id:c .\n"
+    assert saving.text(place) == b"id:a id:b id:c .\n"
+
+
+def test_a_cache_file_that_cannot_be_written_fails_the_turtle_file(tmp_path: Path) -> None:
+    import pytest
+
+    from scmgraph.build.turtle import _Saving
+
+    cache = UnitCache(tmp_path / "cache")
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    with pytest.raises(OSError), _Saving(cache) as saving:
+        saving.save("blocks-1", {})
