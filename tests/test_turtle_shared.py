@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from threading import Event
 
 import pyoxigraph as ox
+import pytest
 
-from scmgraph.build.turtle import write_turtle
+from scmgraph.build.turtle import _Saving, write_turtle
 from scmgraph.build.turtle_blocks import CachedTurtle, Tally, subject_blocks
 from scmgraph.build.turtle_shared import shared_blocks
 from scmgraph.build.units import UnitCache
@@ -273,10 +275,6 @@ def test_blocks_two_graphs_share_are_merged_once_and_cached_as_written(tmp_path:
 def test_a_text_being_cached_is_read_from_memory_until_it_is_in_its_place(
     tmp_path: Path,
 ) -> None:
-    from threading import Event
-
-    from scmgraph.build.turtle import _Saving
-
     cache = UnitCache(tmp_path / "cache")
     release = Event()
     place = cache.path("merged-x", "ttl")
@@ -291,10 +289,6 @@ def test_a_text_being_cached_is_read_from_memory_until_it_is_in_its_place(
 
 
 def test_a_cache_file_that_cannot_be_written_fails_the_turtle_file(tmp_path: Path) -> None:
-    import pytest
-
-    from scmgraph.build.turtle import _Saving
-
     cache = UnitCache(tmp_path / "cache")
     (tmp_path / "cache").write_text("a file where the cache folder should be")
     with pytest.raises(OSError), _Saving(cache) as saving:
