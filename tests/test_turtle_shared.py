@@ -293,3 +293,52 @@ def test_a_cache_file_that_cannot_be_written_fails_the_turtle_file(tmp_path: Pat
     (tmp_path / "cache").write_text("a file where the cache folder should be")
     with pytest.raises(OSError), _Saving(cache) as saving:
         saving.save("blocks-1", {})
+
+
+def test_a_subject_many_graphs_have_is_remade_from_its_counts_and_the_changed_graphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entity most communiqués name keeps how many graphs give each of its lines: a
+    rebuild with one graph changed reads that graph's lines, old and new, not every
+    graph's, and writes what a build that kept nothing writes."""
+    import scmgraph.build.turtle_counts as counts
+
+    cache = UnitCache(tmp_path / "cache")
+    lines = {n: graph(n) for n in range(1, counts.MANY + 5)}
+    graphs = [cached_graph(cache, f"unit-{n}", lines[n]) for n in lines]
+    first = written(cache, graphs, (None, "blocks-1"))
+    kept = cache.load("blocks-1-counts")
+    assert isinstance(kept, dict)
+    assert sorted(kept) == sorted(f"<{ID}org/{e}>".encode() for e in (*STATES, ALLIANCE))
+    japan = kept[f"<{ID}org/japan>".encode()]
+    assert japan.given[f'<{ID}org/japan> <{LABEL}> "japan" .\n'.encode()] == len(lines)
+    assert first == written(cache, graphs, None)
+
+    read: list[str] = []
+    reading = counts.lines_by_subject
+    monkeypatch.setattr(
+        counts,
+        "lines_by_subject",
+        lambda item, index, wanted: read.append(item.key) or reading(item, index, wanted),
+    )
+    lines[5] = graph(5, wording=" again")
+    graphs[4] = cached_graph(cache, "unit-5b", lines[5])
+    every = [line for n in lines for line in lines[n]]
+    rebuilt = written(cache, graphs, ("blocks-1", "blocks-2"))
+    assert sorted(read) == ["unit-5", "unit-5b"]  # the former graph and the new one
+    assert rebuilt[0] == whole(every) and b'"japan 5 again"' in rebuilt[0]
+    assert b'"japan 5"' not in rebuilt[0]
+    read.clear()
+    assert rebuilt == written(cache, graphs, None)  # kept nothing: every graph read
+    assert len(read) == len(lines)
+
+    # The graph before gone from the cache: its subjects are counted from every graph.
+    lines[6] = graph(6, wording=" later")
+    graphs[5] = cached_graph(cache, "unit-6b", lines[6])
+    for path in cache.folder.glob("unit-6.*"):
+        path.unlink()
+    read.clear()
+    again = written(cache, graphs, ("blocks-2", "blocks-3"))
+    assert len(read) == len(lines)
+    assert again == written(cache, graphs, None)
+    assert again[0] == whole([line for n in lines for line in lines[n]])

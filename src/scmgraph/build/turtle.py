@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
+import pickle
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -106,15 +107,25 @@ def write_turtle(
         tally.add(index.tally)
     order = sorted(batch)
     previous = cache.load(kept[0]) if kept and kept[0] else None
+    counts = cache.load(f"{kept[0]}-counts") if kept and kept[0] else None
     made = shared_blocks(
-        order, cached, indexes, holes, lines, previous if isinstance(previous, dict) else {}, build
+        order,
+        cached,
+        indexes,
+        holes,
+        lines,
+        previous if isinstance(previous, dict) else {},
+        build,
+        counts if isinstance(counts, dict) else None,
+        lambda key: _former(cache, key),
     )
     tally.add(made.delta)
     keys: set[str] = set()
     with _Saving(cache) as saving:
         if kept:
             saving.save(kept[1], made.kept)
-            keys.add(kept[1])
+            saving.save(f"{kept[1]}-counts", made.counts)
+            keys |= {kept[1], f"{kept[1]}-counts"}
         sources: list[Source] = [
             (item.turtle, index.blocks) for item, index in zip(cached, indexes, strict=True)
         ]
@@ -205,6 +216,16 @@ def _merge_runs(subjects: list[Sequence[bytes]], runs: list[Run]) -> Iterator[Ru
         yield number, first, end
         if end < last:
             heapq.heappush(heap, (subjects[number][end + 1], number, end + 1, last))
+
+
+def _former(cache: Cache, key: str) -> tuple[CachedTurtle, SubjectIndex] | None:
+    """A graph an earlier build cached, with its subject index, if its files are there."""
+    paths = (cache.path(key, "ttl"), cache.path(key, "nt"), cache.path(key, "subjects"))
+    item = CachedTurtle(key, *paths)
+    try:
+        return (item, item.index()) if item.triples.is_file() else None
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        return None
 
 
 class _Saving:

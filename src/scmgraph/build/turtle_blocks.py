@@ -105,6 +105,14 @@ def merged_subject(
     for lines in graphs:
         given.update(lines)
         groups += bool(lines)
+    return merged_counts(given, groups, extra)
+
+
+def merged_counts(
+    given: Counter[bytes], groups: int, extra: Iterable[bytes] = ()
+) -> tuple[list[bytes], Tally]:
+    """``merged_subject`` of lines already counted: how many graphs give each line
+    (``given``) and how many graphs give the subject any (``groups``)."""
     distinct = sorted(given.keys() | set(extra))
     delta = Tally()
     if not distinct:

@@ -25,7 +25,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -34,11 +34,11 @@ from scmgraph.build.turtle_blocks import (
     CachedTurtle,
     SubjectIndex,
     Tally,
-    lines_by_subject,
-    merged_subject,
+    merged_counts,
     serialise_blocks,
     subject_of,
 )
+from scmgraph.build.turtle_counts import MANY, Counts, Former, count_lines
 from scmgraph.rdf.terms import PREFIXES
 
 # Names the serialiser and the prefixes: a block kept by a build that had others
@@ -62,14 +62,16 @@ Kept = dict[str, SharedBlock]  # by the digest of what a block is made of
 @dataclass(frozen=True)
 class SharedSubjects:
     """The blocks of the shared subjects in order (``body``, where each ends), what
-    they change in the sum of the graphs' tallies, every block by its digest, and
-    how many blocks were made (the others were kept)."""
+    they change in the sum of the graphs' tallies, every block by its digest, how
+    many blocks were made (the others were kept), and the lines counted of the
+    subjects many graphs have."""
 
     body: bytes
     ends: list[int]
     delta: Tally
     kept: Kept
     made: int
+    counts: Counts = field(default_factory=dict)  # of the subjects many graphs have
 
 
 def shared_blocks(
@@ -80,12 +82,16 @@ def shared_blocks(
     others: list[bytes],
     kept: Kept,
     build: bytes = b"",
+    counts: Counts | None = None,
+    former: Former | None = None,
 ) -> SharedSubjects:
     """The blocks of the subjects ``order`` (sorted), each merged from the lines
     ``others`` give it and from every cached graph that has it (``holes``: where
     each graph's shared subjects are in its index); a block ``kept`` has under the
     same digest is used as it is, or with ``build`` (the whole build's IRI, as an
-    N-Triples term) named instead of the one it was made with.
+    N-Triples term) named instead of the one it was made with. ``counts``: the
+    lines of the subjects many graphs have, counted by the previous build, and
+    ``former`` its graphs (``turtle_counts``).
     """
     wanted = set(order)
     own: defaultdict[bytes, list[bytes]] = defaultdict(list)
@@ -110,7 +116,12 @@ def shared_blocks(
         if block is not None:
             reused[s] = block
     missing = [s for s in order if s not in reused]
-    made = _make(missing, cached, indexes, graphs, own, {s: names[s] for s in missing if names[s]})
+    counted = count_lines(missing, cached, indexes, graphs, counts or {}, former)
+    made = _make(missing, counted, graphs, own, {s: names[s] for s in missing if names[s]})
+    keep = {s: c for s, c in counted.items() if len(c.keys) >= MANY}
+    for s, before in (counts or {}).items():  # a kept block: the same graphs
+        if s in reused and before.keys == {cached[n].key for n, _ in graphs[s]}:
+            keep[s] = before
     found: Kept = {}
     delta = Tally()
     blocks: list[bytes] = []
@@ -120,7 +131,7 @@ def shared_blocks(
         delta.add(block.delta)
         blocks.append(block.block)
     ends = list(itertools.accumulate(len(block) for block in blocks))
-    return SharedSubjects(b"".join(blocks), ends, delta, found, len(made))
+    return SharedSubjects(b"".join(blocks), ends, delta, found, len(made), keep)
 
 
 def _names_build(subject: bytes, lines: list[bytes], build: bytes) -> bool:
@@ -182,36 +193,28 @@ def _digest(subject: bytes, keys: list[str], lines: list[bytes]) -> str:
 
 def _make(
     subjects: list[bytes],
-    cached: list[CachedTurtle],
-    indexes: list[SubjectIndex],
+    counted: Counts,
     graphs: dict[bytes, list[tuple[int, int]]],
     own: dict[bytes, list[bytes]],
     builds: dict[bytes, bytes],
 ) -> dict[bytes, SharedBlock]:
-    """The blocks of ``subjects`` (sorted), serialised together. ``builds``: the whole
-    build that the own lines of some of them name, which a later build may rename
-    (``_renamed``), unless their graphs name it too (the build of a single communiqué
-    is the whole build of a corpus of that one file)."""
+    """The blocks of ``subjects`` (sorted), serialised together from their counted
+    lines and their own. ``builds``: the whole build that the own lines of some of
+    them name, which a later build may rename (``_renamed``), unless their graphs
+    name it too (the build of a single communiqué is the whole build of a corpus of
+    that one file)."""
     if not subjects:
         return {}
-    read: defaultdict[int, list[int]] = defaultdict(list)  # graph -> positions wanted
-    for s in subjects:
-        for number, i in graphs[s]:
-            read[number].append(i)
-    lines: dict[tuple[int, int], list[bytes]] = {}
-    for number, places in read.items():
-        places.sort()
-        found = lines_by_subject(cached[number], indexes[number], places)
-        lines.update(((number, i), group) for i, group in zip(places, found, strict=True))
     merged: list[list[bytes]] = []
     deltas: list[Tally] = []
     named: dict[bytes, bytes] = {}
     for s in subjects:
-        distinct, delta = merged_subject((lines[place] for place in graphs[s]), own.get(s, []))
+        given = counted[s].given
+        distinct, delta = merged_counts(given, len(graphs[s]), own.get(s, []))
         merged.append(distinct)
         deltas.append(delta)
         build = builds.get(s, b"")
-        if build and not any(build in b"".join(lines[place]) for place in graphs[s]):
+        if build and not any(build in line for line in given):
             named[s] = build
     body, ends = serialise_blocks([line for group in merged for line in group])
     if len(ends) != len(subjects):
