@@ -252,19 +252,20 @@ def stage_outputs(
             objects = counted.result()
             tmp, size, sha256, tally, merged = turtle_written.result()
             staged[turtle], digests[turtle] = tmp, (size, sha256)
+            syncing.append(disk.submit(sync, tmp))  # beside the description
             digests.update((path, done.result()) for path, done in hashing.items())
+            keep |= merged
+            files = {path.name: digests[path] for path in staged}
+            void = describe_stats(union_stats(parts, tally, objects), info, files=files)
+            prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
+            data = ox.serialize(
+                ox.parse(b"".join(canonical_lines(void)), format=ox.RdfFormat.N_TRIPLES),
+                format=ox.RdfFormat.TURTLE,
+                prefixes=prefixes,
+            )
+            staged[out_dir / DESCRIPTION_FILE] = stage(out_dir / DESCRIPTION_FILE, data)
             for done in syncing:
                 done.result()
-        keep |= merged
-        files = {path.name: digests[path] for path in staged}
-        void = describe_stats(union_stats(parts, tally, objects), info, files=files)
-        prefixes = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "spdx": str(SPDX)}
-        data = ox.serialize(
-            ox.parse(b"".join(canonical_lines(void)), format=ox.RdfFormat.N_TRIPLES),
-            format=ox.RdfFormat.TURTLE,
-            prefixes=prefixes,
-        )
-        staged[out_dir / DESCRIPTION_FILE] = stage(out_dir / DESCRIPTION_FILE, data)
     except BaseException:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)

@@ -160,7 +160,8 @@ def stage_turtle(
 ) -> tuple[Path, int, str, Tally, set[str]]:
     """``write_turtle`` into a file staged beside ``path`` (``others``: the lines of
     the graphs without cached blocks, joined): the staged file, its size and
-    SHA-256, its tally and the merged blocks' keys.
+    SHA-256, its tally and the merged blocks' keys. The caller flushes the file to
+    disk (``sync``) before it moves it in place.
 
     Mostly Python work, so a build runs it on one of its worker processes, when it
     has them, while it writes the other files."""
@@ -172,7 +173,7 @@ def stage_turtle(
         tally, keys = write_turtle(cached, lines, counted, cache, kept, build)
         found.append((counted.size, counted.sha256.hexdigest(), tally, keys))
 
-    return (stage_stream(path, write), *found[0])
+    return (stage_stream(path, write, synced=False), *found[0])
 
 
 class _Digesting:
