@@ -20,12 +20,19 @@ def stage(path: Path, data: bytes) -> Path:
     return stage_stream(path, lambda handle: handle.write(data))
 
 
-def stage_stream(path: Path, write: Callable[[BinaryIO], object], *, synced: bool = True) -> Path:
+def stage_stream(
+    path: Path,
+    write: Callable[[BinaryIO], object],
+    *,
+    synced: bool = True,
+    opened: Callable[[Path], object] | None = None,
+) -> Path:
     """Let ``write`` fill a hidden file beside ``path``, ready to be moved in place.
 
     ``synced=False`` leaves the flush to disk to the caller (``sync``), who must
     have done it before moving the file in place: a large file's flush can then
-    wait on the disk beside other work."""
+    wait on the disk beside other work. ``opened`` hears the hidden file's path
+    before ``write`` begins (to read it as it grows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -33,6 +40,8 @@ def stage_stream(path: Path, write: Callable[[BinaryIO], object], *, synced: boo
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes the file private; publish it normally
         with os.fdopen(fd, "wb") as handle:
+            if opened is not None:
+                opened(Path(tmp))
             write(handle)
             handle.flush()
             if synced:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,7 @@ Extents = dict[str, tuple[int, int, str]]
 Previous = tuple[Path, Extents]
 
 _READ = 1 << 24  # bytes read at a time to hash a file
+_WAIT = 0.005  # seconds a hash of a growing file waits for more of it
 
 
 class Output:
@@ -95,3 +97,25 @@ def file_digest(path: Path) -> tuple[int, str]:
             digest.update(view[:n])
             size += n
     return size, digest.hexdigest()
+
+
+def growing_digest(path: Path, written: threading.Event) -> tuple[int, str]:
+    """The size and SHA-256 of a file that another thread is still writing, read as
+    it grows until ``written`` is set: hashing goes on beside the writing instead of
+    after it.
+
+    The file must be written in order, never going back (``Output`` does so): every
+    byte below its current size is then final.
+    """
+    digest, size = hashlib.sha256(), 0
+    buffer = bytearray(_READ)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as handle:
+        while True:
+            last = written.is_set()  # set before the last read: nothing comes after it
+            while n := handle.readinto(buffer):
+                digest.update(view[:n])
+                size += n
+            if last:
+                return size, digest.hexdigest()
+            written.wait(_WAIT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
@@ -32,7 +33,7 @@ from scmgraph.build.assemble import (
     write_nquads,
     write_trig,
 )
-from scmgraph.build.copying import Extents, Previous, file_digest
+from scmgraph.build.copying import Extents, Previous, growing_digest
 from scmgraph.build.folder import DESCRIPTION_FILE, OUTPUTS
 from scmgraph.build.inputs import Progress, build_info, quiet
 from scmgraph.build.thread_parts import PairSummary, series_pairs
@@ -224,11 +225,21 @@ def stage_outputs(
     def add(name: str, write: Callable[[BinaryIO, Previous | None], Extents]) -> None:
         path = out_dir / name
         found: list[Extents] = []
-        staged[path] = stage_stream(
-            path, lambda h: found.append(write(h, previous.get(name))), synced=False
-        )
+        written = threading.Event()
+
+        def opened(tmp: Path) -> None:
+            hashing[path] = hasher.submit(growing_digest, tmp, written)
+
+        try:
+            staged[path] = stage_stream(
+                path,
+                lambda h: found.append(write(h, previous.get(name))),
+                synced=False,
+                opened=opened,
+            )
+        finally:
+            written.set()
         extents[name] = found[0]
-        hashing[path] = disk.submit(file_digest, staged[path])
         syncing.append(disk.submit(sync, staged[path]))
 
     syncing: list[Future[None]] = []
@@ -236,9 +247,13 @@ def stage_outputs(
         # The Turtle file is mostly Python (merging the subjects' blocks) and the others
         # mostly kernel copies and hashing, which leave the interpreter free: the Turtle
         # file is written beside them (by another process if there is one), and the
-        # distinct objects are counted by a thread. The files are flushed to disk, and
-        # hashed, beside the writing.
-        with ThreadPoolExecutor(max_workers=1) as side, ThreadPoolExecutor(max_workers=2) as disk:
+        # distinct objects are counted by a thread. Each file is hashed as it grows (not
+        # read again once written) and flushed to disk beside the writing.
+        with (
+            ThreadPoolExecutor(max_workers=1) as side,
+            ThreadPoolExecutor(max_workers=1) as hasher,
+            ThreadPoolExecutor(max_workers=2) as disk,
+        ):
             counted = side.submit(distinct_objects, parts)
             nquads = out_dir / "scmgraph.nq"
             add("scmgraph.nq", lambda h, was: write_nquads(parts, h, was))

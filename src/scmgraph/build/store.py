@@ -140,14 +140,11 @@ def stage_store(
     applied. The bulk loader holds what it is given in memory, so a whole file is
     given to it a slice at a time: memory stays flat. Runs beside the writing of the
     other files (the loader works outside the GIL); ``name_store`` then names it.
-    A store changed from the previous one is staged while the file is still being
-    hashed, and dropped if a store of that digest turns out to exist.
+    The store is staged while the file is still being hashed, and dropped if a store
+    of that digest turns out to exist.
     """
     staging = out_dir / f".store-{uuid.uuid4().hex}"
     if previous is None:
-        target = store_path(out_dir, digest_of())
-        if target.exists():
-            return target  # the same triples; the files written with it are new
         store = ox.Store(str(staging))
         bulk_load(store, nquads)
         store.optimize()
@@ -158,7 +155,7 @@ def stage_store(
     store.flush()
     del store
     target = store_path(out_dir, digest_of())
-    if previous is not None and target.exists():
+    if target.exists():  # the same triples; the files written with it are new
         shutil.rmtree(staging)
         return target
     return staging
