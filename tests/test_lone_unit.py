@@ -1,5 +1,7 @@
 """A rebuild after one file changed: its lone unit is computed on a worker beside the
 build, handed on before its verdict, and validated there while the build goes on.
+Units computed on several workers are handed on before their verdicts too, which the
+workers reach last.
 
 With one core there is no worker, and the unit is computed and validated in-process.
 """
@@ -39,6 +41,26 @@ def context(tmp_path: Path) -> UnitContext:
 def cache(context: UnitContext) -> UnitCache:
     assert context.cache is not None
     return context.cache
+
+
+def _strict_validator(context: UnitContext, tmp_path: Path) -> RudofValidator:
+    """Stricter shapes than the project's: every statement must have a property no graph
+    has. The validator travels with the context, to a worker however started."""
+    strict = tmp_path / "shapes"
+    shutil.copytree(SHAPES, strict)
+    (strict / DATA_SHAPES).write_text(
+        (SHAPES / DATA_SHAPES).read_text(encoding="utf-8")
+        + f"""
+<urn:test:strict> a <http://www.w3.org/ns/shacl#NodeShape> ;
+  <http://www.w3.org/ns/shacl#targetClass> <{SCM}Statement> ;
+  <http://www.w3.org/ns/shacl#property> [
+    <http://www.w3.org/ns/shacl#path> <urn:test:absent> ;
+    <http://www.w3.org/ns/shacl#minCount> 1 ] .
+""",
+        encoding="utf-8",
+    )
+    lines = {line for graph in context.env_graphs().values() for line in graph}
+    return RudofValidator(context.registry, shapes_dir=strict, context=b"".join(sorted(lines)))
 
 
 def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(
@@ -88,25 +110,7 @@ def test_a_lone_unit_handed_on_before_its_verdict_is_cached_only_once_settled(
 def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_violations(
     context: UnitContext, cache: UnitCache, tmp_path: Path
 ) -> None:
-    # Stricter shapes than the project's: every statement must have a property no
-    # graph has. The validator travels with the context, to a worker however started.
-    strict = tmp_path / "shapes"
-    shutil.copytree(SHAPES, strict)
-    (strict / DATA_SHAPES).write_text(
-        (SHAPES / DATA_SHAPES).read_text(encoding="utf-8")
-        + f"""
-<urn:test:strict> a <http://www.w3.org/ns/shacl#NodeShape> ;
-  <http://www.w3.org/ns/shacl#targetClass> <{SCM}Statement> ;
-  <http://www.w3.org/ns/shacl#property> [
-    <http://www.w3.org/ns/shacl#path> <urn:test:absent> ;
-    <http://www.w3.org/ns/shacl#minCount> 1 ] .
-""",
-        encoding="utf-8",
-    )
-    lines = {line for graph in context.env_graphs().values() for line in graph}
-    context._validator = RudofValidator(
-        context.registry, shapes_dir=strict, context=b"".join(sorted(lines))
-    )
+    context._validator = _strict_validator(context, tmp_path)
     path = sorted(CORPUS.glob("*.txt"))[0]
     verdicts = Verdicts(cache)
     with Workers(context, None) as workers:
@@ -119,6 +123,35 @@ def test_a_lone_unit_that_fails_the_shapes_on_its_worker_is_settled_with_its_vio
     assert {v.path for v in expected.violations} == {"urn:test:absent"}
     assert settled == [expected]
     assert cache.get("lone") == expected
+
+
+@pytest.mark.skipif(CORES < 2, reason="no worker on one core")
+@pytest.mark.parametrize("strict", [False, True])
+def test_units_on_several_workers_are_validated_last_and_cached_once_settled(
+    context: UnitContext, cache: UnitCache, tmp_path: Path, strict: bool
+) -> None:
+    if strict:
+        context._validator = _strict_validator(context, tmp_path)
+    paths = sorted(CORPUS.glob("*.txt"))
+    tasks = [(path, None, f"unit{n}", None) for n, path in enumerate(paths)]
+    verdicts = Verdicts(cache)
+    with Workers(context, 2) as workers:
+        found = list(start_units(tasks, context, cache, workers, print, verdicts)())
+        assert workers.size() == 2
+        # Computed and cached, but not validated: no summary vouches for the files yet.
+        assert [u.conforms for u in found] == [False, False]
+        assert not any(cache.has(u.key) for u in found)
+        expected = [compute_unit(p, key, context, None)[0] for p, _, key, _ in tasks]
+        assert [u.facts for u in found] == [u.facts for u in expected]
+        for unit, (path, _, key, _) in zip(found, tasks, strict=True):
+            nt = compute_unit(path, key, context, None)[1]["nt"]
+            assert cache.path(unit.key, "nt").read_bytes() == nt
+        settled = verdicts.settle(found)
+    assert settled == expected
+    assert [u.conforms for u in settled] == [not strict, not strict]
+    if strict:
+        assert {v.path for u in settled for v in u.violations} == {"urn:test:absent"}
+    assert [cache.get(u.key) for u in found] == expected
 
 
 @pytest.mark.skipif(CORES < 2, reason="no worker on one core")

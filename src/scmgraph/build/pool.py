@@ -176,6 +176,21 @@ def _work(
     return summary
 
 
+def _unvouched(
+    path: Path, slug: str | None, key: str, origin: Origin | None, cache_folder: Path
+) -> UnitSummary:
+    """A unit computed and cached, all but its summary, which vouches for its files
+    once its verdict is reached (``Verdicts``)."""
+    summary, files = compute_unit(path, key, worker_context(), slug, origin, check=False)
+    UnitCache(cache_folder).put_files(summary.key, files)
+    return summary
+
+
+def _cached_verdict(summary: UnitSummary, cache_folder: Path) -> UnitSummary:
+    ntriples = UnitCache(cache_folder).path(summary.key, "nt").read_bytes()
+    return check_unit(summary, ntriples, worker_context())
+
+
 def _unchecked(
     path: Path, slug: str | None, key: str, origin: Origin | None, blocks: bool
 ) -> tuple[UnitSummary, dict[str, bytes]]:
@@ -200,16 +215,31 @@ class Verdicts:
     validates its graph, beside them. Its triples and facts are in the cache at
     once, the rest once made (``written``); its summary, which vouches for them,
     only with its verdict.
+
+    Units computed on several workers are validated last (``deferred``): their
+    verdicts are not wanted before the files are written, while the workers,
+    their units and thread links done, would otherwise wait for the build's own
+    process (writing the files, loading the store).
     """
 
     def __init__(self, cache: UnitCache) -> None:
         self.cache = cache
         self._pending: dict[str, Future[UnitSummary]] = {}
         self._writing: list[Future[None]] = []
+        self._deferred: list[tuple[UnitSummary, Executor]] = []
 
     def wait_for(self, key: str, verdict: Future[UnitSummary], files: Future[None]) -> None:
         self._pending[key] = verdict
         self._writing.append(files)
+
+    def defer(self, summary: UnitSummary, pool: Executor) -> None:
+        """Validate ``summary``'s graph (cached) on ``pool`` once ``settle`` is called."""
+        self._deferred.append((summary, pool))
+
+    def _start_deferred(self) -> None:
+        for summary, pool in self._deferred:
+            self._pending[summary.key] = pool.submit(_cached_verdict, summary, self.cache.folder)
+        self._deferred.clear()
 
     def written(self) -> None:
         """Wait until the files of every unit handed on are in the cache."""
@@ -219,6 +249,7 @@ class Verdicts:
 
     def settle(self, units: list[UnitSummary]) -> list[UnitSummary]:
         """``units`` with every verdict reached, each summary then cached."""
+        self._start_deferred()
         self.written()
         settled = []
         for unit in units:
@@ -245,7 +276,7 @@ def start_units(
     other work; while it waits for them this process makes what it needs
     afterwards (``warm_parent``). A file that cannot be read does not stop the
     others: once all are done, the errors of every bad file are raised together.
-    With ``verdicts``, a lone unit is yielded before its verdict (``Verdicts``).
+    With ``verdicts``, units are yielded before their verdicts (``Verdicts``).
     """
     pool = workers.pool_for(len(tasks), UNITS_PER_WORKER, beside=True)
     if pool is None:
@@ -258,11 +289,15 @@ def start_units(
         started(path)
         if here:  # with ``verdicts``, the rest of its files are made after its triples
             futures.append(pool.submit(_unchecked, path, slug, key, origin, verdicts is None))
+        elif verdicts is not None:
+            futures.append(pool.submit(_unvouched, path, slug, key, origin, cache.folder))
         else:
             futures.append(pool.submit(_work, path, slug, key, origin, cache.folder))
 
     def finished(future: Future[Any]) -> UnitSummary:
         if not here:
+            if verdicts is not None:
+                verdicts.defer(future.result(), pool)
             return future.result()
         summary, files = future.result()
         if verdicts is None:
