@@ -216,6 +216,7 @@ def bench_size(
     command = build_command(corpus, out, args.jobs)
     print(f"size {size}: building {len(paths)} communiqués", file=sys.stderr)
     if not full:
+        shutil.rmtree(out, ignore_errors=True)  # cold, even in a --work folder used before
         result.builds.append(measure(command, f"build of size {size}"))
         measure_rebuilds(result, corpus, command, args.rebuild_runs)
         return result
