@@ -141,11 +141,11 @@ def test_units_on_several_workers_are_validated_last_and_cached_once_settled(
         # Computed and cached, but not validated: no summary vouches for the files yet.
         assert [u.conforms for u in found] == [False, False]
         assert not any(cache.has(u.key) for u in found)
-        expected = [compute_unit(p, key, context, None)[0] for p, _, key, _ in tasks]
+        computed = [compute_unit(p, key, context, None) for p, _, key, _ in tasks]
+        expected = [summary for summary, _ in computed]
         assert [u.facts for u in found] == [u.facts for u in expected]
-        for unit, (path, _, key, _) in zip(found, tasks, strict=True):
-            nt = compute_unit(path, key, context, None)[1]["nt"]
-            assert cache.path(unit.key, "nt").read_bytes() == nt
+        for unit, (_, files) in zip(found, computed, strict=True):
+            assert cache.path(unit.key, "nt").read_bytes() == files["nt"]
         settled = verdicts.settle(found)
     assert settled == expected
     assert [u.conforms for u in settled] == [not strict, not strict]

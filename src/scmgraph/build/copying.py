@@ -86,19 +86,6 @@ def copy_range(source: BinaryIO, start: int, length: int, target: BinaryIO, offs
     target.seek(offset + length)
 
 
-def file_digest(path: Path) -> tuple[int, str]:
-    """The size and SHA-256 of a file, read back (parts of it were copied by the kernel)
-    in large reads, so that hashing it beside Python work costs few switches."""
-    digest, size = hashlib.sha256(), 0
-    buffer = bytearray(_READ)
-    view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as handle:
-        while n := handle.readinto(buffer):
-            digest.update(view[:n])
-            size += n
-    return size, digest.hexdigest()
-
-
 def growing_digest(path: Path, written: threading.Event) -> tuple[int, str]:
     """The size and SHA-256 of a file that another thread is still writing, read as
     it grows until ``written`` is set: hashing goes on beside the writing instead of

@@ -296,9 +296,10 @@ def start_units(
 
     def finished(future: Future[Any]) -> UnitSummary:
         if not here:
+            summary = future.result()
             if verdicts is not None:
-                verdicts.defer(future.result(), pool)
-            return future.result()
+                verdicts.defer(summary, pool)
+            return summary
         summary, files = future.result()
         if verdicts is None:
             summary = check_unit(summary, files["nt"], context)
