@@ -115,6 +115,8 @@ class SizeResult:
     parses: list[Run] = field(default_factory=list)  # rdflib parses, each after a build
     unchanged: Run | None = None  # a rebuild with nothing changed
     rebuilds: list[Run] = field(default_factory=list)  # after one communiqué changed, each
+    removed: Run | None = None  # a rebuild after the series' newest communiqué was taken out
+    added: Run | None = None  # then one after it was put back (its unit computed anew)
 
     @property
     def build(self) -> Run | None:
@@ -242,12 +244,23 @@ def bench_size(
 
 def measure_rebuilds(result: SizeResult, corpus: Path, command: list[str], runs: int) -> None:
     """A rebuild with nothing changed, then ``runs`` rebuilds each after another
-    communiqué was reworded (the table gives their median)."""
+    communiqué was reworded (the table gives their median), then one after the
+    series' newest communiqué was taken out and one after it came back, as a
+    corpus grows: the build forgets a unit it no longer uses, so the one put back
+    is computed as a new communiqué would be."""
     size = result.size
     result.unchanged = measure(command, f"unchanged rebuild of size {size}")
     for run in range(runs):
         change_one(corpus, run)
         result.rebuilds.append(measure(command, f"rebuild {run + 1} of size {size}"))
+    newest = sorted(corpus.iterdir())[-1]  # file names begin with the meeting's ordinal
+    text = newest.read_bytes()
+    newest.unlink()
+    try:
+        result.removed = measure(command, f"rebuild of size {size} without {newest.name}")
+    finally:
+        newest.write_bytes(text)
+    result.added = measure(command, f"rebuild of size {size} with {newest.name} back")
 
 
 def bench_given(runs: int, work: Path, jobs: int | None) -> list[Run]:
@@ -306,6 +319,18 @@ def bench_load(size: int, out: Path, args: argparse.Namespace) -> LoadComparison
 def _ms(phase: load_test.Phase, p: float) -> float:
     latencies = phase.latencies
     return 1000 * load_test.percentile(latencies, p) if latencies else float("inf")
+
+
+def _rebuilds(result: SizeResult) -> int:
+    """How many rebuilds changed a size's store before its queries were timed again."""
+    return len(result.rebuilds) + sum(run is not None for run in (result.removed, result.added))
+
+
+def _share(run: Run | None, cold: Run) -> list[str]:
+    """A rebuild's seconds and share of the cold build, as two cells."""
+    if run is None:
+        return ["", ""]
+    return [f"{run.wall:.1f}", f"{100 * run.wall / cold.wall:.1f} %"]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -380,18 +405,20 @@ def tables(
                  f"{100 * r.unchanged.wall / r.build.wall:.0f} %", f"{r.rebuild.wall:.1f}",
                  " ".join(f"{run.wall:.1f}" for run in r.rebuilds),
                  f"{100 * r.rebuild.wall / r.build.wall:.1f} %",
-                 f"{max(run.maxrss_mb for run in r.rebuilds):.0f}"]
+                 *_share(r.removed, r.build), *_share(r.added, r.build),
+                 f"{max(run.maxrss_mb for run in [*r.rebuilds, r.removed, r.added] if run):.0f}"]
             )  # fmt: skip
     if rows:
         header = ["size", "cold build s", "cold peak MB", "nothing changed s", "share of cold"]
         header += ["one communiqué reworded, median s", "each run s", "share of cold"]
+        header += ["newest taken out s", "share of cold", "newest put back s", "share of cold"]
         header += ["rebuild peak MB"]
         parts += ["\n### Rebuilds in the same output folder\n", _table(header, rows)]
     if any(r.queries for r in results):
         names = sorted({name for r in results for name in r.queries})
         columns = [(f"{r.size}×", r.queries) for r in results]
         columns += [
-            (f"{r.size}× after {len(r.rebuilds)} rebuilds", r.rebuilt_queries)
+            (f"{r.size}× after {_rebuilds(r)} rebuilds", r.rebuilt_queries)
             for r in results
             if r.rebuilt_queries
         ]
