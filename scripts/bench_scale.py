@@ -7,7 +7,8 @@ the build is judged as a ratio to a reference measured on the same machine at
 the same moment: a cold build, then the parse, for ``--cold-runs`` rounds (fewer
 once ``--cold-budget`` seconds of builds are spent), the medians compared. It
 also times every stored query on the embedded store, a rebuild with nothing
-changed and one after one communiqué changed (as shares of the cold build;
+changed, rebuilds after one communiqué changed, and rebuilds after the newest
+communiqué is taken out and put back (as shares of the cold build;
 ``--rebuild-sizes`` measures only the builds, at sizes too large to parse with
 rdflib or to query), cold builds of the given corpus
 (data/communiques) several times over (``--given-runs``, the spread of wall times),
