@@ -325,7 +325,7 @@ def publish_units(
     def check() -> None:
         """Raise if the build fails its shapes (units, shared graphs, ontology)."""
         checked = settle(units) if settle else units
-        result = validate_build([*checked, *pairs], graphs, context, cache, checked_keys)
+        result = validate_build([*checked, *pairs], graphs, context, cache, checked_keys, info.term)
         if not result.conforms:
             message = "the built graph does not pass SHACL validation:\n" + result.render()
             raise BuildError(message)

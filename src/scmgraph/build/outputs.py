@@ -14,6 +14,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,9 +49,10 @@ from scmgraph.rdf.terms import (
     LINKS_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
+    build_iri,
     communique_graph_iri,
 )
-from scmgraph.rdf.validate import ValidationResult
+from scmgraph.rdf.validate import ValidationResult, Violation, short
 
 Lines = dict[URIRef, list[bytes]]  # named graph -> its sorted N-Triples lines
 
@@ -109,31 +111,65 @@ def validate_build(
     context: UnitContext,
     cache: UnitCache,
     keep: set[str],
+    build: bytes = b"",
 ) -> ValidationResult:
     """Each unit was validated on its own; add the shared graphs and the ontology.
 
     The registries and the ontology go with every graph validated; the links and
-    provenance graphs are validated together. The ontology's verdict depends on
-    the environment only, the shared graphs' on their triples: both are cached
-    (their keys added to ``keep``).
+    the provenance graphs are validated each on its own, as the communiqués' are.
+    The ontology's verdict depends on the environment only, each shared graph's on
+    its triples: all are cached (their keys added to ``keep``). ``build``: the whole
+    build's IRI (N-Triples), which the links graph names (``neutral_verdict``).
     """
     key, cached = ontology_verdict(context, cache)
     keep.add(key)
     conforms, violations = cached[0], list(cached[1])
-    shared = b"".join(b"".join(graphs.get(iri, [])) for iri in (LINKS_GRAPH, PROVENANCE_GRAPH))
-    key = f"shared-{hashlib.sha256(shared + context.env.encode()).hexdigest()[:32]}"
-    verdict = cache.load(key)
-    if not isinstance(verdict, tuple):
-        verdict = context.validator.check_lines(shared)
-        cache.save(key, verdict)
-    keep.add(key)
-    ok, found = verdict
-    conforms = conforms and ok
-    violations.extend(found)
+    for iri in (LINKS_GRAPH, PROVENANCE_GRAPH):
+        if lines := graphs.get(iri):
+            ok, found = neutral_verdict(b"".join(lines), build, context, cache, keep)
+            conforms = conforms and ok
+            violations.extend(found)
     for unit in units:
         conforms = conforms and unit.conforms
         violations.extend(unit.violations)
     return ValidationResult(conforms, tuple(sorted(set(violations))))
+
+
+# Stands for the whole build's IRI in a graph validated: an IRI of the same form.
+_NEUTRAL_BUILD = f"<{build_iri('0' * 16)}>".encode()
+
+
+def neutral_verdict(
+    ntriples: bytes, build: bytes, context: UnitContext, cache: UnitCache, keep: set[str]
+) -> tuple[bool, list[Violation]]:
+    """The shapes' verdict on a graph that names the whole ``build`` (cached).
+
+    That IRI changes with every input, so the graph is validated with a fixed IRI
+    of the same form in its place and the results renamed back: the shapes name
+    neither, so they judge both alike, and a rebuild whose links to entities and
+    posts are otherwise unchanged finds their verdict in the cache.
+    """
+    neutral = ntriples.replace(build, _NEUTRAL_BUILD) if build else ntriples
+    key = f"shared-{hashlib.sha256(neutral + context.env.encode()).hexdigest()[:32]}"
+    verdict = cache.load(key)
+    if not isinstance(verdict, tuple):
+        verdict = context.validator.check_lines(neutral)
+        cache.save(key, verdict)
+    keep.add(key)
+    ok, found = verdict
+    if not build:
+        return ok, list(found)
+    stand_in, real = (short(URIRef(term.decode()[1:-1])) for term in (_NEUTRAL_BUILD, build))
+    return ok, [_renamed(v, stand_in, real) for v in found]
+
+
+def _renamed(violation: Violation, old: str, new: str) -> Violation:
+    return replace(
+        violation,
+        focus=violation.focus.replace(old, new),
+        value=violation.value.replace(old, new),
+        message=violation.message.replace(old, new),
+    )
 
 
 def graph_parts(
