@@ -16,7 +16,7 @@ import bisect
 import hashlib
 import heapq
 import pickle
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,10 +82,11 @@ def write_turtle(
     indexes = [c.index() for c in cached]
     lines = list(others)
     batch = {subject_of(line) for line in lines}
-    counts: Counter[bytes] = Counter()
+    seen: set[bytes] = set()
+    several: set[bytes] = set()  # the subjects of more than one graph
     for index in indexes:
-        counts.update(index.subjects)
-    several = {s for s, n in counts.items() if n > 1}
+        several.update(seen.intersection(index.subjects))
+        seen.update(index.subjects)
     owners: dict[bytes, list[int]] = {}
     for number, index in enumerate(indexes):
         for s in several.intersection(index.subjects):
