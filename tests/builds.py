@@ -1,4 +1,5 @@
-"""Helpers of the rebuild tests: build, count what was computed, compare with a cold build."""
+"""Helpers of the rebuild tests: build, count what was computed or checked, compare
+with a cold build."""
 
 from __future__ import annotations
 
@@ -40,3 +41,14 @@ def drop_last_paragraph(corpus: Path, name: str) -> None:
     lines = target.read_text(encoding="utf-8").splitlines()
     last = max(i for i, line in enumerate(lines) if line[:1].isdigit() and ". " in line[:5])
     target.write_text("\n".join(lines[:last]) + "\n", encoding="utf-8")
+
+
+class Counting:
+    """A validator that counts the checks it makes."""
+
+    def __init__(self, validator) -> None:
+        self.validator, self.checks = validator, 0
+
+    def check_lines(self, ntriples: bytes):
+        self.checks += 1
+        return self.validator.check_lines(ntriples)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from rdflib import URIRef
 
+from builds import Counting
 from scmgraph.build.corpus import build
 from scmgraph.build.outputs import neutral_verdict
 from scmgraph.build.units import UnitCache, UnitContext, env_digest
@@ -23,17 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATED_BY = b"<http://www.w3.org/ns/prov#wasGeneratedBy>"
 A_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 NAMED_ENTITY = b"<https://w3id.org/scmgraph/ontology#NamedEntity>"
-
-
-class Counting:
-    """A validator that counts the checks it makes."""
-
-    def __init__(self, validator) -> None:
-        self.validator, self.checks = validator, 0
-
-    def check_lines(self, ntriples: bytes):
-        self.checks += 1
-        return self.validator.check_lines(ntriples)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from builds import Counting
 from scmgraph.build.thread_parts import (
     PAIRS_PER_CHECK,
     check_batches,
@@ -20,17 +21,6 @@ from scmgraph.registry.load import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SCM = b"https://w3id.org/scmgraph/ontology#"
-
-
-class Counting:
-    """A validator that counts the checks it makes."""
-
-    def __init__(self, validator) -> None:
-        self.validator, self.checks = validator, 0
-
-    def check_lines(self, ntriples: bytes):
-        self.checks += 1
-        return self.validator.check_lines(ntriples)
 
 
 @pytest.fixture(scope="module")
