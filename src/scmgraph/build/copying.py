@@ -21,7 +21,9 @@ Extents = dict[str, tuple[int, int, str]]
 # A published file and its extents.
 Previous = tuple[Path, Extents]
 
-_READ = 1 << 24  # bytes read at a time to hash a file
+# Bytes read at a time to hash a file: a buffer the core's cache holds, so that the
+# hash reads what the kernel has just copied there (a 16 MB buffer: 30 % slower).
+_READ = 1 << 20
 _WAIT = 0.005  # seconds a hash of a growing file waits for more of it
 
 
