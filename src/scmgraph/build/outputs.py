@@ -49,7 +49,6 @@ from scmgraph.rdf.terms import (
     LINKS_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
-    build_iri,
     communique_graph_iri,
 )
 from scmgraph.rdf.validate import ValidationResult, Violation, short
@@ -135,10 +134,6 @@ def validate_build(
     return ValidationResult(conforms, tuple(sorted(set(violations))))
 
 
-# Stands for the whole build's IRI in a graph validated: an IRI of the same form.
-_NEUTRAL_BUILD = f"<{build_iri('0' * 16)}>".encode()
-
-
 def neutral_verdict(
     ntriples: bytes, build: bytes, context: UnitContext, cache: UnitCache, keep: set[str]
 ) -> tuple[bool, list[Violation]]:
@@ -149,7 +144,8 @@ def neutral_verdict(
     neither, so they judge both alike, and a rebuild whose links to entities and
     posts are otherwise unchanged finds their verdict in the cache.
     """
-    neutral = ntriples.replace(build, _NEUTRAL_BUILD) if build else ntriples
+    stand_in = _stand_in(build) if build else b""
+    neutral = ntriples.replace(build, stand_in) if build else ntriples
     key = f"shared-{hashlib.sha256(neutral + context.env.encode()).hexdigest()[:32]}"
     verdict = cache.load(key)
     if not isinstance(verdict, tuple):
@@ -159,8 +155,14 @@ def neutral_verdict(
     ok, found = verdict
     if not build:
         return ok, list(found)
-    stand_in, real = (short(URIRef(term.decode()[1:-1])) for term in (_NEUTRAL_BUILD, build))
-    return ok, [_renamed(v, stand_in, real) for v in found]
+    old, new = (short(URIRef(term.decode()[1:-1])) for term in (stand_in, build))
+    return ok, [_renamed(v, old, new) for v in found]
+
+
+def _stand_in(build: bytes) -> bytes:
+    """An IRI of the same form as ``build`` (N-Triples), its last segment all zeros."""
+    head, _, digest = build[1:-1].rpartition(b"/")
+    return b"<" + head + b"/" + b"0" * len(digest) + b">"
 
 
 def _renamed(violation: Violation, old: str, new: str) -> Violation:
