@@ -110,7 +110,7 @@ def validate_build(
     context: UnitContext,
     cache: UnitCache,
     keep: set[str],
-    build: bytes = b"",
+    build: bytes,
 ) -> ValidationResult:
     """Each unit was validated on its own; add the shared graphs and the ontology.
 
@@ -144,8 +144,8 @@ def neutral_verdict(
     neither, so they judge both alike, and a rebuild whose links to entities and
     posts are otherwise unchanged finds their verdict in the cache.
     """
-    stand_in = _stand_in(build) if build else b""
-    neutral = ntriples.replace(build, stand_in) if build else ntriples
+    stand_in = _stand_in(build)
+    neutral = ntriples.replace(build, stand_in)
     key = f"shared-{hashlib.sha256(neutral + context.env.encode()).hexdigest()[:32]}"
     verdict = cache.load(key)
     if not isinstance(verdict, tuple):
@@ -153,8 +153,6 @@ def neutral_verdict(
         cache.save(key, verdict)
     keep.add(key)
     ok, found = verdict
-    if not build:
-        return ok, list(found)
     old, new = (short(URIRef(term.decode()[1:-1])) for term in (stand_in, build))
     return ok, [_renamed(v, old, new) for v in found]
 
