@@ -17,10 +17,11 @@ and, on one graph (``--load-size``, default the smallest),
 running, in alternating short phases whose per-round ratios are reported with
 their median (scripts/load_test.py).
 
-Each measured command runs under a fresh Python process that reports the
-command's wall time, ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest
-single process) and the peak total RSS of the command's process tree, sampled
-from /proc every 50 ms (what a process pool really holds).
+The package's bytecode is written first, as installing it does. Each measured
+command runs under a fresh Python process that reports the command's wall time,
+``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (the largest single process) and the
+peak total RSS of the command's process tree, sampled from /proc every 50 ms
+(what a process pool really holds).
 
     .venv/bin/python scripts/bench_scale.py --sizes 1 10 --rebuild-sizes 100 --write-docs
 """
@@ -28,6 +29,7 @@ from /proc every 50 ms (what a process pool really holds).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import shlex
 import shutil
@@ -44,6 +46,7 @@ import load_test
 from bench_report import LoadComparison, Run, SizeResult, document, plot, tables
 from gen_communiques import generate, write_corpus
 
+import scmgraph
 from scmgraph.rdf.store import open_store
 from scmgraph.sparql.query import bind, list_queries, run_select
 
@@ -93,6 +96,16 @@ usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": code, "wall": wall, "maxrss_kb": usage.ru_maxrss, "tree_kb": peak[0]}))
 """
 PARSE = "import sys; from rdflib import Dataset; Dataset().parse(sys.argv[1], format='nquads')"
+
+
+def compile_package() -> None:
+    """Write the bytecode of every scmgraph module, as installing a wheel does: the
+    commands measured then run the tool as installed, not the compiler (in a checkout
+    whose modules changed since they were last imported, or where
+    PYTHONDONTWRITEBYTECODE is set, every build would compile them again)."""
+    package = Path(scmgraph.__file__).resolve().parent
+    if not compileall.compile_dir(package, quiet=1):
+        raise SystemExit(f"{package}: cannot compile the package's modules")
 
 
 def measure(command: list[str], what: str) -> Run:
@@ -312,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="scmgraph-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    compile_package()
     try:
         results = [bench_size(size, args.seed, work, args) for size in sizes]
         rebuilt = [
