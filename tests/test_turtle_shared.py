@@ -272,6 +272,36 @@ def test_blocks_two_graphs_share_are_merged_once_and_cached_as_written(tmp_path:
     assert again.stat().st_mtime_ns == stamp  # copied from the cache, not made again
 
 
+def test_a_rebuild_reads_the_merged_blocks_of_the_previous_build_from_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that keeps its blocks keeps its merged blocks' index in one file, which
+    the next build reads instead of one file a pair of graphs; without that file the
+    next build falls back to each pair's own, and writes the same bytes."""
+    cache = UnitCache(tmp_path / "cache")
+    lines = {n: graph(n) for n in range(1, 4)}
+    link = f"<{ID}statement/scm-2/p1/s1/1> <{SCM}repeats> <{ID}statement/scm-1/p1/s1/1> .\n"
+    lines[4] = [link.encode()]
+    graphs = [cached_graph(cache, f"unit-{n}", lines[n]) for n in lines]
+    first, tally = written(cache, graphs, (None, "blocks-a"))
+    assert cache.path("blocks-a-merged", "pickle").is_file()
+    loaded: list[str] = []
+    load = UnitCache.load
+
+    def counted(self: UnitCache, key: str) -> object | None:
+        loaded.append(key)
+        return load(self, key)
+
+    monkeypatch.setattr(UnitCache, "load", counted)
+    assert written(cache, graphs, ("blocks-a", "blocks-b")) == (first, tally)
+    assert "blocks-a-merged" in loaded
+    assert not [key for key in loaded if key.startswith("merged-")]
+    cache.path("blocks-b-merged", "pickle").unlink()
+    loaded.clear()
+    assert written(cache, graphs, ("blocks-b", "blocks-c")) == (first, tally)
+    assert len([key for key in loaded if key.startswith("merged-")]) == 2
+
+
 def test_a_text_being_cached_is_read_from_memory_until_it_is_in_its_place(
     tmp_path: Path,
 ) -> None:

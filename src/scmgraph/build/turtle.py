@@ -76,7 +76,9 @@ def write_turtle(
     subject of one cached graph alone is copied from it; one that only two cached
     graphs share is copied from their merged blocks, cached under their keys; the
     others are merged here (``turtle_shared``). ``kept``: the cache keys of the
-    previous build's merged blocks, if any, and of this build's; ``build``: the whole
+    previous build's merged blocks, if any, and of this build's (the blocks of the
+    subjects two graphs share are listed under it too, read by the next build in one
+    file, not one a pair of graphs); ``build``: the whole
     build's IRI (N-Triples), which kept blocks may name in place of another's.
     """
     indexes = [c.index() for c in cached]
@@ -109,6 +111,8 @@ def write_turtle(
     order = sorted(batch)
     previous = cache.load(kept[0]) if kept and kept[0] else None
     counts = cache.load(f"{kept[0]}-counts") if kept and kept[0] else None
+    known = cache.load(f"{kept[0]}-merged") if kept and kept[0] else None
+    merged_before = known if isinstance(known, dict) else {}  # by key
     made = shared_blocks(
         order,
         cached,
@@ -139,14 +143,19 @@ def write_turtle(
             for run in _between(number, left, len(index.subjects))
         ]
         runs.append((len(indexes), 0, len(order) - 1))
+        merges: dict[str, MergedBlocks] = {}
         for who, common in shared.items():
             items, found = [cached[n] for n in who], [indexes[n] for n in who]
-            key, merged = _merged(saving, items, found, common)
+            key, merged = _merged(saving, items, found, common, merged_before)
             keys.add(key)
+            merges[key] = merged
             tally.add(merged.delta)
             sources.append((cache.path(key, "ttl"), merged.blocks))
             subjects.append(merged.subjects)
             runs.append((len(sources) - 1, 0, len(merged.subjects) - 1))
+        if kept:  # read in one file by the next build, not one file a pair of graphs
+            saving.save(f"{kept[1]}-merged", merges)
+            keys.add(f"{kept[1]}-merged")
         _write_blocks(sources, _merge_runs(subjects, runs), handle, saving.text)
     return tally, keys
 
@@ -270,15 +279,21 @@ class _Saving:
 
 
 def _merged(
-    saving: _Saving, items: list[CachedTurtle], indexes: list[SubjectIndex], subjects: list[bytes]
+    saving: _Saving,
+    items: list[CachedTurtle],
+    indexes: list[SubjectIndex],
+    subjects: list[bytes],
+    before: dict[str, MergedBlocks] | None = None,
 ) -> tuple[str, MergedBlocks]:
     """The merged blocks of ``subjects``, which the graphs ``items`` share: cached, or
-    made and cached."""
+    made and cached. ``before``: the previous build's merged blocks by key, if kept."""
     cache = saving.cache
     names = "\0".join(sorted(item.key for item in items)).encode("utf-8")
     key = f"merged-{hashlib.sha256(names).hexdigest()[:32]}"
     subjects = sorted(subjects)
-    found = cache.load(key)
+    found = (before or {}).get(key)
+    if found is None:
+        found = cache.load(key)
     if (
         isinstance(found, MergedBlocks)
         and list(found.subjects) == subjects
