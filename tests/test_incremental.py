@@ -27,8 +27,10 @@ from builds import (
     store_quads,
 )
 from scmgraph.build import store as store_module
+from scmgraph.build import turtle as turtle_module
 from scmgraph.build.corpus import build
 from scmgraph.build.pipeline import dataset_for_files
+from scmgraph.build.pool import _start_method
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.describe import dataset_stats, describe_stats, file_facts
 from scmgraph.rdf.validate import load_dataset
@@ -216,6 +218,35 @@ def test_a_rebuild_on_a_worker_beside_the_build_writes_what_a_cold_build_writes(
     assert len(counted_build(changed, out)) == 2
     drop_last_paragraph(changed, "052_scm_2020.txt")
     assert counted_build(changed, out) == ["052_scm_2020.txt"]
+    assert_as_cold(changed, out, tmp_path)
+
+
+def test_a_rebuild_that_computes_no_unit_writes_what_a_cold_build_writes(
+    changed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A communiqué taken out: no unit to compute, so no worker yet. The Turtle file is
+    written on a worker started for it where this process can fork (a fresh command
+    can: ``test_lone_unit``; a test process that ran builds has their engines'
+    threads), else on a thread; either way the files are a cold build's."""
+    out, pids = tmp_path / "graph", tmp_path / "pids"
+    assert len(counted_build(changed, out)) == 2
+    write = turtle_module.write_turtle
+
+    def recorded(*args: object, **options: object) -> object:
+        with pids.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return write(*args, **options)  # type: ignore[arg-type]
+
+    def no_patterns(*args: object) -> None:
+        raise AssertionError("extraction patterns made for the Turtle file's worker")
+
+    monkeypatch.setattr(turtle_module, "write_turtle", recorded)
+    monkeypatch.setattr("scmgraph.extract.document.prepare", no_patterns)
+    (changed / "053_scm_2021.txt").unlink()
+    forks = _start_method() == "fork"
+    assert counted_build(changed, out) == []
+    (writer,) = {int(pid) for pid in pids.read_text().split()}
+    assert (writer != os.getpid()) == (forks and (os.cpu_count() or 1) > 1)
     assert_as_cold(changed, out, tmp_path)
 
 

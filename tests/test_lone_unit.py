@@ -9,9 +9,12 @@ With one core there is no worker, and the unit is computed and validated in-proc
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +172,52 @@ def test_a_forked_pool_keeps_this_process_s_objects_from_the_collector_while_it_
             assert gc.get_freeze_count() > before
         assert pool.submit(os.getpid).result() != os.getpid()
     assert gc.get_freeze_count() == before
+
+
+_ONE_FILE_WORKER = """
+import os, sys
+from pathlib import Path
+import scmgraph.extract.document as document
+from scmgraph.build.pool import Workers, _start_method
+from scmgraph.build.units import UnitCache, UnitContext, env_digest
+from scmgraph.registry.load import load_registry
+
+def refuse(*args):
+    raise SystemExit("extraction patterns made for a worker that writes a file")
+
+document.prepare = refuse
+registry = load_registry()
+cache = UnitCache(Path(sys.argv[1]))
+context = UnitContext(registry, env_digest(registry), inherited=(), cache=cache)
+method = _start_method()
+with Workers(context, None) as workers:
+    pool = workers.pool_for(1, 1, beside=True, units=False)
+    print(method, "thread" if pool is None else pool.submit(os.getpid).result() != os.getpid())
+"""
+
+
+def test_a_worker_for_one_file_is_forked_without_the_extraction_patterns(tmp_path: Path) -> None:
+    """A build with no unit to compute starts a worker for its Turtle file: forked from a
+    fresh command (single-threaded), with nothing made for units first."""
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_FILE_WORKER, str(tmp_path / "cache")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    method, where = done.stdout.split()
+    expected = "True" if method == "fork" and CORES > 1 else "thread"
+    assert where == expected, done.stdout
+    if "fork" in multiprocessing.get_all_start_methods() and CORES > 1:
+        assert method == "fork"
+
+
+def test_a_worker_for_one_file_is_not_started_from_a_fresh_interpreter(
+    context: UnitContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where this process cannot fork (other threads run), one file is written here:
+    a worker started afresh would import and prepare more than the file costs."""
+    monkeypatch.setattr("scmgraph.build.pool._start_method", lambda: "forkserver")
+    with Workers(context, None) as workers:
+        assert workers.pool_for(1, 1, beside=True, units=False) is None
+        assert workers.started() is None

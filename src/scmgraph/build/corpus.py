@@ -258,7 +258,7 @@ def build(
                 cache,
                 out_dir,
                 progress,
-                workers.started(),
+                lambda: workers.pool_for(1, 1, beside=True, units=False),
                 verdicts.settle,
                 remove,
             )
@@ -281,7 +281,7 @@ def publish_units(
     cache: UnitCache,
     out_dir: Path,
     progress: Progress = quiet,
-    pool: Executor | None = None,
+    pool: Callable[[], Executor | None] | None = None,
     settle: Callable[[list[UnitSummary]], list[UnitSummary]] | None = None,
     remove: Remover = remove_now,
 ) -> tuple[int, set[str]]:
@@ -289,8 +289,10 @@ def publish_units(
 
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
-    keys used besides the units'. ``pool``: the build's idle worker processes, if
-    it started them (``start_turtle``); ``settle``: gives the units their verdicts,
+    keys used besides the units'. ``pool``: gives the build's worker processes, idle
+    by then, if it has them or starts one (``start_turtle``: the Turtle file is
+    then written beside this process's work, not on a thread that shares its
+    interpreter); ``settle``: gives the units their verdicts,
     if some were handed on before them (``Verdicts``).
     """
     from scmgraph.build.outputs import (
@@ -344,7 +346,9 @@ def publish_units(
             f"blocks-{stamp[:32]}",
         )
         turtle = (
-            None if same else start_turtle(parts, out_dir, cache, pool or side, shared, info.term)
+            None
+            if same
+            else start_turtle(parts, out_dir, cache, (pool and pool()) or side, shared, info.term)
         )
         progress("validating")
         verdict = checker.submit(check)

@@ -109,14 +109,18 @@ class Workers:
         """How many processes the pool has (none before it is started)."""
         return self._size if self._pool is not None else 0
 
-    def pool_for(self, tasks: int, per_worker: int, *, beside: bool = False) -> Executor | None:
+    def pool_for(
+        self, tasks: int, per_worker: int, *, beside: bool = False, units: bool = True
+    ) -> Executor | None:
         """The pool, started if need be: None when ``tasks`` are better done here
         (one job, too few tasks for two workers to repay their start, or, once the
         pool runs, fewer than one worker's share: this process has the validator
         warm, which a worker that computed a lone unit unvalidated lacks).
 
         ``beside``: this process has work of its own to do meanwhile, so that a single
-        task is worth one worker, if there is another core."""
+        task is worth one worker, if there is another core. ``units``: the tasks
+        compute units, whose extraction patterns a forked worker inherits; without,
+        they write a file, which only a forked worker repays."""
         if not tasks:
             return None
         if self._pool is not None:
@@ -129,6 +133,8 @@ class Workers:
             return None
         context = self.context
         method = _start_method()
+        if not units and method != "fork":
+            return None  # a worker for one file repays a fork, not a fresh interpreter
         # What every task needs is made here, once: forked workers inherit it. The
         # gazetteer and extraction patterns first (a lone unit's worker would make
         # them on the build's critical path), then, for several workers, the
@@ -137,7 +143,7 @@ class Workers:
         # back, while this process makes its own). Workers started otherwise get the
         # validator's context, registries and ontology as N-Triples, with the
         # context, and make their own engine and patterns.
-        if method == "fork":
+        if method == "fork" and units:
             from scmgraph.extract.document import prepare
 
             prepare(context.registry)
