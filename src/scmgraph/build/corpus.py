@@ -234,8 +234,8 @@ def build(
         remove_leftovers(out_dir)
         cache = UnitCache(Path(cache_dir) if cache_dir else out_dir / CACHE_DIR)
         context = UnitContext(registry, env_digest(registry), inherited=(lock,), cache=cache)
-        # The units, then the pairs' thread links, then (if the pool was started) the
-        # Turtle file are computed on the workers.
+        # The units, then the pairs' thread links, then the Turtle file are computed on
+        # the workers (one forked for the Turtle file alone if none was started).
         with Workers(context, jobs) as workers:
             verdicts = Verdicts(cache)
             units = collect_units(
@@ -258,7 +258,7 @@ def build(
                 cache,
                 out_dir,
                 progress,
-                lambda: workers.pool_for(1, 1, beside=True, units=False),
+                lambda: workers.pool_for(1, 1, beside=True, units=False),  # the Turtle file
                 verdicts.settle,
                 remove,
             )
@@ -281,7 +281,7 @@ def publish_units(
     cache: UnitCache,
     out_dir: Path,
     progress: Progress = quiet,
-    pool: Callable[[], Executor | None] | None = None,
+    turtle_pool: Callable[[], Executor | None] | None = None,
     settle: Callable[[list[UnitSummary]], list[UnitSummary]] | None = None,
     remove: Remover = remove_now,
 ) -> tuple[int, set[str]]:
@@ -289,11 +289,11 @@ def publish_units(
 
     Nothing is written when the published build has the same fingerprint and its
     files are those written with it. Returns the number of quads and the cache
-    keys used besides the units'. ``pool``: gives the build's worker processes, idle
-    by then, if it has them or starts one (``start_turtle``: the Turtle file is
-    then written beside this process's work, not on a thread that shares its
-    interpreter); ``settle``: gives the units their verdicts,
-    if some were handed on before them (``Verdicts``).
+    keys used besides the units'. ``turtle_pool``: gives the build's worker
+    processes, idle by then, if it has them or starts one (``start_turtle``: the
+    Turtle file is then written beside this process's work, not on a thread that
+    shares its interpreter); ``settle``: gives the units their verdicts, if some
+    were handed on before them (``Verdicts``).
     """
     from scmgraph.build.outputs import (
         cross_document_graphs,
@@ -348,7 +348,9 @@ def publish_units(
         turtle = (
             None
             if same
-            else start_turtle(parts, out_dir, cache, (pool and pool()) or side, shared, info.term)
+            else start_turtle(
+                parts, out_dir, cache, (turtle_pool and turtle_pool()) or side, shared, info.term
+            )
         )
         progress("validating")
         verdict = checker.submit(check)

@@ -4,8 +4,9 @@
 One pool serves both stages, so a cold build starts its workers once: each
 worker inherits (or, when not forked, receives) the build's ``UnitContext`` and
 keeps it for every task it is given. A pool is only started when the tasks
-repay the start of its workers (or, for a single unit, when this process has
-other work meanwhile); otherwise they are computed in this process.
+repay the start of its workers (or, for a single unit or the Turtle file of a
+build that computed none, when this process has other work meanwhile); otherwise
+they are computed in this process.
 """
 
 from __future__ import annotations
