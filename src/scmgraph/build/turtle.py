@@ -78,8 +78,8 @@ def write_turtle(
     others are merged here (``turtle_shared``). ``kept``: the cache keys of the
     previous build's merged blocks, if any, and of this build's (the blocks of the
     subjects two graphs share are listed under it too, read by the next build in one
-    file, not one a pair of graphs); ``build``: the whole
-    build's IRI (N-Triples), which kept blocks may name in place of another's.
+    file, not one a pair of graphs); ``build``: the whole build's IRI (N-Triples),
+    which kept blocks may name in place of another's.
     """
     indexes = [c.index() for c in cached]
     lines = list(others)
