@@ -165,6 +165,12 @@ def _run(
         inplace=True,  # ``data`` is always a throw-away union built here
         allow_warnings=True,
     )
+    return bool(conforms), report_violations(report, shapes, details=details)
+
+
+def report_violations(report: Graph, shapes: Graph, *, details: bool = True) -> list[Violation]:
+    """The results of a SHACL validation report graph (pyshacl's, or another engine's
+    in the same vocabulary) against ``shapes``; ``details`` as for ``_run``."""
     found = []
     results = (
         report.subjects(RDF.type, SH.ValidationResult)
@@ -186,7 +192,7 @@ def _run(
                 value="" if value == focus else short(value),
             )
         )
-    return bool(conforms), found
+    return found
 
 
 def _ontology(data: Graph, ontology_path: Path | None) -> Graph:
