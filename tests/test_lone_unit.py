@@ -22,7 +22,7 @@ import pytest
 from scmgraph.build.pool import Verdicts, Workers, _start_method, start_units
 from scmgraph.build.units import _UNIT_FILES as UNIT_FILES
 from scmgraph.build.units import UnitCache, UnitContext, compute_unit, env_digest
-from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.shacl_turbo import TurboValidator
 from scmgraph.rdf.validate import DATA_SHAPES
 from scmgraph.registry.load import load_registry
 
@@ -46,7 +46,7 @@ def cache(context: UnitContext) -> UnitCache:
     return context.cache
 
 
-def _strict_validator(context: UnitContext, tmp_path: Path) -> RudofValidator:
+def _strict_validator(context: UnitContext, tmp_path: Path) -> TurboValidator:
     """Stricter shapes than the project's: every statement must have a property no graph
     has. The validator travels with the context, to a worker however started."""
     strict = tmp_path / "shapes"
@@ -63,7 +63,7 @@ def _strict_validator(context: UnitContext, tmp_path: Path) -> RudofValidator:
         encoding="utf-8",
     )
     lines = {line for graph in context.env_graphs().values() for line in graph}
-    return RudofValidator(context.registry, shapes_dir=strict, context=b"".join(sorted(lines)))
+    return TurboValidator(context.registry, shapes_dir=strict, context=b"".join(sorted(lines)))
 
 
 def test_a_lone_unit_computed_on_a_worker_is_validated_and_cached_as_in_process(

@@ -1,4 +1,4 @@
-"""The build validates on rudof; pyshacl, the reference, must give the same verdicts.
+"""The build validates on pyshacl-turbo; pyshacl, the reference, must give the same verdicts.
 
 Both engines check one communiqué's graph (with the registries and ontology) and
 the cross-document graphs, whole and broken in several ways, and must agree on
@@ -25,7 +25,7 @@ from scmgraph.extract.threads import link_series
 from scmgraph.rdf.build_info import BuildInfo
 from scmgraph.rdf.convert import communique_graph
 from scmgraph.rdf.links import links_graph, provenance_graph
-from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.shacl_turbo import TurboValidator
 from scmgraph.rdf.sink import canonical_lines
 from scmgraph.rdf.terms import ID, NIF, SCM, default_ontology_path
 from scmgraph.rdf.validate import UnitValidator, short
@@ -39,8 +39,8 @@ REGISTRY = load_registry()
 
 
 @pytest.fixture(scope="module")
-def engines() -> tuple[RudofValidator, UnitValidator]:
-    return RudofValidator(REGISTRY), UnitValidator(REGISTRY)
+def engines() -> tuple[TurboValidator, UnitValidator]:
+    return TurboValidator(REGISTRY), UnitValidator(REGISTRY)
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +100,11 @@ def verb_phrase_without_offsets(graph: Graph) -> None:
     graph.remove((first_verb_phrase(graph), NIF.beginIndex, None))
 
 
-def verdicts(engines: tuple[RudofValidator, UnitValidator], graph: Graph) -> list[tuple]:
-    rudof, pyshacl = engines
+def verdicts(engines: tuple[TurboValidator, UnitValidator], graph: Graph) -> list[tuple]:
+    turbo, pyshacl = engines
     lines = b"".join(canonical_lines(graph))
     results = []
-    for conforms, violations in (rudof.check_lines(lines), pyshacl.check(graph, details=False)):
+    for conforms, violations in (turbo.check_lines(lines), pyshacl.check(graph, details=False)):
         results.append((conforms, sorted({(v.focus, v.path, v.shape) for v in violations})))
     return results
 
@@ -123,20 +123,20 @@ UNIT_CHANGES = {
 
 @pytest.mark.parametrize("change", sorted(UNIT_CHANGES))
 def test_both_engines_agree_on_a_communique_graph(
-    engines: tuple[RudofValidator, UnitValidator], unit: Graph, change: str
+    engines: tuple[TurboValidator, UnitValidator], unit: Graph, change: str
 ) -> None:
     graph = Graph()
     for triple in unit:
         graph.add(triple)
     UNIT_CHANGES[change](graph)
-    by_rudof, by_pyshacl = verdicts(engines, graph)
-    assert by_rudof == by_pyshacl
-    assert by_rudof[0] == (change == "whole")
-    assert by_rudof[0] or by_rudof[1]
+    by_turbo, by_pyshacl = verdicts(engines, graph)
+    assert by_turbo == by_pyshacl
+    assert by_turbo[0] == (change == "whole")
+    assert by_turbo[0] or by_turbo[1]
 
 
 def test_a_class_outside_its_scheme_and_a_bare_verb_phrase_are_found_on_their_own_nodes(
-    engines: tuple[RudofValidator, UnitValidator], unit: Graph
+    engines: tuple[TurboValidator, UnitValidator], unit: Graph
 ) -> None:
     # Both are checked as targets (each class node, each verb phrase), not from the
     # statements that name them: the result names the node and the property broken.
@@ -159,16 +159,16 @@ def test_a_class_outside_its_scheme_and_a_bare_verb_phrase_are_found_on_their_ow
 
 @pytest.mark.parametrize("change", ["whole", "thread links without their statement"])
 def test_both_engines_agree_on_the_cross_document_graphs(
-    engines: tuple[RudofValidator, UnitValidator], shared: Graph, change: str
+    engines: tuple[TurboValidator, UnitValidator], shared: Graph, change: str
 ) -> None:
     graph = Graph()
     for triple in shared:
         graph.add(triple)
     if change != "whole":
         graph.remove((None, SCM.currentStatement, None))
-    by_rudof, by_pyshacl = verdicts(engines, graph)
-    assert by_rudof == by_pyshacl
-    assert by_rudof[0] == (change == "whole")
+    by_turbo, by_pyshacl = verdicts(engines, graph)
+    assert by_turbo == by_pyshacl
+    assert by_turbo[0] == (change == "whole")
 
 
 ONTOLOGY_CHANGES = {
@@ -182,14 +182,14 @@ ONTOLOGY_CHANGES = {
 
 @pytest.mark.parametrize("change", sorted(ONTOLOGY_CHANGES))
 def test_both_engines_agree_on_the_ontology(
-    engines: tuple[RudofValidator, UnitValidator], change: str
+    engines: tuple[TurboValidator, UnitValidator], change: str
 ) -> None:
-    # rudof runs no SPARQL targets: the build runs them on pyoxigraph for it.
+    # The ontology's shapes pick its terms with SPARQL targets, which both engines run.
     text = ONTOLOGY_CHANGES[change](default_ontology_path().read_text(encoding="utf-8"))
-    rudof, pyshacl = engines
+    turbo, pyshacl = engines
     results = []
     for conforms, violations in (
-        rudof.check_ontology(text.encode("utf-8")),
+        turbo.check_ontology(text.encode("utf-8")),
         pyshacl.check_ontology(Graph().parse(data=text, format="turtle"), details=False),
     ):
         results.append((conforms, sorted({(v.focus, v.path, v.shape) for v in violations})))
@@ -201,10 +201,10 @@ def test_both_engines_agree_on_the_ontology(
 FORKED_CHECK = """
 import json, sys
 from multiprocessing import get_context
-from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.shacl_turbo import TurboValidator
 from scmgraph.registry.load import load_registry
 
-validator = RudofValidator(load_registry())
+validator = TurboValidator(load_registry())
 validator.prepare()  # as a build does before it forks its workers
 
 

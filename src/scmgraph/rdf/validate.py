@@ -154,7 +154,7 @@ def _run(
 ) -> tuple[bool, list[Violation]]:
     """pyshacl's verdict and results; ``details``: also the results nested in others
     (why a value fails an ``sh:node``), which other engines leave out."""
-    from pyshacl import validate as shacl_validate  # slow to import; the build validates on rudof
+    from pyshacl import validate as shacl_validate  # slow to import; builds use pyshacl-turbo
 
     conforms, report, _ = shacl_validate(
         data,
