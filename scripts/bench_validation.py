@@ -70,9 +70,8 @@ def _union(*graphs: Graph) -> Graph:
 
 
 Prepared = object  # what an engine is given: made before it is timed
-Engine = tuple[
-    Callable[[Case], Prepared], Callable[[Case, Prepared], Found | None]
-]  # None: not run
+# How an engine prepares a case, and checks it (None: the engine cannot check it).
+Engine = tuple[Callable[[Case], Prepared], Callable[[Case, Prepared], Found | None]]
 
 
 class Engines:
