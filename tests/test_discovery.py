@@ -213,3 +213,76 @@ def test_a_command_named_after_a_party_keeps_its_qualifier(
         "units.",
     )
     assert named(facts, 2) == {"US Space Forces Korea": "MilitaryCommand"}
+
+
+def test_a_numbered_resolution_is_an_agreement_not_its_council(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They called for the full implementation of United Nations Security Council "
+        "Resolution 2397 and of Resolution 825.",
+    )
+    assert named(facts, 2) == {
+        "United Nations Security Council Resolution 2397": "Agreement",
+        "Resolution 825": "Agreement",
+    }
+
+
+def test_a_name_whose_capitals_spell_a_concept_acronym_is_still_a_name(
+    tmp_path: Path, registry: Registry
+) -> None:
+    # SSA is a concept (space situational awareness); this arrangement only shares its capitals.
+    facts = read(
+        tmp_path,
+        registry,
+        "Both sides pledged to sign a Security of Supply Arrangement by the end of next year.",
+    )
+    assert named(facts, 2) == {"Security of Supply Arrangement": "Agreement"}
+
+
+def test_to_the_and_and_of_end_a_name(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister lauded the dispatch of the Ashena Unit to the Gulf of Guinea and of "
+        "ROK engineers to Lebanon.",
+    )
+    assert named(facts, 2) == {
+        "Ashena Unit": "MilitaryCommand",
+        "Gulf of Guinea": "Place",
+        "Lebanon": "State",
+    }
+
+
+def test_a_coordination_of_three_names_and_the_place_a_camp_is_in(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They welcomed the return of the Seventh Army and the Yeoncheon Live Fire Complex and "
+        "Camp Mercer in Hanam-dong.",
+    )
+    assert named(facts, 2) == {
+        "Seventh Army": "MilitaryCommand",
+        "Yeoncheon Live Fire Complex": "Place",
+        "Camp Mercer": "Place",
+        "Hanam-dong": "Place",
+    }
+
+
+def test_a_missile_named_by_its_cue_noun_and_a_hyphen_read_as_a_space(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They condemned the Taepodong long-range ballistic missile and agreed to meet through "
+        "the Counter-WMD Committee.",
+    )
+    assert named(facts, 2) == {
+        "Taepodong": "Capability",
+        "Counter WMD Committee": "ConsultativeBody",
+    }

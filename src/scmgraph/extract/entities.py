@@ -12,6 +12,7 @@ corpus. The word-level pieces live in ``names``, the matching in ``mentions``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -21,6 +22,7 @@ from scmgraph.extract.namerules import (
     cue_names,
     form_names,
     load_rules,
+    located_places,
     place_type,
     split_at_places,
 )
@@ -143,8 +145,11 @@ def build_catalogue(
         if not words or name in disc.not_entities or name in qualifiers:
             return
         initials = "".join(w[0] for w in words if w[0].isupper())
-        if acronym is None and len(words) > 1 and initials in disc.concept_acronyms:
-            return  # "Full Operational Capability": spelled out, still a concept (FOC)
+        spelled_out = not any(w in disc.connectors for w in words)  # no "of" between them
+        if acronym is None and len(words) > 1 and spelled_out and initials in disc.concept_acronyms:
+            # "Full Operational Capability": spelled out, still a concept (FOC); the
+            # "Security of Supply Arrangement" is a name whose capitals spell SSA too.
+            return
         kind = head_type(words, registry)
         if kind is None and acronym is not None and after:
             kind = head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
@@ -165,10 +170,9 @@ def build_catalogue(
         text = sentence.text
         for run in title_runs(text, registry):
             words = trim([bare_word(m.group()) for m in run], disc.connectors)
-            for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
-                for words in split_coordination(part, registry):
-                    if " ".join(words) not in series_names:
-                        discovered(words, None)
+            for name in _parts(words, rules, registry):
+                if " ".join(name) not in series_names:
+                    discovered(name, None)
         for name in (*person_names(text, registry), *appositions(text, registry, rules)):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
@@ -193,6 +197,19 @@ def build_catalogue(
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
 
 
+def _parts(words: list[str], rules: NameRules, registry: Registry) -> list[list[str]]:
+    """The names of a title-case run: cut at the place each is in, at coordinations,
+    and at the place each coordinated name is in ("the Eighth Army and Camp Market in
+    Bupyeong")."""
+    typed = functools.partial(head_type, registry=registry)
+    return [
+        piece
+        for part in split_at_places(words, rules, typed)
+        for name in split_coordination(part, registry)
+        for piece in split_at_places(name, rules, typed)
+    ]
+
+
 def _add_unheaded(
     sentences: list[Sentence],
     registry: Registry,
@@ -202,7 +219,8 @@ def _add_unheaded(
     add: Callable[[Entity, Iterable[str], str | None], str],
     surfaces: list[Surface],
 ) -> None:
-    """Names without head noun or definition: forms, cue nouns, the gazetteer.
+    """Names without head noun or definition: forms, cue nouns, the gazetteer, the
+    place a place is in ("Camp Market in Bupyeong").
 
     A gazetteer word is no place when it is part of a person's name met in the
     document ("Secretary Austin"), a word the document also writes in lower case
@@ -243,6 +261,11 @@ def _add_unheaded(
                 )
         for run in title_runs(text, registry):
             words = trim([bare_word(m.group()) for m in run], disc.connectors)
+            for part in split_coordination(words, registry):
+                for place in located_places(part, rules, lambda w: head_type(w, registry)):
+                    name = " ".join(place)
+                    if acceptable(place) and name_key(name) not in lookup:
+                        add(Entity(slugify(name), name, "Place"), (name,), None)
             for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
                 for chunk in split_at_connectors(part, registry.discovery.connectors):
                     kind = place_type(chunk, rules)

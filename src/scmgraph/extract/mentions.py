@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from scmgraph.model import Entity, Mention, Sentence, SourceFile
 
-_HYPHEN_IN_NAME = re.compile(r"(?<=[a-z])-(?=[A-Z][a-z])")  # "Future-Combined", not "U.S.-ROK"
+# "Future-Combined", "Counter-WMD", not "U.S.-ROK"
+_HYPHEN_IN_NAME = re.compile(r"(?<=[a-z])-(?=[A-Z])")
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,40 @@ def split_at_places(
     words: list[str], rules: NameRules, head_type: Callable[[list[str]], str | None]
 ) -> list[list[str]]:
     """Cut "Camp Humphreys in Pyeongtaek", "Cheonghae Unit in the Gulf of Aden" into
-    the name and the place it is in (a gazetteer name, or a name typed Place)."""
+    the name and the place it is in (a gazetteer name, a name typed Place, or any
+    name after a place: "Camp Market in Bupyeong", ``located_places``)."""
+    for i, place, rest in _place_links(words, rules):
+        if (
+            place_type(place, rules)
+            or head_type(place) == "Place"
+            or _in_place(words[:i], head_type, place)
+        ):
+            return [words[:i], rest]
+    return [words]
+
+
+def located_places(
+    words: list[str], rules: NameRules, head_type: Callable[[list[str]], str | None]
+) -> list[list[str]]:
+    """The names a place is said to be in: "Bupyeong" of "Camp Market in Bupyeong",
+    a place the gazetteer may not know (a district, a town)."""
+    return [
+        place
+        for i, place, _ in _place_links(words, rules)
+        if _in_place(words[:i], head_type, place) and not place_type(place, rules)
+    ]
+
+
+def _in_place(
+    before: list[str], head_type: Callable[[list[str]], str | None], place: list[str]
+) -> bool:
+    """A place (by its head or prefix noun) in a name of capitalised words."""
+    return head_type(before) == "Place" and all(w[:1].isupper() for w in place)
+
+
+def _place_links(words: list[str], rules: NameRules) -> Iterable[tuple[int, list[str], list[str]]]:
+    """Each place link of a run of words: where it is, the name after it (up to the
+    next link: "... in Pyeongtaek in June"), and the words after it."""
     for i, word in enumerate(words):
         if word not in rules.place_links or not 0 < i < len(words) - 1:
             continue
@@ -133,7 +166,5 @@ def split_at_places(
         while rest and rest[0].lower() == "the":
             rest = rest[1:]
         ends = [k for k, w in enumerate(rest) if w in rules.place_links] + [len(rest)]
-        place = rest[: ends[0]]  # "... in Pyeongtaek in June": the place ends at "in"
-        if place and (place_type(place, rules) or head_type(place) == "Place"):
-            return [words[:i], rest]
-    return [words]
+        if rest[: ends[0]]:
+            yield i, rest[: ends[0]], rest

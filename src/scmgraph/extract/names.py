@@ -19,6 +19,7 @@ TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9’'\-.&/]*")
 YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d+(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
 VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
 CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
+NUMBER = re.compile(r"^\d{1,5}$")  # "Resolution 2270", "Change 1": a numbered name
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
@@ -86,7 +87,8 @@ def head_type(words: list[str], registry: Registry) -> str | None:
     The head is the word before "of"/"for" ("Treaty of ..."); when that names no
     type and no "the" follows, the last word ("Security of Supply Arrangement",
     while "Commander of the ... Command" names the command alone). A trailing
-    party name is not the head ("Space Forces Korea"). A modifier anywhere in the
+    party name, version or number is not the head ("Space Forces Korea",
+    "Resolution 2270"). A modifier anywhere in the
     name may change the type ("Cyber Operations Command"). A prefix noun types
     a name without a head noun ("Camp Humphreys", but "Camp David ... Summit").
     """
@@ -95,7 +97,9 @@ def head_type(words: list[str], registry: Registry) -> str | None:
         return None
     last = len(words) - 1
     party_words = {n for p in registry.parties for n in (*p.names, *p.adjectives)}
-    while last > 0 and (words[last] in party_words or VERSION.match(words[last])):
+    while last > 0 and (
+        words[last] in party_words or VERSION.match(words[last]) or NUMBER.match(words[last])
+    ):
         last -= 1
     heads = [last]
     markers = load_rules(registry.data_dir).head_markers
@@ -127,7 +131,8 @@ def title_runs(text: str, registry: Registry) -> Iterable[list[re.Match[str]]]:
         gap = text[run[-1].end() : match.start()] if run else " "
         bare = word.rstrip(".")
         capital = word[0].isupper() or YEAR_OR_ORDINAL.match(bare) is not None
-        capital = capital or CODED.match(bare) is not None or bool(run and VERSION.match(bare))
+        capital = capital or CODED.match(bare) is not None
+        capital = capital or bool(run and (VERSION.match(bare) or NUMBER.match(bare)))
         if run and gap != " ":
             yield run
             run = []
@@ -153,19 +158,24 @@ def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
     """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two.
 
     Before "and the" a name ends even when its left side names nothing: "Minister
-    Ahn and the ROK Ministry of National Defense" is a person and a ministry.
+    Ahn and the ROK Ministry of National Defense" is a person and a ministry. "the
+    Eighth Army and the Rodriguez Live Fire Complex and Camp Market" names three.
     """
     for i, word in enumerate(words):
         if word != "and" or not 0 < i < len(words) - 1:
             continue
         rest = words[i + 1 :]
-        if all(is_qualifier(w, qualifier_words(registry)) for w in rest):
-            return [words[:i]]  # "US Space Forces Korea and ROK space units"
+        connectors = registry.discovery.connectors
+        qualifying = [w for w in rest if w not in connectors]
+        if all(is_qualifier(w, qualifier_words(registry)) for w in qualifying):
+            # "US Space Forces Korea and ROK space units", "Gulf of Aden and of ROK units"
+            return [words[:i]]
         determined = rest[0] == "the"
         while rest and rest[0] == "the":
             rest = rest[1:]
         if (determined or head_type(words[:i], registry)) and head_type(rest, registry):
-            return [words[:i], *split_coordination(rest, registry)]
+            # the left side may hold a coordination its longer right side hid
+            return [*split_coordination(words[:i], registry), *split_coordination(rest, registry)]
     return [words]
 
 
