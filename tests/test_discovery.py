@@ -286,3 +286,64 @@ def test_a_missile_named_by_its_cue_noun_and_a_hyphen_read_as_a_space(
         "Taepodong": "Capability",
         "Counter WMD Committee": "ConsultativeBody",
     }
+
+
+def test_names_coordinated_before_a_cue_noun_or_set_off_before_it(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They condemned the launches of Frog and Toksa short-range missiles, noted that Hawk "
+        "batteries would stay, and welcomed Silver Harbor, a combined exercise on port security.",
+    )
+    assert named(facts, 2) == {
+        "Frog": "Capability",
+        "Toksa": "Capability",
+        "Hawk": "Capability",
+        "Silver Harbor": "Exercise",
+    }
+
+
+def test_a_name_coordinated_with_a_capability_is_one_and_a_year_is_no_part_of_a_place(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister explained the Iron Dome and the Theater Air and Missile Defense system, "
+        "and the two sides moved the command to Camp Carroll in 2019.",
+    )
+    assert named(facts, 2) == {
+        "Iron Dome": "Capability",
+        "Theater Air and Missile Defense": "Capability",
+        "Camp Carroll": "Place",
+    }
+
+
+def test_a_name_ending_in_a_year_is_a_plan_unless_it_is_a_known_one_dated(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They replaced the goals of Strategic Partnership 2030 after the Ulchi Freedom Guardian "
+        "2029 exercise, flown with the MQ-9 Reaper over the Euro-Atlantic region.",
+    )
+    assert named(facts, 2) == {
+        "Strategic Partnership 2030": "Plan",
+        "Ulchi Freedom Guardian": "Exercise",
+        "MQ-9 Reaper": "Capability",
+        "Euro-Atlantic": "Place",
+    }
+
+
+def test_headquarters_after_a_name_is_where_the_body_sits(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They welcomed the opening of the new Sixth Fleet Headquarters at Camp Walker.",
+    )
+    assert named(facts, 2) == {"Sixth Fleet": "MilitaryCommand", "Camp Walker": "Place"}

@@ -127,9 +127,13 @@ def build_catalogue(
 
     party_names = {n for p in registry.parties for n in p.names if " " not in n}
 
-    def discovered(words: list[str], acronym: str | None, after: str = "") -> None:
+    def discovered(
+        words: list[str], acronym: str | None, after: str = "", lent: str | None = None
+    ) -> None:
         raw = trim(without_date(words, disc.connectors), disc.connectors)
         words = clean_name(raw, registry, qualifiers)
+        while len(words) > 2 and words[-1] in rules.trailing:  # "Eighth Army Headquarters"
+            words = words[:-1]
         if words and words[-1] in party_names and len(raw) > len(words):
             before = raw[-len(words) - 1]
             if is_qualifier(before, qualifiers):  # "US Space Forces Korea" keeps its "US"
@@ -142,6 +146,9 @@ def build_catalogue(
             known = lookup.get(name_key(" ".join(clean_name(words[2:], registry, qualifiers))))
             if known:
                 return
+        dated = len(words) > 1 and re.fullmatch(r"\d{4}", words[-1])
+        if dated and lookup.get(name_key(" ".join(words[:-1]))):
+            return  # "Ulchi Freedom Guardian 2014": a known exercise, dated
         if not words or name in disc.not_entities or name in qualifiers:
             return
         initials = "".join(w[0] for w in words if w[0].isupper())
@@ -153,6 +160,8 @@ def build_catalogue(
         kind = head_type(words, registry)
         if kind is None and acronym is not None and after:
             kind = head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
+        if kind is None and lent is not None and len(words) > 1:
+            kind = lent  # "the Kill Chain and the Korea Air and Missile Defense system"
         if kind is None and acronym is None and "of" in words[1:]:
             # "Article V of the Treaty of ...": the name may start after an "of".
             return discovered(words[words.index("of", 1) + 1 :], None)
@@ -170,9 +179,10 @@ def build_catalogue(
         text = sentence.text
         for run in title_runs(text, registry):
             words = trim([bare_word(m.group()) for m in run], disc.connectors)
-            for name in _parts(words, rules, registry):
+            parts = _parts(words, rules, registry)
+            for number, name in enumerate(parts):
                 if " ".join(name) not in series_names:
-                    discovered(name, None)
+                    discovered(name, None, lent=_lent(parts, number, words, rules, registry))
         for name in (*person_names(text, registry), *appositions(text, registry, rules)):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
@@ -208,6 +218,17 @@ def _parts(words: list[str], rules: NameRules, registry: Registry) -> list[list[
         for name in split_coordination(part, registry)
         for piece in split_at_places(name, rules, typed)
     ]
+
+
+def _lent(
+    parts: list[list[str]], number: int, words: list[str], rules: NameRules, registry: Registry
+) -> str | None:
+    """The type a name coordinated with the next one takes from it, if that one's type
+    lends itself ("the Kill Chain and the Korea Air and Missile Defense system")."""
+    if number + 1 >= len(parts) or "and" not in words:
+        return None
+    kind = head_type(parts[number + 1], registry)
+    return kind if kind in rules.lends else None
 
 
 def _add_unheaded(

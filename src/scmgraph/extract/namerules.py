@@ -36,6 +36,8 @@ class NameRules:
     post_words: tuple[str, ...]  # "Paul J. Smith, Commander of ...": a person before a post
     versioned: str | None  # type of a title-case name ending in a version ("... 4.0")
     places: dict[str, str]  # gazetteer name -> type (Place, State)
+    lends: frozenset[str] = frozenset()  # types a coordinated name without a head takes
+    trailing: frozenset[str] = frozenset()  # "Headquarters": ends a name, names no body
 
 
 @functools.lru_cache(maxsize=4)
@@ -64,6 +66,8 @@ def load_rules(data_dir: Path) -> NameRules:
         post_words=tuple(str(w) for w in raw.get("post_words") or ()),
         versioned=str(raw["versioned"]) if raw.get("versioned") else None,
         places=places,
+        lends=frozenset(str(k) for k in raw.get("coordination_lends") or ()),
+        trailing=frozenset(str(w) for w in raw.get("trailing_words") or ()),
     )
 
 
@@ -78,20 +82,29 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
     """Title-case names followed by a cue noun: (name, phrase up to the cue, type).
 
     "the Iron Mace tabletop exercise" gives ("Iron Mace", "Iron Mace tabletop
-    exercise", "Exercise"); the caller decides whether the name is acceptable.
+    exercise", "Exercise"); a name coordinated before it ("Scud and Rodong
+    ballistic missiles") or set off by a comma and an article ("Able Response, a
+    combined exercise") gives (name, name, type). The caller decides whether the
+    name is acceptable.
     """
     if not rules.cue_nouns:
         return
     nouns = "|".join(re.escape(n) for n in sorted(rules.cue_nouns, key=len, reverse=True))
-    pattern = compiled(
-        r"(?<![\w.’'-])(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
-        rf"(?P<gap>(?: [a-z][a-z-]*){{0,{rules.cue_gap}}}) (?P<cue>{nouns})\b"
-    )
+    name = r"(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
+    gap = rf"(?P<gap>(?: [a-z][a-z-]*){{0,{rules.cue_gap}}})"
+    pattern = compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, an?)?{gap} (?P<cue>{nouns})\b")
+    before = compiled(rf"(?<![\w.’'-]){name} and $")
     for match in pattern.finditer(text):
-        gap = match["gap"].split()
-        if any(w in rules.cue_stopwords for w in gap):
+        if any(w in rules.cue_stopwords for w in match["gap"].split()):
             continue
-        yield match["name"], match.group(), rules.cue_nouns[match["cue"]]
+        kind = rules.cue_nouns[match["cue"]]
+        if match["apposed"]:
+            yield match["name"], match["name"], kind
+            continue
+        yield match["name"], match.group(), kind
+        coordinated = before.search(text, 0, match.start())
+        if coordinated:
+            yield coordinated["name"], coordinated["name"], kind
 
 
 _NAME_WORD = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|Jr\.|II|III|IV)"

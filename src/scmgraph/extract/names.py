@@ -20,6 +20,7 @@ YEAR_OR_ORDINAL = re.compile(r"^(?:\d{4}|\d+(?:st|nd|rd|th)|\d{1,2}-\d{1,2})$")
 VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
 CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
 NUMBER = re.compile(r"^\d{1,5}$")  # "Resolution 2270", "Change 1": a numbered name
+YEAR = re.compile(r"^\d{4}$")
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
@@ -117,8 +118,8 @@ def head_type(words: list[str], registry: Registry) -> str | None:
     if words[0] in disc.prefix_nouns and len(words) >= 2:
         return disc.prefix_nouns[words[0]]
     versioned = load_rules(registry.data_dir).versioned
-    if versioned and len(words) >= 3 and VERSION.match(words[-1]):
-        return versioned  # "Defense Innovation 4.0": a named programme in its version
+    if versioned and len(words) >= 3 and (VERSION.match(words[-1]) or YEAR.match(words[-1])):
+        return versioned  # "Defense Innovation 4.0", "Strategic Alliance 2015": a programme
     return None
 
 
@@ -180,10 +181,12 @@ def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
 
 
 def without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
-    """Cut a trailing "in August", "of May 21, 2022": when, not part of the name."""
+    """Cut a trailing "in August", "of May 21, 2022", "in 2016": when, not part of
+    the name."""
     for i in range(1, len(words) - 1):
         following = words[i + 1]
-        if words[i] in connectors and (following in MONTHS or following in SEASONS):
+        dated = following in MONTHS or following in SEASONS or YEAR.match(following)
+        if words[i] in connectors and dated:
             return list(words[:i])
     return list(words)
 
