@@ -347,3 +347,18 @@ def test_headquarters_after_a_name_is_where_the_body_sits(
         "They welcomed the opening of the new Sixth Fleet Headquarters at Camp Walker.",
     )
     assert named(facts, 2) == {"Sixth Fleet": "MilitaryCommand", "Camp Walker": "Place"}
+
+
+def test_a_name_of_the_reported_series_is_no_entity(tmp_path: Path, registry: Registry) -> None:
+    path = tmp_path / "061_scm_2029.txt"
+    opening = (
+        "1. The 61st United States-Republic of Korea Security Consultative Meeting convened in "
+        "Seoul on October 20, 2029. Secretary of Defense Jane Roe led the U.S. delegation and "
+        "Minister of National Defense Park Min-ho led the ROK delegation."
+    )
+    body = "2. The Minister recalled the Trilateral Ministerial Meeting."
+    path.write_text(f"{opening}\n\n{body}\n", encoding="utf-8")
+    facts = extract(read_document(path), registry)
+    assert facts.meeting is not None and facts.meeting.ordinal == 61
+    meetings = {e.name for e in facts.entities if e.type == "Meeting"}
+    assert meetings == {"Trilateral Ministerial Meeting"}

@@ -126,6 +126,7 @@ def build_catalogue(
                             surfaces.append(Surface(f"{short} {token}", key, True))
 
     party_names = {n for p in registry.parties for n in p.names if " " not in n}
+    reported_names = tuple(n for s in registry.series if s.reported for n in s.names)
 
     def discovered(
         words: list[str], acronym: str | None, after: str = "", lent: str | None = None
@@ -151,6 +152,8 @@ def build_catalogue(
             return  # "Ulchi Freedom Guardian 2014": a known exercise, dated
         if not words or name in disc.not_entities or name in qualifiers:
             return
+        if any(name.endswith(n) for n in reported_names):
+            return  # "United States-Republic of Korea Security Consultative Meeting": the series
         initials = "".join(w[0] for w in words if w[0].isupper())
         spelled_out = not any(w in disc.connectors for w in words)  # no "of" between them
         if acronym is None and len(words) > 1 and spelled_out and initials in disc.concept_acronyms:
