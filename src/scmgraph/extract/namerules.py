@@ -83,8 +83,9 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
 
     "the Iron Mace tabletop exercise" gives ("Iron Mace", "Iron Mace tabletop
     exercise", "Exercise"); a name coordinated before it ("Scud and Rodong
-    ballistic missiles") or set off by a comma and an article ("Able Response, a
-    combined exercise") gives (name, name, type). The caller decides whether the
+    ballistic missiles"), set off by a comma and an article ("Able Response, a
+    combined exercise") or set off after it ("the missile warning exercise,
+    Pacific Dragon,") gives (name, name, type). The caller decides whether the
     name is acceptable.
     """
     if not rules.cue_nouns:
@@ -94,6 +95,9 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
     gap = rf"(?P<gap>(?: [a-z][a-z-]*){{0,{rules.cue_gap}}})"
     pattern = compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, an?)?{gap} (?P<cue>{nouns})\b")
     before = compiled(rf"(?<![\w.’'-]){name} and $")
+    # "the trilateral missile warning exercise with Japan, Pacific Dragon, held ...":
+    # a name set off after its cue noun.
+    after = compiled(rf"\b(?P<cue>{nouns})(?: with [A-Z][\w’'-]*)?, {name},")
     for match in pattern.finditer(text):
         if any(w in rules.cue_stopwords for w in match["gap"].split()):
             continue
@@ -105,6 +109,8 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
         coordinated = before.search(text, 0, match.start())
         if coordinated:
             yield coordinated["name"], coordinated["name"], kind
+    for match in after.finditer(text):
+        yield match["name"], match["name"], rules.cue_nouns[match["cue"]]
 
 
 _NAME_WORD = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|Jr\.|II|III|IV)"
