@@ -33,6 +33,8 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to hold the drill early next year", ("next year", 2030)),
         ("to hold the drill in the coming year", ("in the coming year", 2030)),
         ("to field the system by mid-2031", ("by mid-2031", 2031)),
+        ("to hold the drill in the fall of 2030", ("in the fall of 2030", 2030)),
+        ("to open the center by the Spring of 2031", ("by the Spring of 2031", 2031)),
     ],
 )
 def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:

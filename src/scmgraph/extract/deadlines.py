@@ -1,8 +1,9 @@
 """Find when a clause says something is to happen, and resolve the year.
 
 A deadline is a future time ("by the end of the year", "in 2022", "by early
-2022", "by next year", "this Fall") or an event or condition ("by the 54th SCM",
-"when all required actions are complete"), resolved against the meeting date.
+2022", "by next year", "this Fall", "in the fall of 2020") or an event or
+condition ("by the 54th SCM", "when all required actions are complete"),
+resolved against the meeting date.
 Past and present times ("earlier this year", "held in 2020") are not deadlines.
 """
 
@@ -94,6 +95,7 @@ def _patterns(
         ),
         (compiled(rf"\bthis (?:{SEASON})\b"), lambda m: year),
         (compiled(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (compiled(rf"\b(?:by|in|during) the {SEASON} of \d{{4}}\b"), literal),
         (compiled(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),
         (
             compiled(
