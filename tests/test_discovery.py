@@ -374,3 +374,15 @@ def test_a_name_set_off_after_its_cue_noun_and_a_us_state(
         "Alaska in July.",
     )
     assert named(facts, 2) == {"Australia": "State", "Coral Shield": "Exercise", "Alaska": "Place"}
+
+
+def test_capabilities_as_a_cue_noun_but_not_after_a_concept(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister said the ROK would expand its Arrow capabilities, the Alliance’s "
+        "capabilities and its CWMD capabilities.",
+    )
+    assert named(facts, 2) == {"Arrow": "Capability"}

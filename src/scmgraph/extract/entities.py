@@ -274,8 +274,10 @@ def _add_unheaded(
             if name not in disc.concept_acronyms and name_key(name) not in lookup:
                 add(Entity(slugify(name), name, kind), (name,), None)
         for name, phrase, kind in cue_names(text, rules):
-            words = clean_name(name.split(), registry, qualifiers)
+            words = clean_name([bare_word(w) for w in name.split()], registry, qualifiers)
             if not acceptable(words) or name_key(" ".join(words)) in lookup:
+                continue
+            if " ".join(words) in disc.concept_acronyms:  # "CWMD capabilities": a concept
                 continue
             if head_type(words, registry) is None and (len(words) > 1 or text.find(name) > 0):
                 clean = " ".join(words)
