@@ -386,3 +386,29 @@ def test_capabilities_as_a_cue_noun_but_not_after_a_concept(
         "capabilities and its CWMD capabilities.",
     )
     assert named(facts, 2) == {"Arrow": "Capability"}
+
+
+def test_a_numbered_list_names_each_number_and_a_short_form_is_the_full_name(
+    tmp_path: Path, registry: Registry
+) -> None:
+    from scmgraph.rdf.build_info import BuildInfo
+    from scmgraph.rdf.convert import communique_graph
+    from scmgraph.views.statements import statements_view
+
+    facts = read(
+        tmp_path,
+        registry,
+        "Both sides deplored violations of International Maritime Conventions 1972, 1988 and "
+        "2005. They urged respect for Convention 2005.",
+    )
+    graph = communique_graph(
+        facts, registry, BuildInfo.from_inputs("0.1.0", [facts.document.source], registry)
+    )
+    view = statements_view(graph, "061_scm_2029")
+    (statement, urge) = [s for s in view["statements"] if s["paragraph"] == 2]
+    names = [f"International Maritime Convention {n}" for n in (1972, 1988, 2005)]
+    assert statement["mentions"] == names
+    assert urge["mentions"] == names[2:]
+    assert {e["name"]: e["type"] for e in view["entities"] if "Convention" in e["name"]} == {
+        n: "Agreement" for n in names
+    }

@@ -35,6 +35,7 @@ from scmgraph.extract.names import (
     clean_name,
     head_type,
     is_qualifier,
+    numbered_lists,
     person_names,
     post_masks,
     qualifier_words,
@@ -130,7 +131,8 @@ def build_catalogue(
 
     def discovered(
         words: list[str], acronym: str | None, after: str = "", lent: str | None = None
-    ) -> None:
+    ) -> str | None:
+        """Add the entity ``words`` name, if they name one; its key."""
         raw = trim(without_date(words, disc.connectors), disc.connectors)
         words = clean_name(raw, registry, qualifiers)
         while len(words) > 2 and words[-1] in rules.trailing:  # "Eighth Army Headquarters"
@@ -141,17 +143,17 @@ def build_catalogue(
                 words = [before, *words]
         name = " ".join(words)
         if acronym in disc.concept_acronyms or acronym in series:
-            return
+            return None
         if len(words) > 2 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1]):
             # "the April 2018 Panmunjom Declaration": a known entity, dated.
             known = lookup.get(name_key(" ".join(clean_name(words[2:], registry, qualifiers))))
             if known:
-                return
+                return None
         dated = len(words) > 1 and re.fullmatch(r"\d{4}", words[-1])
         if dated and lookup.get(name_key(" ".join(words[:-1]))):
             return  # "Ulchi Freedom Guardian 2014": a known exercise, dated
         if not words or name in disc.not_entities or name in qualifiers:
-            return
+            return None
         if any(name.endswith(n) for n in reported_names):
             return  # "United States-Republic of Korea Security Consultative Meeting": the series
         initials = "".join(w[0] for w in words if w[0].isupper())
@@ -159,7 +161,7 @@ def build_catalogue(
         if acronym is None and len(words) > 1 and spelled_out and initials in disc.concept_acronyms:
             # "Full Operational Capability": spelled out, still a concept (FOC); the
             # "Security of Supply Arrangement" is a name whose capitals spell SSA too.
-            return
+            return None
         kind = head_type(words, registry)
         if kind is None and acronym is not None and after:
             kind = head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
@@ -169,15 +171,20 @@ def build_catalogue(
             # "Article V of the Treaty of ...": the name may start after an "of".
             return discovered(words[words.index("of", 1) + 1 :], None)
         if kind is None or (len(words) == 1 and acronym is None):
-            return
+            return None
         if name.endswith("s") and not name.endswith("ss") and kind != "Meeting":
             name = name[:-1] if words[-1][:-1] in disc.head_nouns else name
-        add(Entity(slugify(name), name, kind, acronym), (name,), acronym)
+        return add(Entity(slugify(name), name, kind, acronym), (name,), acronym)
 
     definitions = [d for s in sentences for d in acronym_definitions(s.text)]
     series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
     for acronym, words, after in definitions:
         discovered(words, acronym, after)
+    for sentence in sentences:  # "Resolutions 1718 and 1874": a name for each number
+        for words, written in numbered_lists(sentence.text):
+            key = discovered(words, None)
+            if key is not None:
+                surfaces.append(Surface(written, key, case_sensitive=True))
     for sentence in sentences:
         text = sentence.text
         for run in title_runs(text, registry):
@@ -203,6 +210,7 @@ def build_catalogue(
 
     _add_unheaded(sentences, registry, rules, qualifiers, lookup, add, surfaces)
     _merge_surnames(entities, surfaces, registry)
+    _merge_numbered(entities, surfaces)
 
     masks = post_masks(registry)
     masks += tuple(series) + tuple(sorted(series_names))
@@ -298,6 +306,27 @@ def _add_unheaded(
                     if kind and acceptable(chunk):
                         name = " ".join(chunk)
                         add(Entity(slugify(name), name, kind), (name,), None)
+
+
+def _merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> None:
+    """A numbered name written short ("Resolution 2094") is the one entity of the
+    document whose full name ends with it ("United Nations Security Council
+    Resolution 2094")."""
+    full: dict[str, list[Entity]] = {}
+    for entity in entities.values():
+        words = entity.name.split()
+        if len(words) > 2 and words[-1].isdigit():
+            full.setdefault(" ".join(words[-2:]), []).append(entity)
+    for short in [e for e in entities.values() if not e.curated and e.name in full]:
+        found = full[short.name]
+        if len(found) != 1 or found[0].type != short.type:
+            continue
+        del entities[short.key]
+        for i, surface in enumerate(surfaces):
+            if surface.entity == short.key:
+                surfaces[i] = Surface(
+                    surface.text, found[0].key, surface.case_sensitive, surface.plural
+                )
 
 
 def _merge_surnames(

@@ -102,15 +102,25 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
         if any(w in rules.cue_stopwords for w in match["gap"].split()):
             continue
         kind = rules.cue_nouns[match["cue"]]
+        name = _owned(match["name"])
         if match["apposed"]:
-            yield match["name"], match["name"], kind
+            yield name, name, kind
             continue
-        yield match["name"], match.group(), kind
+        yield name, match.group()[len(match["name"]) - len(name) :], kind
         coordinated = before.search(text, 0, match.start())
         if coordinated:
-            yield coordinated["name"], coordinated["name"], kind
+            yield _owned(coordinated["name"]), _owned(coordinated["name"]), kind
     for match in after.finditer(text):
-        yield match["name"], match["name"], rules.cue_nouns[match["cue"]]
+        yield _owned(match["name"]), _owned(match["name"]), rules.cue_nouns[match["cue"]]
+
+
+def _owned(name: str) -> str:
+    """A name without its owner: "North Korea's Musudan" is the Musudan.
+
+    >>> _owned("North Korea’s Musudan"), _owned("Iron Mace")
+    ('Musudan', 'Iron Mace')
+    """
+    return re.split(r"(?:’s|'s) ", name)[-1]
 
 
 _NAME_WORD = r"(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|Jr\.|II|III|IV)"

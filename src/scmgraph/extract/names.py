@@ -147,6 +147,28 @@ def title_runs(text: str, registry: Registry) -> Iterable[list[re.Match[str]]]:
         yield run
 
 
+# Names listed by number after their plural head: "Resolutions 1718, 1874 and 2094".
+NUMBERED_LIST = re.compile(
+    r"(?<![\w.’'-])(?P<name>(?:[A-Z][\w.’'-]* ){0,6})(?P<head>[A-Z][a-z]+)s "
+    r"(?P<numbers>\d{1,5}(?:, \d{1,5})*,? and \d{1,5})\b"
+)
+
+
+def numbered_lists(text: str) -> Iterable[tuple[list[str], str]]:
+    """Each name of a numbered list, and how the text writes it: the first with its
+    stem ("United Nations Security Council Resolutions 1718"), the others by number.
+
+    >>> [(" ".join(w), s) for w, s in numbered_lists("They cited Key Resolutions 12 and 13.")]
+    [('Key Resolution 12', 'Key Resolutions 12'), ('Key Resolution 13', '13')]
+    """
+    for match in NUMBERED_LIST.finditer(text):
+        numbers = re.findall(r"\d+", match["numbers"])
+        stem = [*match["name"].split(), match["head"]]
+        first = f"{match['name']}{match['head']}s {numbers[0]}"
+        for i, number in enumerate(numbers):
+            yield [*stem, number], first if i == 0 else number
+
+
 def bare_word(token: str) -> str:
     """A token without sentence punctuation or possessive ("Summit." -> "Summit", "U.S." stays)."""
     token = token.removesuffix("’s").removesuffix("'s")

@@ -198,6 +198,16 @@ def _display_name(surface: str, qualifier: re.Pattern[str]) -> str:
     return surface
 
 
+def _numbered_tail(written: str, label: str) -> bool:
+    """Whether ``written`` is the numbered end of the entity's name: a numbered list
+    ("Resolutions 1718 and 1874") or a short form writes no more of it.
+
+    >>> _numbered_tail("1874", "Resolution 1874"), _numbered_tail("DMZ", "Korean DMZ")
+    (True, False)
+    """
+    return written != label and written.split()[-1].isdigit() and label.endswith(" " + written)
+
+
 def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The view's entities (those the document names) and entity IRI -> view name."""
     info: dict[str, dict[str, Any]] = defaultdict(
@@ -224,6 +234,8 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
         ]
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
+        if _numbered_tail(names[iri], label):  # "1874" of a list, "Resolution 2094" short
+            names[iri] = label
         kinds = sorted(order[t] for t in entity["types"] if t in order)
         if not used:
             continue  # named by a statement but located nowhere: not listed
