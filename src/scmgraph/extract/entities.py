@@ -308,6 +308,16 @@ def _add_unheaded(
                         add(Entity(slugify(name), name, kind), (name,), None)
 
 
+def _merge(
+    entities: dict[str, Entity], surfaces: list[Surface], short: Entity, full: Entity
+) -> None:
+    """``short`` is ``full``: its surfaces name ``full``, and it is gone."""
+    del entities[short.key]
+    for i, surface in enumerate(surfaces):
+        if surface.entity == short.key:
+            surfaces[i] = Surface(surface.text, full.key, surface.case_sensitive, surface.plural)
+
+
 def _merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> None:
     """A numbered name written short ("Resolution 2094") is the one entity of the
     document whose full name ends with it ("United Nations Security Council
@@ -321,12 +331,7 @@ def _merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> Non
         found = full[short.name]
         if len(found) != 1 or found[0].type != short.type:
             continue
-        del entities[short.key]
-        for i, surface in enumerate(surfaces):
-            if surface.entity == short.key:
-                surfaces[i] = Surface(
-                    surface.text, found[0].key, surface.case_sensitive, surface.plural
-                )
+        _merge(entities, surfaces, short, found[0])
 
 
 def _merge_surnames(
@@ -344,9 +349,4 @@ def _merge_surnames(
         ]
         if len(full) != 1 or short.curated:
             continue
-        del entities[short.key]
-        for i, surface in enumerate(surfaces):
-            if surface.entity == short.key:
-                surfaces[i] = Surface(
-                    surface.text, full[0].key, surface.case_sensitive, surface.plural
-                )
+        _merge(entities, surfaces, short, full[0])
