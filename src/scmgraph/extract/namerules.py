@@ -27,6 +27,7 @@ class NameRules:
 
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (type, pattern of the whole name)
     cue_nouns: dict[str, str]  # noun after a name -> type ("exercise" -> Exercise)
+    cue_order: tuple[str, ...]  # the cue nouns, longest first (as a pattern tries them)
     cue_gap: int  # lower-case words allowed between a name and its cue noun
     cue_stopwords: frozenset[str]  # words that end a cue phrase ("the", "of", "and")
     head_markers: frozenset[str]  # "Treaty on ...": the head sits before these words
@@ -57,6 +58,13 @@ def load_rules(data_dir: Path) -> NameRules:
             (str(kind), re.compile(str(p))) for kind, ps in forms.items() for p in ps or ()
         ),
         cue_nouns={str(n): str(k) for k, ns in (cues.get("nouns") or {}).items() for n in ns},
+        cue_order=tuple(
+            sorted(
+                (str(n) for ns in (cues.get("nouns") or {}).values() for n in ns),
+                key=len,
+                reverse=True,
+            )
+        ),
         cue_gap=int(cues.get("gap", 3)),
         cue_stopwords=frozenset(str(w) for w in cues.get("stopwords") or ()),
         head_markers=frozenset(str(w) for w in raw.get("head_markers") or ("of", "for")),
@@ -90,14 +98,7 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
     """
     if not rules.cue_nouns:
         return
-    nouns = "|".join(re.escape(n) for n in sorted(rules.cue_nouns, key=len, reverse=True))
-    name = r"(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
-    gap = rf"(?P<gap>(?: [a-z][a-z-]*){{0,{rules.cue_gap}}})"
-    pattern = compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, an?)?{gap} (?P<cue>{nouns})\b")
-    before = compiled(rf"(?<![\w.’'-]){name} and $")
-    # "the trilateral missile warning exercise with Japan, Pacific Dragon, held ...":
-    # a name set off after its cue noun.
-    after = compiled(rf"\b(?P<cue>{nouns})(?: with [A-Z][\w’'-]*)?, {name},")
+    pattern, before, after = _cue_patterns(rules.cue_order, rules.cue_gap)
     for match in pattern.finditer(text):
         if any(w in rules.cue_stopwords for w in match["gap"].split()):
             continue
@@ -112,6 +113,21 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
             yield _owned(coordinated["name"]), _owned(coordinated["name"]), kind
     for match in after.finditer(text):
         yield _owned(match["name"]), _owned(match["name"]), rules.cue_nouns[match["cue"]]
+
+
+@functools.lru_cache(maxsize=4)
+def _cue_patterns(nouns: tuple[str, ...], gap: int) -> tuple[re.Pattern[str], ...]:
+    """The patterns of a name before its cue noun, of a name coordinated before that
+    one, and of a name set off after its cue noun ("the missile warning exercise with
+    Japan, Pacific Dragon, held ...")."""
+    cues = "|".join(re.escape(n) for n in nouns)
+    name = r"(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
+    words = rf"(?P<gap>(?: [a-z][a-z-]*){{0,{gap}}})"
+    return (
+        compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, an?)?{words} (?P<cue>{cues})\b"),
+        compiled(rf"(?<![\w.’'-]){name} and $"),
+        compiled(rf"\b(?P<cue>{cues})(?: with [A-Z][\w’'-]*)?, {name},"),
+    )
 
 
 def _owned(name: str) -> str:
@@ -188,6 +204,8 @@ def _in_place(
 def _place_links(words: list[str], rules: NameRules) -> Iterable[tuple[int, list[str], list[str]]]:
     """Each place link of a run of words: where it is, the name after it (up to the
     next link: "... in Pyeongtaek in June"), and the words after it."""
+    if rules.place_links.isdisjoint(words):
+        return
     for i, word in enumerate(words):
         if word not in rules.place_links or not 0 < i < len(words) - 1:
             continue

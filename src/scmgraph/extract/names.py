@@ -184,13 +184,16 @@ def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
     Ahn and the ROK Ministry of National Defense" is a person and a ministry. "the
     Eighth Army and the Rodriguez Live Fire Complex and Camp Market" names three.
     """
+    if "and" not in words:
+        return [words]
+    qualifiers = qualifier_words(registry)
     for i, word in enumerate(words):
         if word != "and" or not 0 < i < len(words) - 1:
             continue
         rest = words[i + 1 :]
         connectors = registry.discovery.connectors
         qualifying = [w for w in rest if w not in connectors]
-        if all(is_qualifier(w, qualifier_words(registry)) for w in qualifying):
+        if all(is_qualifier(w, qualifiers) for w in qualifying):
             # "US Space Forces Korea and ROK space units", "Gulf of Aden and of ROK units"
             return [words[:i]]
         determined = rest[0] == "the"
