@@ -29,6 +29,7 @@ from scmgraph.extract.namerules import (
 from scmgraph.extract.names import (
     MONTHS,
     SEASONS,
+    YEAR,
     acronym_definitions,
     appositions,
     bare_word,
@@ -144,18 +145,20 @@ def build_catalogue(
         name = " ".join(words)
         if acronym in disc.concept_acronyms or acronym in series:
             return None
-        if len(words) > 2 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1]):
+        if len(words) > 2 and words[0] in MONTHS and YEAR.match(words[1]):
             # "the April 2018 Panmunjom Declaration": a known entity, dated.
             known = lookup.get(name_key(" ".join(clean_name(words[2:], registry, qualifiers))))
             if known:
                 return None
-        dated = len(words) > 1 and re.fullmatch(r"\d{4}", words[-1])
+        dated = len(words) > 1 and YEAR.match(words[-1])
         if dated and lookup.get(name_key(" ".join(words[:-1]))):
-            return  # "Ulchi Freedom Guardian 2014": a known exercise, dated
+            return None  # "Ulchi Freedom Guardian 2014": a known exercise, dated
         if not words or name in disc.not_entities or name in qualifiers:
             return None
         if any(name.endswith(n) for n in reported_names):
-            return  # "United States-Republic of Korea Security Consultative Meeting": the series
+            return (
+                None  # "United States-Republic of Korea Security Consultative Meeting": the series
+            )
         initials = "".join(w[0] for w in words if w[0].isupper())
         spelled_out = not any(w in disc.connectors for w in words)  # no "of" between them
         if acronym is None and len(words) > 1 and spelled_out and initials in disc.concept_acronyms:

@@ -187,11 +187,11 @@ def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
     if "and" not in words:
         return [words]
     qualifiers = qualifier_words(registry)
+    connectors = registry.discovery.connectors
     for i, word in enumerate(words):
         if word != "and" or not 0 < i < len(words) - 1:
             continue
         rest = words[i + 1 :]
-        connectors = registry.discovery.connectors
         qualifying = [w for w in rest if w not in connectors]
         if all(is_qualifier(w, qualifiers) for w in qualifying):
             # "US Space Forces Korea and ROK space units", "Gulf of Aden and of ROK units"
