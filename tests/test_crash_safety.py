@@ -548,3 +548,18 @@ def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
     while alive := [pid for pid in workers if running(pid)]:
         assert time.monotonic() < deadline, f"workers {alive} outlive the killed build"
         time.sleep(0.05)
+
+
+def test_a_worker_forked_as_its_build_died_leaves_at_once() -> None:
+    """A worker whose build died before the worker asked to die with it finds its parent
+    gone, and leaves; one whose build lives goes on."""
+    from scmgraph.build.pool import _die_with_parent
+
+    codes = []
+    for parent in (os.getpid(), os.getpid() + 1):  # its own parent, then another process
+        pid = os.fork()
+        if pid == 0:  # the worker
+            _die_with_parent(parent)
+            os._exit(0)
+        codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+    assert codes == [0, 1]

@@ -48,20 +48,25 @@ UNITS_PER_WORKER = 1
 Task = tuple[Path, str | None, str, Origin | None]
 
 
-def _init_worker(context: UnitContext) -> None:
+def _init_worker(context: UnitContext, parent: int | None = None) -> None:
     for fd in context.inherited:
         with contextlib.suppress(OSError):
             os.close(fd)
-    _die_with_parent()
+    _die_with_parent(parent)
     _WORKER.append(context)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> None:
     """Have the kernel kill this worker when the process that started it dies (Linux):
-    a build that is killed must not leave a worker writing into its output folder."""
+    a build that is killed must not leave a worker writing into its output folder.
+
+    A build killed between forking a worker and the worker's asking has no death to
+    signal any more: the worker, forked by ``parent``, sees it gone and leaves."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def worker_context() -> UnitContext:
@@ -170,7 +175,8 @@ class Workers:
             max_workers=self._size,
             mp_context=mp,
             initializer=_init_worker,
-            initargs=(context,),
+            # a forked worker's parent is this process (a forkserver's is the server)
+            initargs=(context, os.getpid() if method == "fork" else None),
         )
         return self._pool
 
