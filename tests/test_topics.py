@@ -36,3 +36,50 @@ def test_an_elliptic_clause_takes_its_paragraphs_subject(scorer: TopicScorer) ->
     )
     clause = "They decided to review progress each year at the SCM."
     assert topics(scorer, clause, paragraph)[0] == "opcon"
+
+
+def test_an_elliptic_clause_takes_its_sentences_subject_first(scorer: TopicScorer) -> None:
+    # the paragraph is about cost sharing; the sentence, and so its second clause, is not
+    paragraph = (
+        "The two sides signed the new Special Measures Agreement on cost-sharing. "
+        "The Secretary confirmed that U.S. troop levels on the Peninsula would be kept as they "
+        "are, and the Minister voiced thanks for this pledge."
+    )
+    sentence = (
+        "The Secretary confirmed that U.S. troop levels on the Peninsula would be kept as they "
+        "are, and the Minister voiced thanks for this pledge."
+    )
+    clause = "and the Minister voiced thanks for this pledge."
+    found = scorer.choose(scorer.score(clause), scorer.score(paragraph), scorer.score(sentence))
+    assert found[0] == "stationing"
+    assert "cost-sharing" not in found
+
+
+@pytest.mark.parametrize(
+    ("clause", "names", "first"),
+    [
+        (
+            "The Minister said the ROK would field the core military capabilities it needs "
+            "to lead the combined defense.",
+            (),
+            "opcon",
+        ),
+        (
+            "They asked the Combined Forces Command to brief them at the next meeting.",
+            ("Combined Forces Command",),
+            "readiness",
+        ),
+        (
+            "They praised the Korea-U.S. Integrated Defense Dialogue for its work on policy.",
+            ("Korea-U.S. Integrated Defense Dialogue",),
+            "alliance",
+        ),
+        ("They pledged to sustain maritime security in the Red Sea.", (), "global"),
+        ("They agreed to share missile warning data in real time.", (), "deterrence"),
+        ("They decided to update the combined operation plan next year.", (), "readiness"),
+    ],
+)
+def test_cues_of_the_genre(
+    scorer: TopicScorer, clause: str, names: tuple[str, ...], first: str
+) -> None:
+    assert topics(scorer, clause, clause, names)[0] == first

@@ -107,6 +107,11 @@ def extract(document: Document, registry: Registry) -> Facts:
                 m for m in sentence_mentions[sentence.number] if m.entity not in catalogue.parties
             ]
             mention_keys = tuple(dict.fromkeys(m.entity for m in mentions))
+            sentence_scores = (
+                scorer.score(sentence.text, [catalogue.entities[m.entity].name for m in mentions])
+                if len(clauses) > 1
+                else None
+            )
             for index, (clause, (begin, end)) in enumerate(
                 zip(clauses, clause_spans(sentence, clauses), strict=True), start=1
             ):
@@ -116,7 +121,9 @@ def extract(document: Document, registry: Registry) -> Facts:
                     for m in mentions
                     if offsets[begin] <= m.begin < (offsets[end - 1] + 1 if end else 0)
                 ]
-                topics = scorer.choose(scorer.score(span_text, span_names), paragraph_scores)
+                topics = scorer.choose(
+                    scorer.score(span_text, span_names), paragraph_scores, sentence_scores
+                )
                 found = find_deadline(span_text, meeting.date, ordinals)
                 deadline = None
                 if found is not None:

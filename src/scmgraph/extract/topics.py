@@ -66,8 +66,20 @@ class TopicScorer:
                 scores[topic_id] = scores.get(topic_id, 0.0) + 1.5
         return scores
 
-    def choose(self, clause: dict[str, float], paragraph: dict[str, float]) -> tuple[str, ...]:
-        """Blend clause and paragraph scores and keep the strong ones, best first."""
+    def choose(
+        self,
+        clause: dict[str, float],
+        paragraph: dict[str, float],
+        sentence: dict[str, float] | None = None,
+    ) -> tuple[str, ...]:
+        """Blend clause and paragraph scores and keep the strong ones, best first.
+
+        A clause without a keyword of its own ("and Minister Kim expressed the ROK's
+        gratitude for this steadfast commitment") speaks of what its ``sentence``
+        does, when the sentence says enough: coordinated clauses share a subject.
+        """
+        if not clause and sentence and max(sentence.values()) >= ELLIPTIC:
+            clause = sentence
         order = [topic.id for topic, _ in self.patterns]
         blended = {
             t: clause.get(t, 0.0) + PARAGRAPH_WEIGHT * paragraph.get(t, 0.0)
