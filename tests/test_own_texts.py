@@ -1,7 +1,7 @@
-"""Four more communiqués in forms the other sets do not show (a media note, a ministry
+"""Five more communiqués in forms the other sets do not show (a media note, a ministry
 page laid out in tables with "1)" numbers, a press e-mail, white-paper text from a PDF
-with threads to the ministry page), annotated before the extractor was run on them,
-scored by `evaluate`."""
+with threads to the ministry page, a press kit's PDF text), annotated before the
+extractor was run on them, scored by `evaluate`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ OWN_MINIMUMS = {
 
 def test_own_annotated_communiques_score_like_the_corpus(tmp_path: Path) -> None:
     assert communiques(OWN) == [
+        "044_scm_2012.txt",
         "046_scm_2014.txt",
         "048_scm_2016.html",
         "049_scm_2017.txt",
