@@ -74,9 +74,9 @@ class TopicScorer:
     ) -> tuple[str, ...]:
         """Blend clause and paragraph scores and keep the strong ones, best first.
 
-        A clause without a keyword of its own ("and Minister Kim expressed the ROK's
-        gratitude for this steadfast commitment") speaks of what its ``sentence``
-        does, when the sentence says enough: coordinated clauses share a subject.
+        A clause without a keyword of its own ("and the Minister voiced thanks for
+        this pledge") speaks of what its ``sentence`` does, when the sentence says
+        enough: coordinated clauses share a subject.
         """
         if not clause and sentence and max(sentence.values()) >= ELLIPTIC:
             clause = sentence
