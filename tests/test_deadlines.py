@@ -35,6 +35,17 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to field the system by mid-2031", ("by mid-2031", 2031)),
         ("to hold the drill in the fall of 2030", ("in the fall of 2030", 2030)),
         ("to open the center by the Spring of 2031", ("by the Spring of 2031", 2031)),
+        ("that command will pass to the ROK on March 3, 2031", ("on March 3, 2031", 2031)),
+        ("to move the headquarters by 30 June 2030.", ("by 30 June 2030", 2030)),
+        ("to sign the plan on November 4, 2029", ("on November 4, 2029", 2029)),
+        (
+            "that the change would come once the ROK has fielded the systems required",
+            ("once the ROK has fielded the systems required", None),
+        ),
+        (
+            "to return the base once conditions allow it, and to report",
+            ("once conditions allow it", None),
+        ),
     ],
 )
 def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
@@ -48,6 +59,11 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "as agreed at the 53rd MCM",  # a meeting already held
         "as agreed at the 60th SCM",
         "the study completed within the last two years",
+        "the attack on March 26, 2028",  # a date before the meeting
+        "the plan signed on October 20, 2029",  # the meeting's own day
+        "the drill held on 2 September 2029",
+        "to meet once a year",  # a frequency, not a condition
+        "the Alliance once again showed its strength",
     ],
 )
 def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:

@@ -1,9 +1,10 @@
 """Find when a clause says something is to happen, and resolve the year.
 
 A deadline is a future time ("by the end of the year", "in 2022", "by early
-2022", "by next year", "this Fall", "in the fall of 2020") or an event or
-condition ("by the 54th SCM", "when all required actions are complete"),
-resolved against the meeting date.
+2022", "by next year", "this Fall", "in the fall of 2020", "on December 1,
+2015") or an event or condition ("by the 54th SCM", "when all required actions
+are complete", "once the ROK has acquired them"), resolved against the meeting
+date.
 Past and present times ("earlier this year", "held in 2020") are not deadlines.
 """
 
@@ -24,6 +25,14 @@ MONTH = "(?:" + "|".join(calendar.month_name[1:]) + ")"
 PARTS = r"(?:early|mid|late|the end of|the beginning of|the first half of|the second half of)"
 COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 COUNT = r"(?:\d{1,2}|" + "|".join(COUNTS) + ")"
+DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# "December 1, 2015", "1 December 2015"
+DATE = rf"(?:{MONTH} {DAY},? \d{{4}}|{DAY} {MONTH},? \d{{4}})"
+# "once" opens a condition unless it counts ("once a year") or repeats ("once again").
+ONCE = (
+    r"\bonce (?!(?:again|more)\b|(?:a|an|every|per) (?:year|month|week|day)\b)"
+    r"(?:the|its|their|all|these|those|this|that|both|conditions?|[A-Z])\b[^,.;]*"
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ def _patterns(
             lambda m: None,
         ),
         (compiled(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        (compiled(rf"\b(?:by|on|before|no later than) {DATE}\b"), literal),
         (
             compiled(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
             lambda m: year + 1,
@@ -104,6 +114,7 @@ def _patterns(
             ),
             lambda m: None,
         ),
+        (compiled(ONCE), lambda m: None),
     ]
 
 
