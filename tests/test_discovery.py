@@ -412,3 +412,33 @@ def test_a_numbered_list_names_each_number_and_a_short_form_is_the_full_name(
     assert {e["name"]: e["type"] for e in view["entities"] if "Convention" in e["name"]} == {
         n: "Agreement" for n in names
     }
+
+
+def test_a_name_coordinated_before_a_defined_name_is_cut_from_it(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """The right conjunct is a name the document defines: the left one is a name of
+    its own, and takes its type."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister explained that the ROK would field Swift Lance and Coastal Air and "
+        "Missile Defense (CAMD) by 2031.",
+    )
+    expected = {"Swift Lance": "Capability", "Coastal Air and Missile Defense": "Capability"}
+    assert named(facts, 2) == expected
+
+
+def test_a_name_set_off_before_a_cue_noun_is_a_name_even_with_common_words(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "Quiet Harbor, a combined exercise": an apposition defines the name, even when
+    the document writes its words in lower case elsewhere ("a quiet harbor")."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides welcomed the results of Quiet Harbor, a combined exercise on "
+        "responding to chemical threats.",
+        "They noted that the fleet stayed in a quiet harbor during the storm.",
+    )
+    assert named(facts, 2) == {"Quiet Harbor": "Exercise"}

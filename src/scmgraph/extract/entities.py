@@ -181,6 +181,7 @@ def build_catalogue(
 
     definitions = [d for s in sentences for d in acronym_definitions(s.text)]
     series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
+    defined = frozenset(" ".join(words) for _, words, _ in definitions)
     for acronym, words, after in definitions:
         discovered(words, acronym, after)
     for sentence in sentences:  # "Resolutions 1718 and 1874": a name for each number
@@ -192,7 +193,7 @@ def build_catalogue(
         text = sentence.text
         for run in title_runs(text, registry):
             words = trim([bare_word(m.group()) for m in run], disc.connectors)
-            parts = _parts(words, rules, registry)
+            parts = _parts(words, rules, registry, defined)
             for number, name in enumerate(parts):
                 if " ".join(name) not in series_names:
                     discovered(name, None, lent=_lent(parts, number, words, rules, registry))
@@ -221,15 +222,17 @@ def build_catalogue(
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
 
 
-def _parts(words: list[str], rules: NameRules, registry: Registry) -> list[list[str]]:
-    """The names of a title-case run: cut at the place each is in, at coordinations,
-    and at the place each coordinated name is in ("the Eighth Army and Camp Market in
-    Bupyeong")."""
+def _parts(
+    words: list[str], rules: NameRules, registry: Registry, defined: frozenset[str]
+) -> list[list[str]]:
+    """The names of a title-case run: cut at the place each is in, at coordinations
+    (before a name the document defines, too), and at the place each coordinated name
+    is in ("the Eighth Army and Camp Market in Bupyeong")."""
     typed = functools.partial(head_type, registry=registry)
     return [
         piece
         for part in split_at_places(words, rules, typed)
-        for name in split_coordination(part, registry)
+        for name in split_coordination(part, registry, defined)
         for piece in split_at_places(name, rules, typed)
     ]
 
@@ -276,17 +279,21 @@ def _add_unheaded(
         | person_words
     )
 
-    def acceptable(words: list[str]) -> bool:
-        return bool(words) and not any(w in banned or w.lower() in lower for w in words)
+    def acceptable(words: list[str], defined: bool = False) -> bool:
+        # An apposition ("Able Response, a combined exercise") defines a name even
+        # when the document writes its words in lower case elsewhere.
+        return bool(words) and not any(
+            w in banned or (w.lower() in lower and not defined) for w in words
+        )
 
     for sentence in sentences:
         text = sentence.text
         for name, kind in form_names(text, rules):
             if name not in disc.concept_acronyms and name_key(name) not in lookup:
                 add(Entity(slugify(name), name, kind), (name,), None)
-        for name, phrase, kind in cue_names(text, rules):
+        for name, phrase, kind, apposed in cue_names(text, rules):
             words = clean_name([bare_word(w) for w in name.split()], registry, qualifiers)
-            if not acceptable(words) or name_key(" ".join(words)) in lookup:
+            if not acceptable(words, apposed) or name_key(" ".join(words)) in lookup:
                 continue
             if " ".join(words) in disc.concept_acronyms:  # "CWMD capabilities": a concept
                 continue

@@ -86,8 +86,9 @@ def form_names(text: str, rules: NameRules) -> Iterable[tuple[str, str]]:
             yield match.group().rstrip("."), kind
 
 
-def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
-    """Title-case names followed by a cue noun: (name, phrase up to the cue, type).
+def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str, bool]]:
+    """Title-case names followed by a cue noun: (name, phrase up to the cue, type,
+    whether an apposition defines it).
 
     "the Iron Mace tabletop exercise" gives ("Iron Mace", "Iron Mace tabletop
     exercise", "Exercise"); a name coordinated before it ("Scud and Rodong
@@ -105,14 +106,15 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str]]:
         kind = rules.cue_nouns[match["cue"]]
         name = _owned(match["name"])
         if match["apposed"]:
-            yield name, name, kind
+            yield name, name, kind, True
             continue
-        yield name, match.group()[len(match["name"]) - len(name) :], kind
+        yield name, match.group()[len(match["name"]) - len(name) :], kind, False
         coordinated = before.search(text, 0, match.start())
         if coordinated:
-            yield _owned(coordinated["name"]), _owned(coordinated["name"]), kind
+            yield _owned(coordinated["name"]), _owned(coordinated["name"]), kind, False
     for match in after.finditer(text):
-        yield _owned(match["name"]), _owned(match["name"]), rules.cue_nouns[match["cue"]]
+        kind = rules.cue_nouns[match["cue"]]
+        yield _owned(match["name"]), _owned(match["name"]), kind, True
 
 
 @functools.lru_cache(maxsize=4)

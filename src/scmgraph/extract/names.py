@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from scmgraph.extract.namerules import NameRules, appositive_people, load_rules, place_type
 from scmgraph.registry.load import Registry
@@ -177,15 +177,22 @@ def bare_word(token: str) -> str:
     return token
 
 
-def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
+def split_coordination(
+    words: list[str], registry: Registry, known: Collection[str] = ()
+) -> list[list[str]]:
     """Split "Panmunjom Declaration and the Pyongyang Joint Declaration" in two.
 
     Before "and the" a name ends even when its left side names nothing: "Minister
     Ahn and the ROK Ministry of National Defense" is a person and a ministry. "the
     Eighth Army and the Rodriguez Live Fire Complex and Camp Market" names three.
+    Before a ``known`` name (one the document defines) a name ends too: "Kill Chain
+    and Korea Air and Missile Defense (KAMD)" names two.
     """
     if "and" not in words:
         return [words]
+    for i, word in enumerate(words):
+        if word == "and" and 0 < i < len(words) - 1 and " ".join(words[i + 1 :]) in known:
+            return [*split_coordination(words[:i], registry, known), words[i + 1 :]]
     qualifiers = qualifier_words(registry)
     connectors = registry.discovery.connectors
     for i, word in enumerate(words):
@@ -201,7 +208,10 @@ def split_coordination(words: list[str], registry: Registry) -> list[list[str]]:
             rest = rest[1:]
         if (determined or head_type(words[:i], registry)) and head_type(rest, registry):
             # the left side may hold a coordination its longer right side hid
-            return [*split_coordination(words[:i], registry), *split_coordination(rest, registry)]
+            return [
+                *split_coordination(words[:i], registry, known),
+                *split_coordination(rest, registry, known),
+            ]
     return [words]
 
 
