@@ -442,3 +442,25 @@ def test_a_name_set_off_before_a_cue_noun_is_a_name_even_with_common_words(
         "They noted that the fleet stayed in a quiet harbor during the storm.",
     )
     assert named(facts, 2) == {"Quiet Harbor": "Exercise"}
+
+
+def test_a_common_noun_of_the_registry_names_its_entity_only_with_its_acronym(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """The registry's "tabletop exercise (TTX)" is a term in a document that writes
+    TTX; elsewhere a tabletop exercise is any such exercise."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = read(
+        tmp_path / "a",
+        registry,
+        "The two sides decided to hold a combined tabletop exercise on space policy.",
+    )
+    termed = read(
+        tmp_path / "b",
+        registry,
+        "They assessed that the Deterrence Strategy Committee tabletop exercise (TTX) "
+        "strengthened the Alliance's posture.",
+    )
+    assert named(plain, 2) == {}
+    assert named(termed, 2)["tabletop exercise"] == "Exercise"

@@ -47,7 +47,7 @@ from scmgraph.extract.names import (
     without_date,
 )
 from scmgraph.model import Entity, MeetingFacts, Sentence
-from scmgraph.registry.load import Registry, name_key, slugify
+from scmgraph.registry.load import EntityEntry, Registry, name_key, slugify
 
 __all__ = ["Catalogue", "Surface", "build_catalogue", "char_offsets", "find_mentions"]
 
@@ -95,7 +95,8 @@ def build_catalogue(
         parties.add(add(entity, party.names, party.acronym))
     for item in registry.entities:
         entity = Entity(item.key, item.name, item.type, item.acronym, item.wikidata, True)
-        add(entity, (item.name, *item.aliases), item.acronym)
+        names = tuple(n for n in (item.name, *item.aliases) if _names_here(n, item, sentences))
+        add(entity, names, item.acronym)
 
     series = {meeting.series} if meeting else set()
     suffixes = set(registry.meeting_cues.name_suffixes) if registry.meeting_cues else set()
@@ -220,6 +221,15 @@ def build_catalogue(
     masks += tuple(series) + tuple(sorted(series_names))
     surfaces.sort(key=lambda s: (-len(s.text), s.text, s.entity))
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
+
+
+def _names_here(name: str, item: EntityEntry, sentences: list[Sentence]) -> bool:
+    """Whether ``name`` names the registry's entity in this document: a common noun
+    ("tabletop exercise") is a term only where the document writes its acronym (TTX)."""
+    if name != name.lower() or not item.acronym:
+        return True
+    acronym = re.compile(rf"(?<![\w-]){re.escape(item.acronym)}(?![\w-])")
+    return any(acronym.search(s.text) for s in sentences)
 
 
 def _parts(
