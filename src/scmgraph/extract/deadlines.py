@@ -55,7 +55,10 @@ def _patterns(
 
     def within(match: re.Match[str]) -> int:
         count = match["count"]
-        return year + (int(count) if count.isdigit() else COUNTS[count])
+        n = int(count) if count.isdigit() else COUNTS[count]
+        if match["unit"].startswith("month"):  # the year the last month falls in
+            return year + (meeting.month - 1 + n) // 12
+        return year + n
 
     def held_at(match: re.Match[str]) -> int | None:
         # "at the 48th MCM" is a deadline only when that meeting is still to come.
@@ -77,7 +80,10 @@ def _patterns(
         (compiled(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
         (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
         (
-            compiled(rf"\bwithin (?:the )?(?:next|coming) (?P<count>{COUNT}) years\b"),
+            compiled(
+                rf"\bwithin (?:the )?(?:(?:next|coming) )?(?P<count>{COUNT})"
+                r" (?P<unit>years|months)\b"
+            ),
             within,
         ),
         (compiled(r"\bwithin (?:the|this) year\b|\blater this year\b"), lambda m: year),
