@@ -464,3 +464,45 @@ def test_a_common_noun_of_the_registry_names_its_entity_only_with_its_acronym(
     )
     assert named(plain, 2) == {}
     assert named(termed, 2)["tabletop exercise"] == "Exercise"
+
+
+def test_a_name_set_off_before_a_definite_description_with_coordinated_modifiers(
+    tmp_path: Path, registry: Registry
+) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They noted that Silver Tide, the combined naval and air exercise held in the Yellow "
+        "Sea, sent a clear message of deterrence.",
+    )
+    assert named(facts, 2) == {"Silver Tide": "Exercise", "Yellow Sea": "Place"}
+
+
+def test_a_ship_named_after_its_kind_is_no_place(tmp_path: Path, registry: Registry) -> None:
+    """ "the corvette Daegu": a ship, though a city has its name; so is "the Daegu"
+    before it in the document."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides honored the sailors of the Daegu.",
+        "They condemned the attack on the ROK corvette Daegu and welcomed the new Guidelines "
+        "for Alliance Maritime Cooperation.",
+    )
+    assert named(facts, 2) == {"Daegu": "Capability"}
+    expected = {"Daegu": "Capability", "Guidelines for Alliance Maritime Cooperation": "Plan"}
+    assert named(facts, 3) == expected
+
+
+def test_a_proper_name_written_in_lower_case_is_no_mention(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "a joint vision for the Alliance's future" is a phrase; "the Joint Vision for the
+    Alliance" is the leaders' joint statement."""
+    facts = read(
+        tmp_path,
+        registry,
+        "Both sides vowed to develop a joint vision for the Alliance’s future cooperation.",
+        "They welcomed the Joint Vision for the Alliance adopted by the two presidents.",
+    )
+    assert named(facts, 2) == {}
+    assert named(facts, 3) == {"Joint Vision for the Alliance": "Agreement"}

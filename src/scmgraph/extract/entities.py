@@ -296,11 +296,12 @@ def _add_unheaded(
             w in banned or (w.lower() in lower and not defined) for w in words
         )
 
-    for sentence in sentences:
-        text = sentence.text
-        for name, kind in form_names(text, rules):
+    for sentence in sentences:  # a name's form types it wherever the document uses it
+        for name, kind in form_names(sentence.text, rules):
             if name not in disc.concept_acronyms and name_key(name) not in lookup:
                 add(Entity(slugify(name), name, kind), (name,), None)
+    for sentence in sentences:
+        text = sentence.text
         for name, phrase, kind, apposed in cue_names(text, rules):
             words = clean_name([bare_word(w) for w in name.split()], registry, qualifiers)
             if not acceptable(words, apposed) or name_key(" ".join(words)) in lookup:

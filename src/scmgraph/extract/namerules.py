@@ -83,7 +83,8 @@ def form_names(text: str, rules: NameRules) -> Iterable[tuple[str, str]]:
     """Names recognised by their form alone: (name, type)."""
     for kind, pattern in rules.patterns:
         for match in pattern.finditer(text):
-            yield match.group().rstrip("."), kind
+            name = match["name"] if "name" in pattern.groupindex else match.group()
+            yield name.rstrip("."), kind
 
 
 def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str, bool]]:
@@ -93,7 +94,8 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str, bool
     "the Iron Mace tabletop exercise" gives ("Iron Mace", "Iron Mace tabletop
     exercise", "Exercise"); a name coordinated before it ("Scud and Rodong
     ballistic missiles"), set off by a comma and an article ("Able Response, a
-    combined exercise") or set off after it ("the missile warning exercise,
+    combined exercise", "Invincible Spirit, the combined naval and air exercise") or
+    set off after it ("the missile warning exercise,
     Pacific Dragon,") gives (name, name, type). The caller decides whether the
     name is acceptable.
     """
@@ -101,7 +103,10 @@ def cue_names(text: str, rules: NameRules) -> Iterable[tuple[str, str, str, bool
         return
     pattern, before, after = _cue_patterns(rules.cue_order, rules.cue_gap)
     for match in pattern.finditer(text):
-        if any(w in rules.cue_stopwords for w in match["gap"].split()):
+        gap = match["gap"].split()
+        if match["apposed"]:  # "the combined naval and air exercise": modifiers coordinated
+            gap = [w for w in gap if w not in ("and", "or")]
+        if any(w in rules.cue_stopwords for w in gap):
             continue
         kind = rules.cue_nouns[match["cue"]]
         name = _owned(match["name"])
@@ -126,7 +131,7 @@ def _cue_patterns(nouns: tuple[str, ...], gap: int) -> tuple[re.Pattern[str], ..
     name = r"(?P<name>(?:[A-Z][\w’'-]*|\d+[A-Z]+)(?: [A-Z][\w’'-]*){0,3})"
     words = rf"(?P<gap>(?: [a-z][a-z-]*){{0,{gap}}})"
     return (
-        compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, an?)?{words} (?P<cue>{cues})\b"),
+        compiled(rf"(?<![\w.’'-]){name}(?P<apposed>, (?:an?|the))?{words} (?P<cue>{cues})\b"),
         compiled(rf"(?<![\w.’'-]){name} and $"),
         compiled(rf"\b(?P<cue>{cues})(?: with [A-Z][\w’'-]*)?, {name},"),
     )
