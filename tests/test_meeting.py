@@ -235,3 +235,108 @@ def test_an_ordinal_takes_any_number_of_digits(
         ("Jane Roe", "Secretary of Defense", "US"),
         ("Kim Min-su", "Minister of National Defense", "ROK"),
     ]
+
+
+def meeting_row(facts: Facts) -> tuple[object, ...]:
+    m = facts.meeting
+    mcm = [(a.series, a.ordinal, a.date) for a in m.associated]
+    return (m.series, m.ordinal, m.date, m.city, mcm)
+
+
+HEADS = (
+    "ROK Minister of National Defense Kim Min-su and U.S. Secretary of Defense Jane Roe led "
+    "their respective delegations."
+)
+CHAIRS = (
+    "General Lee Ho-jin, Chairman of the ROK Joint Chiefs of Staff, and Admiral John Doe, "
+    "Chairman of the U.S. Joint Chiefs of Staff"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        (  # an ordinal spelled out, "Annual" before the series
+            "The Sixty-Third Annual Republic of Korea-United States Security Consultative "
+            f"Meeting (SCM) took place in Seoul on November 21, 2031. {HEADS}",
+            ("SCM", 63, dt.date(2031, 11, 21), "Seoul", []),
+        ),
+        (  # in lower case, after the date
+            f"On September 21, 2031, the sixty-third annual ROK-US SCM was held in Seoul. {HEADS}",
+            ("SCM", 63, dt.date(2031, 9, 21), "Seoul", []),
+        ),
+        (  # two days: the communiqué's, the last
+            "The 63rd Security Consultative Meeting between the Republic of Korea and the "
+            f"United States was held in Seoul, Korea, on November 3-4, 2031. {HEADS}",
+            ("SCM", 63, dt.date(2031, 11, 4), "Seoul", []),
+        ),
+        (
+            "The 63rd ROK-U.S. Security Consultative Meeting (SCM) was held in Washington, "
+            f"D.C., USA, on 6–7 October 2031. {HEADS}",
+            ("SCM", 63, dt.date(2031, 10, 7), "Washington, D.C.", []),
+        ),
+        (  # a venue, then its city
+            "Secretary of Defense Jane Roe hosted Minister of National Defense Kim Min-su for "
+            "the 63rd U.S.-ROK Security Consultative Meeting (SCM), held at the Pentagon, "
+            "Washington, D.C., on December 5, 2031.",
+            ("SCM", 63, dt.date(2031, 12, 5), "Washington, D.C.", []),
+        ),
+        (  # the MCM dated by the SCM
+            f"The 63rd SCM was held in Seoul on May 2, 2031. {HEADS} On the previous day, the "
+            f"56th ROK-US Military Committee Meeting (MCM) was held with {CHAIRS}, in attendance.",
+            ("SCM", 63, dt.date(2031, 5, 2), "Seoul", [("MCM", 56, dt.date(2031, 5, 1))]),
+        ),
+        (
+            f"The 63rd SCM was held in Seoul on May 2, 2031. {HEADS} The 56th Military "
+            f"Committee Meeting (MCM), chaired by {CHAIRS}, took place the day before.",
+            ("SCM", 63, dt.date(2031, 5, 2), "Seoul", [("MCM", 56, dt.date(2031, 5, 1))]),
+        ),
+        (
+            f"The 56th ROK-U.S. Military Committee Meeting (MCM) convened in Seoul on the eve of "
+            f"the SCM, with {CHAIRS}, presiding. The 63rd ROK-U.S. Security Consultative "
+            f"Meeting (SCM) was then held in Seoul on March 1, 2031. {HEADS}",
+            ("SCM", 63, dt.date(2031, 3, 1), "Seoul", [("MCM", 56, dt.date(2031, 2, 28))]),
+        ),
+        (  # the SCM dated by the MCM
+            f"On December 31, 2031, {CHAIRS}, presided over the 56th U.S.-ROK Military "
+            "Committee Meeting (MCM) in Seoul. The following day, U.S. Secretary of Defense "
+            "Jane Roe and ROK Minister of National Defense Kim Min-su led their delegations at "
+            "the 63rd Security Consultative Meeting (SCM), also held in Seoul.",
+            ("SCM", 63, dt.date(2032, 1, 1), "Seoul", [("MCM", 56, dt.date(2031, 12, 31))]),
+        ),
+        (  # a month and day: the year of the other meeting
+            "On Oct. 28, 2031, Minister of National Defense Kim Min-su of the Republic of Korea "
+            "and Secretary of Defense Jane Roe of the United States held the 63rd ROK-U.S. "
+            f"Security Consultative Meeting (SCM) in Seoul. {CHAIRS}, presided over the 56th "
+            "ROK-U.S. Military Committee Meeting (MCM) on Oct. 27.",
+            ("SCM", 63, dt.date(2031, 10, 28), "Seoul", [("MCM", 56, dt.date(2031, 10, 27))]),
+        ),
+    ],
+)
+def test_paragraph_one_in_the_shapes_of_earlier_decades(
+    tmp_path: Path, registry: Registry, first: str, expected: tuple[object, ...]
+) -> None:
+    facts = read(tmp_path, registry, first)
+    assert meeting_row(facts) == expected
+    assert [h.party for h in facts.meeting.heads] == ["ROK", "US"] or [
+        h.party for h in facts.meeting.heads
+    ] == ["US", "ROK"]
+    for mcm in facts.meeting.associated:
+        assert [(h.name, h.party) for h in mcm.heads] == [("Lee Ho-jin", "ROK"), ("John Doe", "US")]
+
+
+def test_honorifics_are_no_part_of_a_name(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The 63rd Security Consultative Meeting was held in Seoul, Republic of Korea, on "
+        "November 23, 2031. The Honorable Jane Roe, Secretary of Defense of the United States "
+        "of America, and His Excellency Kim Min-su, Minister of National Defense of the "
+        "Republic of Korea, headed their delegations.",
+    )
+    assert heads(facts) == [
+        ("Jane Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]
+    names = {e.name for e in facts.entities if e.type == "Person"}
+    assert names == {"Jane Roe", "Kim Min-su"}

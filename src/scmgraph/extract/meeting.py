@@ -14,6 +14,7 @@ nearest meeting named in their sentence.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import re
@@ -27,6 +28,7 @@ from scmgraph.extract.meeting_spans import (
     Span,
     find_spans,
     parse_date,
+    plain_sentence,
     unknown_series,
 )
 from scmgraph.model import MeetingFacts, Official, Paragraph
@@ -37,6 +39,8 @@ __all__ = ["MONTHS", "parse_date", "read_meeting"]
 _WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]*)"
 CITY = rf"{_WORD}(?:\s+{_WORD})*(?:,\s*(?:[A-Z]\.){{2,}})?"
 PLACE = re.compile(rf"\bin\s+(?P<place>{CITY})")
+# "held at the Pentagon, Washington, D.C.": a venue, then its city.
+VENUE = re.compile(rf"\bat\s+(?:the\s+)?{CITY},\s+(?P<place>{CITY})")
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,11 @@ def _reports_a_meeting(sentence: _Sentence, main: str) -> bool:
 def _dates(
     sentences: list[_Sentence], anchors: dict[str, list[_Anchor]], main: str
 ) -> dict[str, dt.date]:
-    """Each meeting's date: the dates of a sentence go to the meetings it names."""
+    """Each meeting's date: the dates of a sentence go to the meetings it names. A
+    date written from the other meeting's ("the previous day", "on Oct. 27") is
+    resolved once that one is dated."""
     dated: dict[str, dt.date] = {}
+    relative: dict[str, Span] = {}
     loose: list[dt.date] = []
     for s in sentences:
         dates = [span for span in s.spans if span.kind == "date"]
@@ -143,8 +150,21 @@ def _dates(
         for i, j in _best_match([here[n] for n in names], dates):
             if dates[j].date:
                 dated[names[i]] = dates[j].date
-    if main not in dated and loose:
+            else:
+                relative.setdefault(names[i], dates[j])
+    if main not in dated and main not in relative and loose:
         dated[main] = loose[0]
+    for series, span in relative.items():
+        others = [date for name, date in dated.items() if name != series]
+        reference = dated.get(main) if series != main else None
+        reference = reference or (others[0] if others else None)
+        if series in dated or reference is None:
+            continue
+        if span.shift is not None:
+            dated[series] = reference + dt.timedelta(days=span.shift)
+        elif span.day is not None:
+            with contextlib.suppress(ValueError):  # "on Feb. 29" in a year without one
+                dated[series] = dt.date(reference.year, *span.day)
     return dated
 
 
@@ -171,7 +191,7 @@ def _places(sentence: _Sentence, lex: Lexicon) -> list[Span]:
     """ "in Seoul", "at the Pentagon in Washington, D.C.", "Seoul hosted the ..."."""
     taken = [s for s in sentence.spans if s.kind not in ("name", "rank")]
     found = []
-    for m in PLACE.finditer(sentence.text):
+    for m in itertools.chain(PLACE.finditer(sentence.text), VENUE.finditer(sentence.text)):
         begin, end = m.start("place"), m.end("place")
         words = m["place"].split()
         if words[0].lower().rstrip(".") in MONTHS or words[0] in lex.party_of:
@@ -282,7 +302,8 @@ def read_meeting(
     """
     lex = Lexicon(registry)
     sentences = [
-        _Sentence(i, text, find_spans(text, lex)) for i, text in enumerate(_whole(paragraph))
+        _Sentence(i, text, find_spans(text, lex))
+        for i, text in enumerate(plain_sentence(t, lex) for t in _whole(paragraph))
     ]
     main, anchors = _anchors(sentences, lex)
     if main is None:

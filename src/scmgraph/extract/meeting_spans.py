@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rapidfuzz import fuzz
+from text_to_num import alpha2digit
 
 from scmgraph.registry.load import Party, Registry
 from scmgraph.registry.patterns import compiled
@@ -29,10 +30,13 @@ MONTHS = {
 } | {"sept": 9}
 _MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_FIRST_DAY = r"(?:\d{1,2}\s*[-–]\s*)?"  # a meeting of two days: "November 3-4, 1993"
 DATE_PATTERNS = (
-    re.compile(_MONTH + r"\s+" + _DAY + r",?\s+(?P<year>\d{4})"),
-    re.compile(_DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
+    re.compile(_MONTH + r"\s+" + _FIRST_DAY + _DAY + r",?\s+(?P<year>\d{4})"),
+    re.compile(_FIRST_DAY + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
 )
+# "on Oct. 27": a day of the year the other meeting of paragraph 1 is dated in.
+DAY_OF_YEAR = re.compile(r"\b[Oo]n\s+" + _MONTH + r"\s+" + _DAY + r"\b(?!,?\s*\d{4})")
 ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d+)\s*(?:st|nd|rd|th)\b")
 NAME_TOKEN = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
 ACRONYM_IN_PARENS = re.compile(r"\((?P<acronym>[A-Z][A-Za-z.&+]{1,11})\)")
@@ -54,6 +58,8 @@ class Span:
     series: str | None = None
     ordinal: int | None = None
     date: dt.date | None = None
+    shift: int | None = None  # a date this many days from the other meeting's
+    day: tuple[int, int] | None = None  # a month and day in the other meeting's year
 
 
 def parse_dates(text: str) -> list[tuple[int, int, dt.date]]:
@@ -165,6 +171,19 @@ class Lexicon:
             found.append((compiled(rf"(?<![\w-]){acronym}(?![\w-])"), series.acronym))
         return found
 
+    @cached_property
+    def honorific_pattern(self) -> re.Pattern[str] | None:
+        if not self.cues.honorifics:
+            return None
+        return compiled(rf"(?<![\w.])(?:{_alternation(list(self.cues.honorifics))})(?=\s+[A-Z])")
+
+    @cached_property
+    def relative_pattern(self) -> re.Pattern[str] | None:
+        phrases = [phrase for phrase, _ in self.cues.relative_days]
+        if not phrases:
+            return None
+        return compiled(rf"(?i)(?<![\w-])(?:{_alternation(phrases)})(?![\w-])")
+
     def verb_pattern(self, verbs: tuple[str, ...]) -> re.Pattern[str]:
         return compiled(rf"(?<![\w-])(?:{_alternation(list(verbs))})(?![\w-])")
 
@@ -212,12 +231,24 @@ def _ordinal_before(text: str, begin: int, lex: Lexicon, loose: bool) -> int | N
     return None
 
 
+def plain_sentence(text: str, lex: Lexicon) -> str:
+    """A sentence of paragraph 1 as its spans are read: ordinals spelled out written
+    in figures ("the Twenty-Third Annual SCM" -> "the 23rd Annual SCM", text2num), and
+    courtesy titles ("The Honorable", "His Excellency") blanked out, so that neither
+    a name nor a gap between candidates holds them."""
+    text = alpha2digit(text, "en")
+    if lex.honorific_pattern is not None:
+        text = lex.honorific_pattern.sub(lambda m: " " * len(m[0]), text)
+    return text
+
+
 def find_spans(text: str, lex: Lexicon) -> list[Span]:
     """Every candidate in one sentence, in text order, none overlapping another."""
     spans: list[Span] = []
     for begin, end, date in parse_dates(text):
         if _free(spans, begin, end):
             spans.append(Span("date", begin, end, text[begin:end], date=date))
+    spans.extend(_relative_dates(text, lex, spans))
     for pattern, acronym in lex.series_patterns:
         for m in pattern.finditer(text):
             if _free(spans, m.start(), m.end()):
@@ -253,6 +284,22 @@ def find_spans(text: str, lex: Lexicon) -> list[Span]:
     spans.extend(_names(text, spans, lex))
     spans.sort(key=lambda s: s.begin)
     return spans
+
+
+def _relative_dates(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
+    """Dates that need the other meeting's: "the previous day", "on Oct. 27"."""
+    found: list[Span] = []
+    shifts = {phrase.lower(): days for phrase, days in lex.cues.relative_days}
+    if lex.relative_pattern is not None:
+        for m in lex.relative_pattern.finditer(text):
+            if _free([*taken, *found], m.start(), m.end()):
+                shift = shifts[m[0].lower()]
+                found.append(Span("date", m.start(), m.end(), m[0], shift=shift))
+    for m in DAY_OF_YEAR.finditer(text):
+        month = MONTHS.get(m["month"].lower())
+        if month is not None and _free([*taken, *found], m.start(), m.end()):
+            found.append(Span("date", m.start(), m.end(), m[0], day=(month, int(m["day"]))))
+    return found
 
 
 def _names(text: str, spans: list[Span], lex: Lexicon) -> list[Span]:

@@ -297,10 +297,15 @@ def person_names(text: str, registry: Registry) -> Iterable[str]:
 
 
 def appositions(text: str, registry: Registry, rules: NameRules) -> list[str]:
-    """People named before a comma and their post, without rank or title."""
+    """People named before a comma and their post, without rank, title or courtesy
+    title ("The Honorable")."""
     leads = {*registry.ranks, *registry.titles}
+    cues = registry.meeting_cues
+    honorifics = sorted(cues.honorifics if cues else (), key=len, reverse=True)
     found = []
     for name in appositive_people(text, rules):
+        for honorific in honorifics:
+            name = name.removeprefix(f"{honorific} ")
         words = name.split()
         while words and words[0] in leads:
             words.pop(0)

@@ -92,6 +92,8 @@ class MeetingCues:
     name_suffixes: tuple[str, ...]
     typo_score: float
     typo_min_words: int
+    honorifics: tuple[str, ...] = ()
+    relative_days: tuple[tuple[str, int], ...] = ()  # ("the previous day", -1)
 
 
 def _date(value: Any, path: Path) -> dt.date | None:
@@ -128,4 +130,6 @@ def cues_from(raw: dict[str, Any]) -> MeetingCues:
         name_suffixes=tuple_of(raw.get("name_suffixes")),
         typo_score=float(raw.get("typo_score", 90)),
         typo_min_words=int(raw.get("typo_min_words", 3)),
+        honorifics=tuple_of(raw.get("honorifics")),
+        relative_days=tuple((str(k), int(v)) for k, v in (raw.get("relative_days") or {}).items()),
     )
