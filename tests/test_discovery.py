@@ -506,3 +506,18 @@ def test_a_proper_name_written_in_lower_case_is_no_mention(
     )
     assert named(facts, 2) == {}
     assert named(facts, 3) == {"Joint Vision for the Alliance": "Agreement"}
+
+
+def test_a_date_after_a_name_is_cut_before_its_place(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides met at the ROK Ministry of National Defense in Seoul on November 7, "
+        "2029, and recalled the Defense Ministerial in Busan on 3 May 2029.",
+    )
+    assert named(facts, 2) == {
+        "Ministry of National Defense": "GovernmentBody",
+        "Seoul": "Place",
+        "Defense Ministerial": "Meeting",
+        "Busan": "Place",
+    }

@@ -193,7 +193,8 @@ def build_catalogue(
     for sentence in sentences:
         text = sentence.text
         for run in title_runs(text, registry):
-            words = trim([bare_word(m.group()) for m in run], disc.connectors)
+            words = [bare_word(m.group()) for m in run]
+            words = trim(without_date(words, disc.connectors), disc.connectors)
             parts = _parts(words, rules, registry, defined)
             for number, name in enumerate(parts):
                 if " ".join(name) not in series_names:

@@ -21,6 +21,7 @@ VERSION = re.compile(r"^\d+(?:\.\d+)+$")  # "Defense Reform 2.0"
 CODED = re.compile(r"^\d+[A-Z]+$")  # "4D Operational Concept"
 NUMBER = re.compile(r"^\d{1,5}$")  # "Resolution 2270", "Change 1": a numbered name
 YEAR = re.compile(r"^\d{4}$")
+DAY = re.compile(r"^\d{1,2}$")
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
 DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
@@ -216,11 +217,12 @@ def split_coordination(
 
 
 def without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
-    """Cut a trailing "in August", "of May 21, 2022", "in 2016": when, not part of
-    the name."""
+    """Cut a trailing "in August", "of May 21, 2022", "on 21 October 2005", "in 2016":
+    when, not part of the name."""
     for i in range(1, len(words) - 1):
         following = words[i + 1]
-        dated = following in MONTHS or following in SEASONS or YEAR.match(following)
+        day_first = DAY.match(following) and i + 2 < len(words) and words[i + 2] in MONTHS
+        dated = following in MONTHS or following in SEASONS or YEAR.match(following) or day_first
         if words[i] in connectors and dated:
             return list(words[:i])
     return list(words)
