@@ -198,6 +198,20 @@ def _display_name(surface: str, qualifier: re.Pattern[str]) -> str:
     return surface
 
 
+def _nouns(written: list[str]) -> list[str]:
+    """The forms that extend no other form by a suffix: "North Korea", not the
+    adjective "North Korean"; "Combined Command Post Training", not its plural.
+
+    >>> _nouns(["North Korean", "North Korea", "Camp Humphreys"])
+    ['North Korea', 'Camp Humphreys']
+    """
+    return [
+        w
+        for w in written
+        if not any(w != o and w.startswith(o) and w[len(o) :].isalpha() for o in written)
+    ]
+
+
 def _numbered_tail(written: str, label: str) -> bool:
     """Whether ``written`` is the numbered end of the entity's name: a numbered list
     ("Resolutions 1718 and 1874") or a short form writes no more of it.
@@ -227,11 +241,13 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
     for iri, entity in info.items():
         acronym = min(entity["acronyms"]) if entity["acronyms"] else None
         used = sorted(set(entity["surfaces"]))
-        full = [
-            _display_name(s, qualifier)
-            for _, s in used
-            if not acronym or s not in (acronym, f"{acronym}s")
-        ]
+        full = _nouns(
+            [
+                _display_name(s, qualifier)
+                for _, s in used
+                if not acronym or s not in (acronym, f"{acronym}s")
+            ]
+        )
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
         if _numbered_tail(names[iri], label):  # "1874" of a list, "Resolution 2094" short
