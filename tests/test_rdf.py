@@ -41,7 +41,8 @@ from scmgraph.rdf.convert import build_dataset, communique_graph
 from scmgraph.rdf.terms import SCM, default_ontology_path
 from scmgraph.rdf.validate import validate
 from scmgraph.registry.load import Registry, load_registry
-from scmgraph.views.statements import _display_name, statements_view, write_views
+from scmgraph.views.names import display_name
+from scmgraph.views.statements import statements_view, write_views
 
 ID = "https://w3id.org/scmgraph/id/"
 G = "https://w3id.org/scmgraph/graph/"
@@ -613,7 +614,7 @@ def test_view_names_drop_qualifiers(surface: str, name: str) -> None:
     for graph in registry_graphs(load_registry()).values():
         for triple in graph:
             parties.add(triple)
-    assert _display_name(surface, qualifier_pattern(load_store(parties))) == name
+    assert display_name(surface, qualifier_pattern(load_store(parties))) == name
 
 
 def test_write_views(dataset: Dataset, tmp_path: Path) -> None:

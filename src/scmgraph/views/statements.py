@@ -22,6 +22,7 @@ from scmgraph.atomic import write_atomic
 from scmgraph.rdf.store import load_store
 from scmgraph.rdf.terms import PREFIXES, SCM
 from scmgraph.registry.entity_types import view_types
+from scmgraph.views.names import display_name, nouns, numbered_tail
 
 _PREFIXES = dict(PREFIXES)
 # Leading words a name drops in the view: "the", years, "21-1"; and pairs of party
@@ -188,40 +189,6 @@ def qualifier_pattern(store: ox.Store) -> re.Pattern[str]:
     return re.compile(r"^(?:" + "|".join((*_LEADING, *pairs)) + ")", re.I)
 
 
-def _display_name(surface: str, qualifier: re.Pattern[str]) -> str:
-    """A surface without leading "the", party pairs ("U.S.-ROK") or year prefixes."""
-    previous = None
-    while surface != previous:
-        previous = surface
-        stripped = qualifier.sub("", surface, count=1)
-        surface = stripped if stripped.strip() else surface
-    return surface
-
-
-def _nouns(written: list[str]) -> list[str]:
-    """The forms that extend no other form by a suffix: "North Korea", not the
-    adjective "North Korean"; "Combined Command Post Training", not its plural.
-
-    >>> _nouns(["North Korean", "North Korea", "Camp Humphreys"])
-    ['North Korea', 'Camp Humphreys']
-    """
-    return [
-        w
-        for w in written
-        if not any(w != o and w.startswith(o) and w[len(o) :].isalpha() for o in written)
-    ]
-
-
-def _numbered_tail(written: str, label: str) -> bool:
-    """Whether ``written`` is the numbered end of the entity's name: a numbered list
-    ("Resolutions 1718 and 1874") or a short form writes no more of it.
-
-    >>> _numbered_tail("1874", "Resolution 1874"), _numbered_tail("DMZ", "Korean DMZ")
-    (True, False)
-    """
-    return written != label and written.split()[-1].isdigit() and label.endswith(" " + written)
-
-
 def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The view's entities (those the document names) and entity IRI -> view name."""
     info: dict[str, dict[str, Any]] = defaultdict(
@@ -241,16 +208,16 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
     for iri, entity in info.items():
         acronym = min(entity["acronyms"]) if entity["acronyms"] else None
         used = sorted(set(entity["surfaces"]))
-        full = _nouns(
+        full = nouns(
             [
-                _display_name(s, qualifier)
+                display_name(s, qualifier)
                 for _, s in used
                 if not acronym or s not in (acronym, f"{acronym}s")
             ]
         )
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
-        if _numbered_tail(names[iri], label):  # "1874" of a list, "Resolution 2094" short
+        if numbered_tail(names[iri], label):  # "1874" of a list, "Resolution 2094" short
             names[iri] = label
         kinds = sorted(order[t] for t in entity["types"] if t in order)
         if not used:
