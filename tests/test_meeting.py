@@ -340,3 +340,17 @@ def test_honorifics_are_no_part_of_a_name(tmp_path: Path, registry: Registry) ->
     ]
     names = {e.name for e in facts.entities if e.type == "Person"}
     assert names == {"Jane Roe", "Kim Min-su"}
+
+
+def test_a_speech_act_in_paragraph_one_is_a_statement(tmp_path: Path, registry: Registry) -> None:
+    """Paragraph 1 reports the meeting; a sentence of it that says what the heads did
+    ("noted with satisfaction") is a statement, the meeting's own sentences are not."""
+    facts = read(
+        tmp_path,
+        registry,
+        f"The 63rd SCM was held in Seoul on May 2, 2031. {HEADS} In this 63rd SCM, the "
+        "Minister and the Secretary noted with satisfaction that the SCM has served the "
+        "Alliance well since 1968.",
+    )
+    first = [(s.paragraph, s.sentence, s.verb) for s in facts.statements if s.paragraph == 1]
+    assert first == [(1, 3, "note")]

@@ -97,8 +97,6 @@ def extract(document: Document, registry: Registry) -> Facts:
         ]
         paragraph_scores = scorer.score(paragraph.text, paragraph_names)
         for sentence in paragraph.sentences:
-            if paragraph.number == document.paragraphs[0].number and meeting.series:
-                continue  # paragraph 1 says who met, where and when
             clauses = finder.clauses(sentence, context)
             if not clauses:
                 continue
