@@ -521,3 +521,16 @@ def test_a_date_after_a_name_is_cut_before_its_place(tmp_path: Path, registry: R
         "Defense Ministerial": "Meeting",
         "Busan": "Place",
     }
+
+
+def test_a_name_its_acronym_spells_whole_is_typed_by_its_last_word(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "Future of the ..." names no type before "of the"; the acronym spells the whole
+    run, so it is one name, typed by its last word."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides reviewed the Future of the Partnership Review Initiative (FPRI).",
+    )
+    assert named(facts, 2) == {"Future of the Partnership Review Initiative": "Initiative"}

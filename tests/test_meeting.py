@@ -311,6 +311,16 @@ CHAIRS = (
             "ROK-U.S. Military Committee Meeting (MCM) on Oct. 27.",
             ("SCM", 63, dt.date(2031, 10, 28), "Seoul", [("MCM", 56, dt.date(2031, 10, 27))]),
         ),
+        (  # day first
+            f"The 63rd SCM was held in Seoul, Korea on 22 October 2031. {HEADS} On 21 October, "
+            f"the 56th Military Committee Meeting (MCM) was held with {CHAIRS}.",
+            ("SCM", 63, dt.date(2031, 10, 22), "Seoul", [("MCM", 56, dt.date(2031, 10, 21))]),
+        ),
+        (
+            f"The 63rd SCM was held in Seoul on May 2, 2031. {HEADS} A day earlier, {CHAIRS}, "
+            "presided over the 56th Military Committee Meeting (MCM).",
+            ("SCM", 63, dt.date(2031, 5, 2), "Seoul", [("MCM", 56, dt.date(2031, 5, 1))]),
+        ),
     ],
 )
 def test_paragraph_one_in_the_shapes_of_earlier_decades(

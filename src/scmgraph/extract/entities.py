@@ -36,6 +36,7 @@ from scmgraph.extract.names import (
     clean_name,
     head_type,
     is_qualifier,
+    noun_type,
     numbered_lists,
     person_names,
     post_masks,
@@ -169,6 +170,10 @@ def build_catalogue(
         kind = head_type(words, registry)
         if kind is None and acronym is not None and after:
             kind = head_type([*words, after], registry)  # "Freedom Shield (FS) exercise"
+        if kind is None and acronym is not None and len(words) > 2:
+            # "Future of the Alliance Policy Initiative (FOTA)": the acronym spells the
+            # whole run, one name, whose last word types it.
+            kind = noun_type(words[-1], registry)
         if kind is None and lent is not None and len(words) > 1:
             kind = lent  # "the Kill Chain and the Korea Air and Missile Defense system"
         if kind is None and acronym is None and "of" in words[1:]:

@@ -35,8 +35,12 @@ DATE_PATTERNS = (
     re.compile(_MONTH + r"\s+" + _FIRST_DAY + _DAY + r",?\s+(?P<year>\d{4})"),
     re.compile(_FIRST_DAY + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
 )
-# "on Oct. 27": a day of the year the other meeting of paragraph 1 is dated in.
-DAY_OF_YEAR = re.compile(r"\b[Oo]n\s+" + _MONTH + r"\s+" + _DAY + r"\b(?!,?\s*\d{4})")
+# "on Oct. 27", "On 21 October": a day of the year the other meeting of paragraph 1
+# is dated in.
+DAYS_OF_YEAR = (
+    re.compile(r"\b[Oo]n\s+" + _MONTH + r"\s+" + _DAY + r"\b(?!,?\s*\d{4})"),
+    re.compile(r"\b[Oo]n\s+" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?![\w.]*,?\s*\d{4})"),
+)
 ORDINAL = re.compile(r"(?<![\w.])(?P<number>\d+)\s*(?:st|nd|rd|th)\b")
 NAME_TOKEN = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
 ACRONYM_IN_PARENS = re.compile(r"\((?P<acronym>[A-Z][A-Za-z.&+]{1,11})\)")
@@ -295,10 +299,11 @@ def _relative_dates(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
             if _free([*taken, *found], m.start(), m.end()):
                 shift = shifts[m[0].lower()]
                 found.append(Span("date", m.start(), m.end(), m[0], shift=shift))
-    for m in DAY_OF_YEAR.finditer(text):
-        month = MONTHS.get(m["month"].lower())
-        if month is not None and _free([*taken, *found], m.start(), m.end()):
-            found.append(Span("date", m.start(), m.end(), m[0], day=(month, int(m["day"]))))
+    for pattern in DAYS_OF_YEAR:
+        for m in pattern.finditer(text):
+            month = MONTHS.get(m["month"].lower())
+            if month is not None and _free([*taken, *found], m.start(), m.end()):
+                found.append(Span("date", m.start(), m.end(), m[0], day=(month, int(m["day"]))))
     return found
 
 
