@@ -77,6 +77,11 @@ def test_an_elliptic_clause_takes_its_sentences_subject_first(scorer: TopicScore
         ("They pledged to sustain maritime security in the Red Sea.", (), "global"),
         ("They agreed to share missile warning data in real time.", (), "deterrence"),
         ("They decided to update the combined operation plan next year.", (), "readiness"),
+        ("They welcomed the second inter-Korean summit held this spring.", (), "dprk"),
+        ("They backed the Four-Party Talks the leaders proposed.", (), "dprk"),
+        ("He said the planned troop reductions would be postponed.", (), "stationing"),
+        ("He said his nation would keep its forces at current levels.", (), "stationing"),
+        ("They agreed to relocate the headquarters to the south.", (), "stationing"),
     ],
 )
 def test_cues_of_the_genre(
