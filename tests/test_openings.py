@@ -19,7 +19,7 @@ OPENINGS_MINIMUMS = {
     "actor_acc": 0.95,
     "entity_f1": 0.95,
     "mention_f1": 0.95,
-    "topic_f1": 0.75,
+    "topic_f1": 0.85,
     "deadline_f1": 0.95,
 }
 
