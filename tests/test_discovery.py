@@ -56,6 +56,16 @@ def test_gazetteer_cities_countries_and_regions(tmp_path: Path, registry: Regist
     assert named(facts, 2) == {"Lebanon": "State", "East Africa": "Place", "Incheon": "Place"}
 
 
+def test_curated_places_abroad_where_forces_served(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister noted the work of ROK engineers in Parwan and of the medical unit at "
+        "Bagram.",
+    )
+    assert named(facts, 2) == {"Parwan": "Place", "Bagram": "Place"}
+
+
 def test_gazetteer_words_that_name_people_or_common_words_are_not_places(
     tmp_path: Path, registry: Registry
 ) -> None:
