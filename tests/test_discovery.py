@@ -60,8 +60,7 @@ def test_curated_places_abroad_where_forces_served(tmp_path: Path, registry: Reg
     facts = read(
         tmp_path,
         registry,
-        "The Minister noted the work of ROK engineers in Parwan and of the medical unit at "
-        "Bagram.",
+        "The Minister noted the work of ROK engineers in Parwan and of the medical unit at Bagram.",
     )
     assert named(facts, 2) == {"Parwan": "Place", "Bagram": "Place"}
 
