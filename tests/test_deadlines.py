@@ -26,6 +26,22 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to set up procedures within the next six months", ("within the next six months", 2030)),
         ("to set up procedures within two months", ("within two months", 2029)),
         ("to close the base within 3 years", ("within 3 years", 2032)),
+        ("the session, to be held later this month", ("later this month", 2029)),
+        ("to hold the 62nd SCM in the winter of 2029", ("in the winter of 2029", 2029)),
+        (
+            "that funding would resume as soon as the economy recovers",
+            (
+                "as soon as the economy recovers",
+                None,
+            ),
+        ),
+        (
+            "that the United States plans to conduct six such operations this year",
+            (
+                "this year",
+                2029,
+            ),
+        ),
         ("to report later this year", ("later this year", 2029)),
         ("to seek consent before the end of the year", ("before the end of the year", 2029)),
         ("to seek consent before the end of next year", ("before the end of next year", 2030)),
@@ -67,6 +83,9 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "the drill held on 2 September 2029",
         "to meet once a year",  # a frequency, not a condition
         "the Alliance once again showed its strength",
+        "to hold the drill in the spring of 2029",  # a season before the meeting's
+        "that this year marks the 76th anniversary of the Alliance",
+        "the exercises conducted this year",
     ],
 )
 def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:

@@ -28,11 +28,17 @@ COUNT = r"(?:\d{1,2}|" + "|".join(COUNTS) + ")"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 # "December 1, 2015", "1 December 2015"
 DATE = rf"(?:{MONTH} {DAY},? \d{{4}}|{DAY} {MONTH},? \d{{4}})"
-# "once" opens a condition unless it counts ("once a year") or repeats ("once again").
+# "once" and "as soon as" open a condition, unless "once" counts ("once a year") or
+# repeats ("once again").
 ONCE = (
-    r"\bonce (?!(?:again|more)\b|(?:a|an|every|per) (?:year|month|week|day)\b)"
+    r"\b(?:once|as soon as) (?!(?:again|more)\b|(?:a|an|every|per) (?:year|month|week|day)\b)"
     r"(?:the|its|their|all|these|those|this|that|both|conditions?|[A-Z])\b[^,.;]*"
 )
+# "this year" is a deadline after a word that looks ahead ("plans to conduct six
+# operations this year"), not in "this year marks ..." or "conducted this year".
+AHEAD = r"(?:will|would|shall|plans? to|planned to|intends? to|aims? to|expects? to|to be)"
+THIS_YEAR = rf"\b{AHEAD}\b[^.;]*?\b(?P<when>this year)\b(?!['’]s)"
+SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # when each begins
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def _patterns(
             ),
             within,
         ),
-        (compiled(r"\bwithin (?:the|this) year\b|\blater this year\b"), lambda m: year),
+        (compiled(r"\bwithin (?:the|this) year\b|\blater this (?:year|month)\b"), lambda m: year),
         (
             compiled(r"\b(?:at|by|before|during) the next [A-Z][\w.-]*(?: [A-Z][\w.-]*)*"),
             lambda m: None,
@@ -121,6 +127,7 @@ def _patterns(
             lambda m: None,
         ),
         (compiled(ONCE), lambda m: None),
+        (compiled(THIS_YEAR), lambda m: year),
     ]
 
 
@@ -140,14 +147,15 @@ def find_deadline(
             year = resolve(match)  # type: ignore[operator]
             if year == SKIP:
                 continue
-            phrase = match.group()
+            part = "when" if "when" in pattern.groupindex else 0  # the time, not its cue
+            phrase, begin = match.group(part), match.start(part)
             if year is not None and not _is_future(phrase, year, meeting_date):
                 continue
-            if re.search(r"\b(?:earlier|last|previous|past|since)\s+$", text[: match.start()]):
+            if re.search(r"\b(?:earlier|last|previous|past|since)\s+$", text[:begin]):
                 continue
             if phrase.endswith(".") and "." not in phrase.rsplit(" ", 1)[-1][:-1]:
                 phrase = phrase[:-1]  # the sentence's full stop, not an abbreviation's
-            return FoundDeadline(phrase, year, match.start(), match.start() + len(phrase))
+            return FoundDeadline(phrase, year, begin, begin + len(phrase))
     return None
 
 
@@ -160,4 +168,7 @@ def _is_future(phrase: str, year: int, meeting: dt.date) -> bool:
     if phrase.startswith(("by", "before", "this", "within", "later")):
         return True
     month = re.search(MONTH, phrase)
-    return bool(month) and MONTHS[month.group().lower()] > meeting.month
+    if month:
+        return MONTHS[month.group().lower()] > meeting.month
+    season = re.search(rf"\b{SEASON}\b", phrase)
+    return bool(season) and SEASON_MONTHS[season.group().lower()] > meeting.month
