@@ -216,6 +216,10 @@ HEADS = ("john-a-roe-jr", "kim-min-su")
             "The ROK Minister welcomed the visit.",
             [("welcome", "appreciation", ("ROK",), ("kim-min-su",))],
         ),
+        (  # a promise to the other side
+            "The ROK side assured the U.S. side that it would support the drill.",
+            [("assure", "commitment", ("ROK",), ())],
+        ),
     ],
 )
 def test_subject_phrases_of_the_genre(tmp_path: Path, registry, text: str, expected) -> None:
