@@ -543,3 +543,37 @@ def test_a_name_its_acronym_spells_whole_is_typed_by_its_last_word(
         "The two sides reviewed the Future of the Partnership Review Initiative (FPRI).",
     )
     assert named(facts, 2) == {"Future of the Partnership Review Initiative": "Initiative"}
+
+
+def test_a_meeting_counted_in_words_is_its_series(tmp_path: Path, registry: Registry) -> None:
+    """ "the Twentieth ROK-U.S. Military Committee Meeting" is the MCM, as "the 20th"
+    would be; a unit numbered in words keeps its number ("Eighth Army")."""
+    facts = read(
+        tmp_path,
+        registry,
+        "They received the report of the Twentieth ROK-U.S. Military Committee Meeting (MCM) "
+        "and thanked the Eighth Army.",
+    )
+    assert named(facts, 2) == {
+        "Military Committee Meeting": "Meeting",
+        "Eighth Army": "MilitaryCommand",
+    }
+
+
+def test_a_name_keeps_its_suffix_after_a_comma(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They thanked General John A. Doe, Jr., and the men and women under his command.",
+    )
+    assert named(facts, 2) == {"John A. Doe, Jr.": "Person"}
+
+
+def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They reviewed the move of units from Tongduchon to Pyongtaek and the talks at "
+        "Panmunjom.",
+    )
+    assert named(facts, 2) == {"Tongduchon": "Place", "Pyongtaek": "Place", "Panmunjom": "Place"}

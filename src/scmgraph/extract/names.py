@@ -11,6 +11,8 @@ import calendar
 import re
 from collections.abc import Collection, Iterable
 
+from text_to_num import alpha2digit
+
 from scmgraph.extract.namerules import NameRules, appositive_people, load_rules, place_type
 from scmgraph.registry.load import Registry
 from scmgraph.registry.patterns import compiled
@@ -59,6 +61,7 @@ def clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> li
         )
         and (
             YEAR_OR_ORDINAL.match(words[0])
+            or _counted_meeting(words, registry)
             or words[0] in SEASONS
             or words[0] in MONTHS
             or words[0].lower() in drop
@@ -68,6 +71,13 @@ def clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> li
     ):
         words.pop(0)
     return words
+
+
+def _counted_meeting(words: list[str], registry: Registry) -> bool:
+    """ "Twentieth ... Military Committee Meeting": a meeting counted in words, which
+    "20th" would write (a unit keeps its number: "Eighth Army")."""
+    counted = YEAR_OR_ORDINAL.match(alpha2digit(words[0], "en"))
+    return bool(counted) and len(words) > 1 and noun_type(words[-1], registry) == "Meeting"
 
 
 def noun_type(word: str, registry: Registry) -> str | None:
@@ -289,7 +299,7 @@ def person_names(text: str, registry: Registry) -> Iterable[str]:
         r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
         r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
         r"(?:\s+(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|II|III|IV|Jr\.)"
-        r"(?![A-Za-z]))*)"
+        r"(?![A-Za-z]))*(?:,\s+(?:Jr|Sr)\.)?)"
     )
     for match in pattern.finditer(text):
         name = match["name"]
