@@ -573,7 +573,6 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
     facts = read(
         tmp_path,
         registry,
-        "They reviewed the move of units from Tongduchon to Pyongtaek and the talks at "
-        "Panmunjom.",
+        "They reviewed the move of units from Tongduchon to Pyongtaek and the talks at Panmunjom.",
     )
     assert named(facts, 2) == {"Tongduchon": "Place", "Pyongtaek": "Place", "Panmunjom": "Place"}
