@@ -82,9 +82,15 @@ def test_an_elliptic_clause_takes_its_sentences_subject_first(scorer: TopicScore
         ("He said the planned troop reductions would be postponed.", (), "stationing"),
         ("He said his nation would keep its forces at current levels.", (), "stationing"),
         ("They agreed to relocate the headquarters to the south.", (), "stationing"),
+        ("They agreed to resume the burden-sharing talks.", (), "cost-sharing"),
     ],
 )
 def test_cues_of_the_genre(
     scorer: TopicScorer, clause: str, names: tuple[str, ...], first: str
 ) -> None:
     assert topics(scorer, clause, clause, names)[0] == first
+
+
+def test_stationing_costs_are_cost_sharing(scorer: TopicScorer) -> None:
+    clause = "He thanked the ROK for its share of the stationing costs of U.S. forces."
+    assert "cost-sharing" in topics(scorer, clause, clause, ())
