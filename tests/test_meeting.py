@@ -328,9 +328,10 @@ def test_paragraph_one_in_the_shapes_of_earlier_decades(
 ) -> None:
     facts = read(tmp_path, registry, first)
     assert meeting_row(facts) == expected
-    assert [h.party for h in facts.meeting.heads] == ["ROK", "US"] or [
-        h.party for h in facts.meeting.heads
-    ] == ["US", "ROK"]
+    assert sorted((h.name, h.post, h.party) for h in facts.meeting.heads) == [
+        ("Jane Roe", "Secretary of Defense", "US"),
+        ("Kim Min-su", "Minister of National Defense", "ROK"),
+    ]
     for mcm in facts.meeting.associated:
         assert [(h.name, h.party) for h in mcm.heads] == [("Lee Ho-jin", "ROK"), ("John Doe", "US")]
 
