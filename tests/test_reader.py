@@ -340,6 +340,35 @@ def test_a_list_after_a_colon_continues_the_sentence(tmp_path: Path) -> None:
     assert LIST_PAGE[first.begin : first.end].endswith("a new office.")
 
 
+ORDERED_PAGE = """<!DOCTYPE html><html><body>
+<header><ol class="crumbs"><li>Home</li><li>News</li></ol></header>
+<main><article><h1>Joint Communiqué of the 9th Joint Meeting</h1>
+<ol class="communique" start="1">
+<li><p>The 9th Joint Meeting was held in Seoul on May 2, 2031.</p></li>
+<li><p>Both sides reaffirmed the Treaty.</p><p>They decided to meet again.</p></li>
+<li>The two sides noted the report: <ol><li>on training;</li><li>on bases.</li></ol></li>
+</ol></article>
+<aside><ol><li>Most read: the 8th Joint Meeting.</li></ol></aside></main>
+</body></html>
+"""
+
+
+def test_an_ordered_list_numbers_the_paragraphs_a_page_does_not(tmp_path: Path) -> None:
+    """A page whose paragraphs are the items of an ordered list, numbered by the browser
+    and not in the text: the items of the outermost list are the paragraphs."""
+    doc = read_document(write(tmp_path, "ordered.html", ORDERED_PAGE))
+    assert [p.number for p in doc.paragraphs] == [1, 2, 3]
+    assert sentence_texts(doc, 2) == [
+        "Both sides reaffirmed the Treaty.",
+        "They decided to meet again.",
+    ]
+    assert sentence_texts(doc, 3) == ["The two sides noted the report: on training; on bases."]
+    first = doc.paragraphs[0].sentences[0]
+    assert ORDERED_PAGE[first.begin : first.end] == (
+        "The 9th Joint Meeting was held in Seoul on May 2, 2031."
+    )
+
+
 def test_html_unclosed_head_still_reads_body(tmp_path: Path) -> None:
     page = "<html><head><title>x</title><body><p>1. The sides met.</p></body></html>"
     doc = read_document(write(tmp_path, "page.htm", page))

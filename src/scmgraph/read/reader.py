@@ -113,7 +113,8 @@ def read_document(path: Path, records: Mapping[str, Origin] | None = None) -> Do
     origin, stale = recorded_origin(path, source.sha256, records)
     source = replace(source, origin=origin)
     problems: list[str] = [stale] if stale else []
-    view = html_view(source.text) if source.media_type == "text/html" else View.plain(source.text)
+    is_html = source.media_type == "text/html"
+    view = html_view(source.text) if is_html else View.plain(source.text)
     layout = load_layout_rules()
     language = unread_language(view.text, layout.unread_scripts)
     if language:
@@ -122,6 +123,12 @@ def read_document(path: Path, records: Mapping[str, Origin] | None = None) -> Do
     view = normalise(view, layout, rules.never_final + rules.may_end)
     lines = _lines(view.text)
     markers = layout.numbering.markers(lines, problems, layout.datelines)
+    if not markers and is_html:  # numbered by the browser: the items of an ordered list
+        view = normalise(
+            html_view(source.text, numbered_lists=True), layout, rules.never_final + rules.may_end
+        )
+        lines = _lines(view.text)
+        markers = layout.numbering.markers(lines, problems, layout.datelines)
     if not markers:
         raise InputError(path, "no numbered paragraphs found (expected a line starting '1. ')")
     segmenter = Segmenter(language="en", clean=False, char_span=True)
