@@ -27,6 +27,9 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to set up procedures within two months", ("within two months", 2029)),
         ("to close the base within 3 years", ("within 3 years", 2032)),
         ("the session, to be held later this month", ("later this month", 2029)),
+        ("to invest in 150 upgrades over the next four years", ("over the next four years", 2033)),
+        ("to conduct the drill next spring", ("next spring", 2030)),
+        ("to conduct the drill next winter", ("next winter", 2029)),
         ("to hold the 62nd SCM in the winter of 2029", ("in the winter of 2029", 2029)),
         (
             "that funding would resume as soon as the economy recovers",

@@ -576,3 +576,37 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
         "They reviewed the move of units from Tongduchon to Pyongtaek and the talks at Panmunjom.",
     )
     assert named(facts, 2) == {"Tongduchon": "Place", "Pyongtaek": "Place", "Panmunjom": "Place"}
+
+
+def test_an_owner_is_no_part_of_the_name_it_owns(tmp_path: Path, registry: Registry) -> None:
+    """ "the ROK Government’s Policy for Peace and Prosperity": the policy is named
+    after the possessive; a known name that holds one keeps it."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister explained the ROK Government’s Policy for Peace and Prosperity toward "
+        "the Democratic People’s Republic of Korea.",
+    )
+    assert named(facts, 2) == {
+        "Policy for Peace and Prosperity": "Plan",
+        "Democratic People's Republic of Korea": "State",
+    }
+
+
+def test_coordinated_names_share_a_plural_head(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "The Secretary lauded the Seohee and Jema Units in Nasiriyah and the 2nd Infantry "
+        "Division (2ID). He thanked the 2ID for its work south of the Han River and in the "
+        "Osan-Pyongtaek area.",
+    )
+    assert named(facts, 2) == {
+        "Seohee Unit": "MilitaryCommand",
+        "Jema Unit": "MilitaryCommand",
+        "Nasiriyah": "Place",
+        "Infantry Division": "MilitaryCommand",
+        "Han River": "Place",
+        "Osan": "Place",
+        "Pyongtaek": "Place",
+    }

@@ -71,6 +71,11 @@ def _patterns(
         current = ordinals.get(match["series"])
         return None if current is not None and int(match["n"]) > current else SKIP
 
+    def next_season(match: re.Match[str]) -> int:
+        # "next spring" at a November meeting: the coming one, in the next year.
+        later = SEASON_MONTHS[match["season"].lower()] > meeting.month
+        return year if later else year + 1
+
     def literal(match: re.Match[str]) -> int | None:
         found = re.search(r"\d{4}", match.group())
         return int(found.group()) if found else None
@@ -87,7 +92,7 @@ def _patterns(
         (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
         (
             compiled(
-                rf"\bwithin (?:the )?(?:(?:next|coming) )?(?P<count>{COUNT})"
+                rf"\b(?:within|over) (?:the )?(?:(?:next|coming) )?(?P<count>{COUNT})"
                 r" (?P<unit>years|months)\b"
             ),
             within,
@@ -116,6 +121,7 @@ def _patterns(
             held_at,
         ),
         (compiled(rf"\bthis (?:{SEASON})\b"), lambda m: year),
+        (compiled(rf"\bnext (?P<season>{SEASON})\b"), next_season),
         (compiled(rf"\bin (?:{PARTS} )?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
         (compiled(rf"\b(?:by|in|during) the {SEASON} of \d{{4}}\b"), literal),
         (compiled(rf"\b(?:by|in|this) (?:{PARTS} )?{MONTH}\b(?!,? \d)"), month_only),

@@ -198,12 +198,16 @@ def build_catalogue(
     for sentence in sentences:
         text = sentence.text
         for run in title_runs(text, registry):
-            words = [bare_word(m.group()) for m in run]
+            words = [bare_word(m.group()) for m in _owned(run, registry, lookup)]
             words = trim(without_date(words, disc.connectors), disc.connectors)
             parts = _parts(words, rules, registry, defined)
             for number, name in enumerate(parts):
                 if " ".join(name) not in series_names:
-                    discovered(name, None, lent=_lent(parts, number, words, rules, registry))
+                    key = discovered(name, None, lent=_lent(parts, number, words, rules, registry))
+                    written = " ".join(name[:-1])
+                    if key and " ".join(name) not in text and len(name) > 1 and written in text:
+                        # "Seohee" of "the Seohee and Jema Units" names the Seohee Unit
+                        surfaces.append(Surface(written, key, True))
         for name in (*person_names(text, registry), *appositions(text, registry, rules)):
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
@@ -229,6 +233,21 @@ def build_catalogue(
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
 
 
+def _owned(
+    run: list[re.Match[str]], registry: Registry, lookup: dict[str, str]
+) -> list[re.Match[str]]:
+    """A run without its owner: "the ROK Government’s Policy for Peace and Prosperity"
+    names the policy. A known name that holds a possessive ("Democratic People’s
+    Republic of Korea") and a head of one word ("Korean People’s Army") keep it."""
+    raw = [m.group() for m in run]
+    owners = [i for i, word in enumerate(raw[:-1]) if word.endswith(("’s", "'s"))]
+    if not owners or name_key(" ".join(raw)) in lookup:
+        return run
+    owned = run[owners[-1] + 1 :]
+    words = [bare_word(m.group()) for m in owned]
+    return owned if len(words) > 1 and head_type(words, registry) else run
+
+
 def _names_here(name: str, item: EntityEntry, sentences: list[Sentence]) -> bool:
     """Whether ``name`` names the registry's entity in this document: a common noun
     ("tabletop exercise") is a term only where the document writes its acronym (TTX)."""
@@ -246,10 +265,11 @@ def _parts(
     is in ("the Eighth Army and Camp Market in Bupyeong")."""
     typed = functools.partial(head_type, registry=registry)
     return [
-        piece
+        each
         for part in split_at_places(words, rules, typed)
         for name in split_coordination(part, registry, defined)
         for piece in split_at_places(name, rules, typed)
+        for each in split_coordination(piece, registry, defined)  # "X and Y Units in Z"
     ]
 
 
@@ -329,10 +349,23 @@ def _add_unheaded(
                         add(Entity(slugify(name), name, "Place"), (name,), None)
             for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
                 for chunk in split_at_connectors(part, registry.discovery.connectors):
-                    kind = place_type(chunk, rules)
-                    if kind and acceptable(chunk):
-                        name = " ".join(chunk)
-                        add(Entity(slugify(name), name, kind), (name,), None)
+                    for place in _joined_places(chunk, rules):
+                        kind = place_type(place, rules)
+                        if kind and acceptable(place):
+                            name = " ".join(place)
+                            add(Entity(slugify(name), name, kind), (name,), None)
+
+
+def _joined_places(chunk: list[str], rules: NameRules) -> list[list[str]]:
+    """ "the Osan-Pyongtaek area": two places joined by a hyphen, each its own."""
+    if (
+        len(chunk) == 1
+        and "-" in chunk[0]
+        and place_type(chunk, rules)
+        and chunk[0] not in rules.places
+    ):
+        return [[piece] for piece in chunk[0].split("-")]
+    return [chunk]
 
 
 def _merge(

@@ -164,11 +164,15 @@ def appositive_people(text: str, rules: NameRules) -> Iterable[str]:
 
 
 def place_type(words: list[str], rules: NameRules) -> str | None:
-    """The gazetteer type of a name ("Busan", "South Sudan", "West Africa"), or None."""
+    """The gazetteer type of a name ("Busan", "South Sudan", "West Africa"), or None;
+    places joined by a hyphen ("Osan-Pyongtaek") are a place."""
     name = " ".join(words)
     if name in rules.places:
         return rules.places[name]
     if len(words) >= 2 and words[0] in rules.compass and " ".join(words[1:]) in rules.places:
+        return "Place"
+    pieces = name.split("-")
+    if len(words) == 1 and len(pieces) > 1 and all(p in rules.places for p in pieces):
         return "Place"
     return None
 

@@ -201,6 +201,9 @@ def split_coordination(
     """
     if "and" not in words:
         return [words]
+    shared = _shared_head(words, registry)
+    if shared:
+        return shared
     for i, word in enumerate(words):
         if word == "and" and 0 < i < len(words) - 1 and " ".join(words[i + 1 :]) in known:
             return [*split_coordination(words[:i], registry, known), words[i + 1 :]]
@@ -224,6 +227,19 @@ def split_coordination(
                 *split_coordination(rest, registry, known),
             ]
     return [words]
+
+
+def _shared_head(words: list[str], registry: Registry) -> list[list[str]]:
+    """ "Seohee and Jema Units": two names that share their plural head, when it is
+    one that belongs to a unit's name (data/discovery.yaml ``keep_prefix_heads``)."""
+    singular = words[-1][:-1]
+    if words.count("and") != 1 or singular not in load_rules(registry.data_dir).keep_prefix_heads:
+        return []
+    i = words.index("and")
+    left, right = words[:i], words[i + 1 : -1]
+    if not left or not right or head_type(left, registry):
+        return []
+    return [[*left, singular], [*right, singular]]
 
 
 def without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
