@@ -1,0 +1,53 @@
+"""One entity written several ways in a document: a numbered name written short
+("Resolution 2094"), a person named by one word ("General Scaparrotti"). The short
+entity goes, and its surfaces name the full one."""
+
+from __future__ import annotations
+
+from scmgraph.extract.mentions import Surface
+from scmgraph.model import Entity
+from scmgraph.registry.load import Registry
+
+
+def _merge(
+    entities: dict[str, Entity], surfaces: list[Surface], short: Entity, full: Entity
+) -> None:
+    """``short`` is ``full``: its surfaces name ``full``, and it is gone."""
+    del entities[short.key]
+    for i, surface in enumerate(surfaces):
+        if surface.entity == short.key:
+            surfaces[i] = Surface(surface.text, full.key, surface.case_sensitive, surface.plural)
+
+
+def merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> None:
+    """A numbered name written short ("Resolution 2094") is the one entity of the
+    document whose full name ends with it ("United Nations Security Council
+    Resolution 2094")."""
+    full: dict[str, list[Entity]] = {}
+    for entity in entities.values():
+        words = entity.name.split()
+        if len(words) > 2 and words[-1].isdigit():
+            full.setdefault(" ".join(words[-2:]), []).append(entity)
+    for short in [e for e in entities.values() if not e.curated and e.name in full]:
+        found = full[short.name]
+        if len(found) != 1 or found[0].type != short.type:
+            continue
+        _merge(entities, surfaces, short, found[0])
+
+
+def merge_surnames(
+    entities: dict[str, Entity], surfaces: list[Surface], registry: Registry
+) -> None:
+    """A person named by one word ("General Scaparrotti", "Chairman Kim") is the one
+    person of the document whose full name starts or ends with that word."""
+    people = [e for e in entities.values() if e.type == "Person"]
+    for short in [e for e in people if " " not in e.name]:
+        full = [
+            e
+            for e in people
+            if e is not short
+            and short.name in (e.name.split()[0], *[w for w in e.name.split()[-2:]])
+        ]
+        if len(full) != 1 or short.curated:
+            continue
+        _merge(entities, surfaces, short, full[0])
