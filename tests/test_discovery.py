@@ -610,3 +610,18 @@ def test_coordinated_names_share_a_plural_head(tmp_path: Path, registry: Registr
         "Osan": "Place",
         "Pyongtaek": "Place",
     }
+
+
+def test_an_acronym_may_open_with_a_digit(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They decided to move the 2nd Infantry Division (2ID) south. The 2ID will lead the way.",
+    )
+    (division,) = [e for e in facts.entities if e.name == "Infantry Division"]
+    assert division.acronym == "2ID"
+    assert [m.surface for m in facts.mentions if m.entity == division.key] == [
+        "Infantry Division",
+        "2ID",
+        "2ID",
+    ]

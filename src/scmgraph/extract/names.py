@@ -26,7 +26,8 @@ YEAR = re.compile(r"^\d{4}$")
 DAY = re.compile(r"^\d{1,2}$")
 SEASONS = frozenset({"Spring", "Summer", "Fall", "Autumn", "Winter"})
 MONTHS = frozenset(calendar.month_name[1:])
-DEFINITION = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
+# "(KAMD)", "(2ID)": a short form in parentheses with a capital letter, never a year.
+DEFINITION = re.compile(r"\((?P<acronym>(?=\d*[A-Z])[A-Z\d][A-Za-z0-9&\- ]{0,10}?)(?:’s|'s)?\)")
 
 
 def qualifier_words(registry: Registry) -> set[str]:

@@ -38,3 +38,13 @@ def numbered_tail(written: str, label: str) -> bool:
     (True, False)
     """
     return written != label and written.split()[-1].isdigit() and label.endswith(" " + written)
+
+
+def head_left_out(written: list[str], label: str) -> bool:
+    """Whether every form the document writes is the entity's name without its head,
+    which coordinated names share ("the Seohee and Jema Units" writes "Seohee").
+
+    >>> head_left_out(["Seohee"], "Seohee Unit"), head_left_out(["CFC", "Seohee"], "Seohee Unit")
+    (True, False)
+    """
+    return bool(written) and all(label.startswith(f"{w} ") for w in written)

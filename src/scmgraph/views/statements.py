@@ -22,7 +22,7 @@ from scmgraph.atomic import write_atomic
 from scmgraph.rdf.store import load_store
 from scmgraph.rdf.terms import PREFIXES, SCM
 from scmgraph.registry.entity_types import view_types
-from scmgraph.views.names import display_name, nouns, numbered_tail
+from scmgraph.views.names import display_name, head_left_out, nouns, numbered_tail
 
 _PREFIXES = dict(PREFIXES)
 # Leading words a name drops in the view: "the", years, "21-1"; and pairs of party
@@ -217,7 +217,7 @@ def _entities(store: ox.Store, c: _Communique) -> tuple[list[dict[str, Any]], di
         )
         label = min(entity["labels"]) if entity["labels"] else _tail(iri)
         names[iri] = max(full, key=len) if full else label  # max keeps the first longest
-        if numbered_tail(names[iri], label):  # "1874" of a list, "Resolution 2094" short
+        if numbered_tail(names[iri], label) or head_left_out(full, label):
             names[iri] = label
         kinds = sorted(order[t] for t in entity["types"] if t in order)
         if not used:
