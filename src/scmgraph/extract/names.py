@@ -77,8 +77,9 @@ def clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> li
 def _counted_meeting(words: list[str], registry: Registry) -> bool:
     """ "Twentieth ... Military Committee Meeting": a meeting counted in words, which
     "20th" would write (a unit keeps its number: "Eighth Army")."""
-    counted = YEAR_OR_ORDINAL.match(alpha2digit(words[0], "en"))
-    return bool(counted) and len(words) > 1 and noun_type(words[-1], registry) == "Meeting"
+    if len(words) < 2 or noun_type(words[-1], registry) != "Meeting":
+        return False
+    return YEAR_OR_ORDINAL.match(alpha2digit(words[0], "en")) is not None
 
 
 def noun_type(word: str, registry: Registry) -> str | None:
