@@ -196,9 +196,10 @@ def build_catalogue(
             key = discovered(words, None)
             if key is not None:
                 surfaces.append(Surface(written, key, case_sensitive=True))
-    for sentence in sentences:
+    runs = [list(title_runs(sentence.text, registry)) for sentence in sentences]  # read once
+    for sentence, sentence_runs in zip(sentences, runs, strict=True):
         text = sentence.text
-        for run in title_runs(text, registry):
+        for run in sentence_runs:
             words = [bare_word(m.group()) for m in _owned(run, registry, lookup)]
             words = trim(without_date(words, disc.connectors), disc.connectors)
             parts = _parts(words, rules, registry, defined)
@@ -224,7 +225,7 @@ def build_catalogue(
                 None,
             )
 
-    _add_unheaded(sentences, registry, rules, qualifiers, lookup, add, surfaces)
+    _add_unheaded(sentences, runs, registry, rules, qualifiers, lookup, add, surfaces)
     merge_surnames(entities, surfaces, registry)
     merge_numbered(entities, surfaces)
 
@@ -287,6 +288,7 @@ def _lent(
 
 def _add_unheaded(
     sentences: list[Sentence],
+    runs: list[list[re.Match[str]]],
     registry: Registry,
     rules: NameRules,
     qualifiers: set[str],
@@ -327,7 +329,7 @@ def _add_unheaded(
         for name, kind in form_names(sentence.text, rules):
             if name not in disc.concept_acronyms and name_key(name) not in lookup:
                 add(Entity(slugify(name), name, kind), (name,), None)
-    for sentence in sentences:
+    for sentence, sentence_runs in zip(sentences, runs, strict=True):
         text = sentence.text
         for name, phrase, kind, apposed in cue_names(text, rules):
             words = clean_name([bare_word(w) for w in name.split()], registry, qualifiers)
@@ -341,7 +343,7 @@ def _add_unheaded(
                 surfaces.append(
                     Surface(phrase[phrase.index(clean) :], key, False, named=len(clean))
                 )
-        for run in title_runs(text, registry):
+        for run in sentence_runs:
             words = trim([bare_word(m.group()) for m in run], disc.connectors)
             for part in split_coordination(words, registry):
                 for place in located_places(part, rules, lambda w: head_type(w, registry)):
