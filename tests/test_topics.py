@@ -94,3 +94,11 @@ def test_cues_of_the_genre(
 def test_stationing_costs_are_cost_sharing(scorer: TopicScorer) -> None:
     clause = "He thanked the ROK for its share of the stationing costs of U.S. forces."
     assert "cost-sharing" in topics(scorer, clause, clause, ())
+
+
+def test_the_non_proliferation_regime_is_a_wmd_matter(scorer: TopicScorer) -> None:
+    clause = (
+        "They urged North Korea to return to the NPT and to full compliance with its "
+        "obligations to the IAEA."
+    )
+    assert set(topics(scorer, clause, clause, ())) >= {"dprk", "wmd"}
