@@ -1,5 +1,5 @@
-"""The texts annotated but not yet up to own/'s minimums (three SCMs of 1999, 2003 and
-2010 in a typed, a CMS and an embassy form), held to minimums near what they score, so
+"""The texts annotated but not yet up to own/'s minimums (four SCMs of 1999, 2003, 2006
+and 2010 in a typed, a CMS, a news-release and an embassy form), held to minimums near what they score, so
 that no rule loses what they gained."""
 
 from __future__ import annotations
@@ -13,5 +13,10 @@ INCOMING_MINIMUMS = {**KEPT, "topic_f1": 0.78}
 
 
 def test_incoming_texts_keep_their_scores(tmp_path: Path) -> None:
-    assert communiques(INCOMING) == ["030_scm_1999.txt", "035_scm_2003.html", "042_scm_2010.html"]
+    assert communiques(INCOMING) == [
+        "030_scm_1999.txt",
+        "035_scm_2003.html",
+        "038_scm_2006.txt",
+        "042_scm_2010.html",
+    ]
     assert shortfalls(INCOMING, INCOMING_MINIMUMS, tmp_path) == {}
