@@ -59,6 +59,10 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to open the center by the Spring of 2031", ("by the Spring of 2031", 2031)),
         ("that command will pass to the ROK on March 3, 2031", ("on March 3, 2031", 2031)),
         ("to move the headquarters by 30 June 2030.", ("by 30 June 2030", 2030)),
+        (
+            "to pass command after May 1, 2030, but not later than March 15, 2032",
+            ("not later than March 15, 2032", 2032),
+        ),
         ("to sign the plan on November 4, 2029", ("on November 4, 2029", 2029)),
         (
             "that the change would come once the ROK has fielded the systems required",

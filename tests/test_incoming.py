@@ -1,6 +1,6 @@
 """The texts annotated but not yet up to own/'s minimums (four SCMs of 1999, 2003, 2006
-and 2010 in a typed, a CMS, a news-release and an embassy form), held to minimums near what they score, so
-that no rule loses what they gained."""
+and 2010 in a typed, a CMS, a news-release and an embassy form), held to minimums near
+what they score, so that no rule loses what they gained."""
 
 from __future__ import annotations
 

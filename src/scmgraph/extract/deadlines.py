@@ -103,7 +103,7 @@ def _patterns(
             lambda m: None,
         ),
         (compiled(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
-        (compiled(rf"\b(?:by|on|before|no later than) {DATE}\b"), literal),
+        (compiled(rf"\b(?:by|on|before|no later than|not later than) {DATE}\b"), literal),
         (
             compiled(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
             lambda m: year + 1,
