@@ -200,7 +200,7 @@ def build_catalogue(
     for sentence, sentence_runs in zip(sentences, runs, strict=True):
         text = sentence.text
         for run in sentence_runs:
-            words = [bare_word(m.group()) for m in _owned(run, registry, lookup)]
+            words = [bare_word(m.group()) for m in _after_owner(run, registry, lookup)]
             words = trim(without_date(words, disc.connectors), disc.connectors)
             parts = _parts(words, rules, registry, defined)
             for number, name in enumerate(parts):
@@ -235,7 +235,7 @@ def build_catalogue(
     return Catalogue(entities, tuple(surfaces), frozenset(parties), masks)
 
 
-def _owned(
+def _after_owner(
     run: list[re.Match[str]], registry: Registry, lookup: dict[str, str]
 ) -> list[re.Match[str]]:
     """A run without its owner: "the ROK Government’s Policy for Peace and Prosperity"

@@ -134,8 +134,10 @@ def find_mentions(source: SourceFile, sentence: Sentence, catalogue: Catalogue) 
             end = start + len(needle)
             if surface.plural and end < len(text) and text[end] == "s":
                 end += 1
-            proper = surface.text[0].isupper() <= text[start].isupper()
-            if proper and _boundary_ok(text, start, end) and not any(taken[start:end]):
+            # A capitalised name written in lower case is a phrase, not the name:
+            # "a joint vision for the Alliance" is no Joint Vision for the Alliance.
+            lowered = surface.text[0].isupper() and not text[start].isupper()
+            if not lowered and _boundary_ok(text, start, end) and not any(taken[start:end]):
                 span_start, span_end = start, end
                 if " " in surface.text and surface.case_sensitive and not surface.text[0].islower():
                     # "Secretary Austin": the mention is the name, not the title.
