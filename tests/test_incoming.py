@@ -1,5 +1,5 @@
-"""The texts annotated but not yet up to own/'s minimums (four SCMs of 1999, 2003, 2006
-and 2010 in a typed, a CMS, a news-release and an embassy form), held to minimums near
+"""The texts annotated but not yet up to own/'s minimums (five SCMs of 1999-2010 in a
+typed, a CMS, a news-release, a wire-story and an embassy form), held to minimums near
 what they score, so that no rule loses what they gained."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ def test_incoming_texts_keep_their_scores(tmp_path: Path) -> None:
         "030_scm_1999.txt",
         "035_scm_2003.html",
         "038_scm_2006.txt",
+        "041_scm_2009.txt",
         "042_scm_2010.html",
     ]
     assert shortfalls(INCOMING, INCOMING_MINIMUMS, tmp_path) == {}
