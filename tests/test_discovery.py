@@ -625,3 +625,16 @@ def test_an_acronym_may_open_with_a_digit(tmp_path: Path, registry: Registry) ->
         "2ID",
         "2ID",
     ]
+
+
+def test_a_task_force_is_a_command(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They commended the ROK ships serving with Combined Task Force 151 and the support of "
+        "Congress.",
+    )
+    assert named(facts, 2) == {
+        "Combined Task Force 151": "MilitaryCommand",
+        "Congress": "GovernmentBody",
+    }

@@ -65,13 +65,18 @@ def clean_name(words: list[str], registry: Registry, qualifiers: set[str]) -> li
             or _counted_meeting(words, registry)
             or words[0] in SEASONS
             or words[0] in MONTHS
-            or words[0].lower() in drop
+            or (words[0].lower() in drop and not _designated(words))
             or words[0] in registry.discovery.connectors
             or is_qualifier(words[0], qualifiers)
         )
     ):
         words.pop(0)
     return words
+
+
+def _designated(words: list[str]) -> bool:
+    """A name that ends in its number keeps its modifiers: "Combined Task Force 151"."""
+    return words[0].lower() != "the" and len(words) > 2 and NUMBER.match(words[-1]) is not None
 
 
 def _counted_meeting(words: list[str], registry: Registry) -> bool:
