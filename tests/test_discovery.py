@@ -638,3 +638,24 @@ def test_a_task_force_is_a_command(tmp_path: Path, registry: Registry) -> None:
         "Combined Task Force 151": "MilitaryCommand",
         "Congress": "GovernmentBody",
     }
+
+
+def test_a_head_named_by_rank_and_one_name_among_namesakes(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "General Lee" is the MCM's General Lee Ho-jin, though a President Lee is named too."""
+    path = tmp_path / "061_scm_2029.txt"
+    path.write_text(
+        "1. The 61st SCM was held in Seoul on October 20, 2029. U.S. Secretary of Defense "
+        "Jane Roe and ROK Minister of National Defense Park Min-ho led their delegations. "
+        "The day before, General Lee Ho-jin, Chairman of the ROK Joint Chiefs of Staff, and "
+        "Admiral John Doe, Chairman of the U.S. Joint Chiefs of Staff, presided over the 54th "
+        "Military Committee Meeting (MCM).\n\n"
+        "2. The two sides welcomed the summit of President Lee Jae-won and the U.S. "
+        "President.\n\n"
+        "3. They received a report from General Lee and Admiral Doe.\n",
+        encoding="utf-8",
+    )
+    facts = extract(read_document(path), registry)
+    assert named(facts, 3) == {"Lee Ho-jin": "Person", "John Doe": "Person"}
+    assert named(facts, 2) == {"Lee Jae-won": "Person"}

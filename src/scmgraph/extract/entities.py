@@ -107,9 +107,12 @@ def build_catalogue(
         officials = [*meeting.heads, *(h for m in meeting.associated for h in m.heads)]
         if meeting.city:
             add(Entity(slugify(meeting.city), meeting.city, "Place"), (meeting.city,), None)
+    leads: dict[str, set[str]] = {}  # person key -> the ranks and titles that introduce them
     for official in officials:
         person = registry.person_by_name(official.name)
         key = person.key if person else slugify(official.name)
+        if official.rank:
+            leads.setdefault(key, set()).add(official.rank)
         names = (official.name, *(person.variants if person else ()))
         add(
             Entity(
@@ -210,9 +213,15 @@ def build_catalogue(
                     if key and " ".join(name) not in text and len(name) > 1 and written in text:
                         # "Seohee" of "the Seohee and Jema Units" names the Seohee Unit
                         surfaces.append(Surface(written, key, True))
-        for name in (*person_names(text, registry), *appositions(text, registry, rules)):
+        introduced = [
+            *person_names(text, registry),
+            *((None, name) for name in appositions(text, registry, rules)),
+        ]
+        for lead, name in introduced:
             person = registry.person_by_name(name)
             key = person.key if person else slugify(name)
+            if lead:
+                leads.setdefault(key, set()).add(lead)
             add(
                 Entity(
                     key,
@@ -226,7 +235,7 @@ def build_catalogue(
             )
 
     _add_unheaded(sentences, runs, registry, rules, qualifiers, lookup, add, surfaces)
-    merge_surnames(entities, surfaces, registry)
+    merge_surnames(entities, surfaces, leads)
     merge_numbered(entities, surfaces)
 
     masks = post_masks(registry)

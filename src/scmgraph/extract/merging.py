@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from scmgraph.extract.mentions import Surface
 from scmgraph.model import Entity
-from scmgraph.registry.load import Registry
 
 
 def _merge(
@@ -36,10 +35,12 @@ def merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> None
 
 
 def merge_surnames(
-    entities: dict[str, Entity], surfaces: list[Surface], registry: Registry
+    entities: dict[str, Entity], surfaces: list[Surface], leads: dict[str, set[str]]
 ) -> None:
     """A person named by one word ("General Scaparrotti", "Chairman Kim") is the one
-    person of the document whose full name starts or ends with that word."""
+    person of the document whose full name starts or ends with that word; among
+    namesakes, the one the same rank or title introduces ("General Lee" is General Lee
+    Sang-eui, not President Lee Myung-bak). ``leads``: person key -> those words."""
     people = [e for e in entities.values() if e.type == "Person"]
     for short in [e for e in people if " " not in e.name]:
         full = [
@@ -48,6 +49,8 @@ def merge_surnames(
             if e is not short
             and short.name in (e.name.split()[0], *[w for w in e.name.split()[-2:]])
         ]
+        if len(full) > 1:
+            full = [e for e in full if leads.get(short.key, set()) & leads.get(e.key, set())]
         if len(full) != 1 or short.curated:
             continue
         _merge(entities, surfaces, short, full[0])

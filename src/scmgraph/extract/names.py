@@ -313,13 +313,13 @@ def spelled(words: list[str], letters: list[str]) -> int:
     return count
 
 
-def person_names(text: str, registry: Registry) -> Iterable[str]:
-    """People introduced by a rank, a title or a post: "President Donald J. Trump",
-    "U.S. Secretary of Defense Ashton Carter"."""
+def person_names(text: str, registry: Registry) -> Iterable[tuple[str, str]]:
+    """People introduced by a rank, a title or a post, with it: ("President", "Donald J.
+    Trump"), ("Secretary of Defense", "Ashton Carter")."""
     posts = {p.title for p in registry.posts}
     leads = sorted({*registry.ranks, *registry.titles, *posts}, key=len, reverse=True)
     pattern = compiled(
-        r"\b(?:" + "|".join(re.escape(t) for t in leads) + r")\s+"
+        r"\b(?P<lead>" + "|".join(re.escape(t) for t in leads) + r")\s+"
         r"(?P<name>(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.)(?![A-Za-z])"
         r"(?:\s+(?:[A-Z][a-z]*[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Za-z]+)?|[A-Z]\.|II|III|IV|Jr\.)"
         r"(?![A-Za-z]))*(?:,\s+(?:Jr|Sr)\.)?)"
@@ -328,7 +328,7 @@ def person_names(text: str, registry: Registry) -> Iterable[str]:
         name = match["name"]
         if name.split()[0] in ("of", "the") or name in registry.discovery.not_entities:
             continue
-        yield name
+        yield match["lead"], name
 
 
 def appositions(text: str, registry: Registry, rules: NameRules) -> list[str]:
