@@ -28,10 +28,10 @@ def registry() -> Registry:
     return load_registry()
 
 
-def read(tmp_path: Path, registry: Registry, *paragraphs: str) -> Facts:
+def read(tmp_path: Path, registry: Registry, *paragraphs: str, opening: str = OPENING) -> Facts:
     body = "\n\n".join(f"{n}. {p}" for n, p in enumerate(paragraphs, start=2))
     path = tmp_path / "061_scm_2029.txt"
-    path.write_text(f"{OPENING}\n\n{body}\n", encoding="utf-8")
+    path.write_text(f"{opening}\n\n{body}\n", encoding="utf-8")
     return extract(read_document(path), registry)
 
 
@@ -644,18 +644,16 @@ def test_a_head_named_by_rank_and_one_name_among_namesakes(
     tmp_path: Path, registry: Registry
 ) -> None:
     """ "General Lee" is the MCM's General Lee Ho-jin, though a President Lee is named too."""
-    path = tmp_path / "061_scm_2029.txt"
-    path.write_text(
-        "1. The 61st SCM was held in Seoul on October 20, 2029. U.S. Secretary of Defense "
-        "Jane Roe and ROK Minister of National Defense Park Min-ho led their delegations. "
-        "The day before, General Lee Ho-jin, Chairman of the ROK Joint Chiefs of Staff, and "
-        "Admiral John Doe, Chairman of the U.S. Joint Chiefs of Staff, presided over the 54th "
-        "Military Committee Meeting (MCM).\n\n"
-        "2. The two sides welcomed the summit of President Lee Jae-won and the U.S. "
-        "President.\n\n"
-        "3. They received a report from General Lee and Admiral Doe.\n",
-        encoding="utf-8",
+    facts = read(
+        tmp_path,
+        registry,
+        "The two sides welcomed the summit of President Lee Jae-won and the U.S. President.",
+        "They received a report from General Lee and Admiral Doe.",
+        opening=(
+            f"{OPENING} The day before, General Lee Ho-jin, Chairman of the ROK Joint Chiefs "
+            "of Staff, and Admiral John Doe, Chairman of the U.S. Joint Chiefs of Staff, "
+            "presided over the 54th Military Committee Meeting (MCM)."
+        ),
     )
-    facts = extract(read_document(path), registry)
     assert named(facts, 3) == {"Lee Ho-jin": "Person", "John Doe": "Person"}
     assert named(facts, 2) == {"Lee Jae-won": "Person"}

@@ -50,6 +50,7 @@ from scmgraph.extract.names import (
 )
 from scmgraph.model import Entity, MeetingFacts, Sentence
 from scmgraph.registry.load import EntityEntry, Registry, name_key, slugify
+from scmgraph.registry.patterns import compiled
 
 __all__ = ["Catalogue", "Surface", "build_catalogue", "char_offsets", "find_mentions"]
 
@@ -264,7 +265,7 @@ def _names_here(name: str, item: EntityEntry, sentences: list[Sentence]) -> bool
     ("tabletop exercise") is a term only where the document writes its acronym (TTX)."""
     if name != name.lower() or not item.acronym:
         return True
-    acronym = re.compile(rf"(?<![\w-]){re.escape(item.acronym)}(?![\w-])")
+    acronym = compiled(rf"(?<![\w-]){re.escape(item.acronym)}(?![\w-])")
     return any(acronym.search(s.text) for s in sentences)
 
 

@@ -182,11 +182,16 @@ class Lexicon:
         return compiled(rf"(?<![\w.])(?:{_alternation(list(self.cues.honorifics))})(?=\s+[A-Z])")
 
     @cached_property
+    def relative_days(self) -> dict[str, int]:
+        """ "the previous day" -> -1: phrases that date a meeting from the other one."""
+        return {phrase.lower(): days for phrase, days in self.cues.relative_days}
+
+    @cached_property
     def relative_pattern(self) -> re.Pattern[str] | None:
-        phrases = [phrase for phrase, _ in self.cues.relative_days]
-        if not phrases:
+        if not self.relative_days:
             return None
-        return compiled(rf"(?i)(?<![\w-])(?:{_alternation(phrases)})(?![\w-])")
+        phrases = _alternation(list(self.relative_days))
+        return compiled(rf"(?i)(?<![\w-])(?:{phrases})(?![\w-])")
 
     def verb_pattern(self, verbs: tuple[str, ...]) -> re.Pattern[str]:
         return compiled(rf"(?<![\w-])(?:{_alternation(list(verbs))})(?![\w-])")
@@ -293,11 +298,10 @@ def find_spans(text: str, lex: Lexicon) -> list[Span]:
 def _relative_dates(text: str, lex: Lexicon, taken: list[Span]) -> list[Span]:
     """Dates that need the other meeting's: "the previous day", "on Oct. 27"."""
     found: list[Span] = []
-    shifts = {phrase.lower(): days for phrase, days in lex.cues.relative_days}
     if lex.relative_pattern is not None:
         for m in lex.relative_pattern.finditer(text):
             if _free([*taken, *found], m.start(), m.end()):
-                shift = shifts[m[0].lower()]
+                shift = lex.relative_days[m[0].lower()]
                 found.append(Span("date", m.start(), m.end(), m[0], shift=shift))
     for pattern in DAYS_OF_YEAR:
         for m in pattern.finditer(text):
