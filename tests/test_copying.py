@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import blake3
 
 from scmgraph.build.copying import Output, growing_digest
 
@@ -43,10 +44,10 @@ def test_a_file_hashed_while_it_is_written_has_the_digest_of_its_whole_content(
     with ThreadPoolExecutor(max_workers=1) as hasher:
         digest = hasher.submit(growing_digest, target, written)
         expected = _write_slowly(target, source, written)
-        size, sha256 = digest.result(timeout=30)
+        size, checksum = digest.result(timeout=30)
     assert target.read_bytes() == expected
     assert size == len(expected) > 12 * 5000
-    assert sha256 == hashlib.sha256(expected).hexdigest()
+    assert checksum == blake3.blake3(expected).hexdigest()
 
 
 def test_a_hash_of_a_file_whose_writing_stopped_ends_with_what_is_there(tmp_path: Path) -> None:
@@ -54,4 +55,4 @@ def test_a_hash_of_a_file_whose_writing_stopped_ends_with_what_is_there(tmp_path
     target.write_bytes(b"half of a file")
     written = threading.Event()
     written.set()  # the writer failed: the hash must not wait for more
-    assert growing_digest(target, written) == (14, hashlib.sha256(b"half of a file").hexdigest())
+    assert growing_digest(target, written) == (14, blake3.blake3(b"half of a file").hexdigest())

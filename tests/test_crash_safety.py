@@ -20,7 +20,6 @@ many quads and statements as scmgraph.nq.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pty
 import re
@@ -33,6 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import blake3
 import pyoxigraph as ox
 import pytest
 
@@ -88,8 +88,9 @@ def scmgraph(*args: str) -> list[str]:
     return [sys.executable, "-m", "scmgraph.cli.main", *args]
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def checksum(path: Path) -> str:
+    """A published file's checksum, as void.ttl gives it (BLAKE3)."""
+    return blake3.blake3(path.read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class Snapshot:
 
 
 def files_of(out: Path) -> tuple[tuple[str, str], ...]:
-    return tuple((name, sha256(out / name)) for name in PUBLISHED)
+    return tuple((name, checksum(out / name)) for name in PUBLISHED)
 
 
 def snapshot(out: Path) -> Snapshot:
@@ -124,7 +125,7 @@ def counts_in_files(out: Path) -> tuple[int, int]:
 
 
 def described_checksums(out: Path) -> dict[str, str]:
-    """File name -> SHA-256, as the published void.ttl describes the distributions."""
+    """File name -> checksum, as the published void.ttl describes the distributions."""
     triples = list(ox.parse(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE))
     title = {t.subject: t.object.value for t in triples if t.predicate == TITLE}
     value = {t.subject: t.object.value for t in triples if t.predicate == CHECKSUM_VALUE}
@@ -136,7 +137,7 @@ def assert_consistent(out: Path) -> Snapshot:
     described = described_checksums(out)
     assert sorted(described) == sorted(set(PUBLISHED) - {"void.ttl"})
     for name, digest in described.items():
-        assert sha256(out / name) == digest, f"void.ttl describes another {name}"
+        assert checksum(out / name) == digest, f"void.ttl describes another {name}"
     state = snapshot(out)
     assert (state.quads, state.statements) == counts_in_files(out)
     return state
@@ -153,12 +154,12 @@ class World:
     seconds: float  # how long a normal build of new_corpus takes
 
 
-VALIDATED: dict[str, int] = {}  # sha256 of a trig file -> exit status of `scmgraph validate`
+VALIDATED: dict[str, int] = {}  # checksum of a trig file -> exit status of `scmgraph validate`
 
 
 def validate_status(trig: Path) -> int:
     """The exit status of `scmgraph validate` on ``trig`` (run once per distinct content)."""
-    digest = sha256(trig)
+    digest = checksum(trig)
     if digest not in VALIDATED:
         VALIDATED[digest] = subprocess.run(
             scmgraph("validate", str(trig)), capture_output=True, check=False
@@ -435,7 +436,7 @@ def test_each_replaced_file_keeps_a_second_name_until_its_remover_takes_it(
     assert sorted(retired) == sorted(PUBLISHED)
     for name, path in retired.items():
         assert path.parent == out and STAGED.fullmatch(path.name)
-        assert sha256(path) == dict(world.old.digests)[name]  # the old file, whole
+        assert checksum(path) == dict(world.old.digests)[name]  # the old file, whole
     assert snapshot(out) == world.new
     check_recovers(out, world)  # the next build removes what no remover took
     assert not any(path.exists() for path in handed[0])

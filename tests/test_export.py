@@ -15,6 +15,7 @@ import os
 import struct
 from pathlib import Path
 
+import blake3
 import networkx as nx
 import pydot
 import pyoxigraph as ox
@@ -450,8 +451,15 @@ def test_build_publishes_the_description_of_what_it_built(built: Path) -> None:
         "scmgraph.ttl",
     ]
     size = URIRef("http://www.w3.org/ns/dcat#byteSize")
+    spdx = "http://spdx.org/rdf/terms#"
     for name, node in distributions.items():
         assert void.value(node, size).toPython() == (built / name).stat().st_size
+        # each file's BLAKE3 (what `b3sum` prints), named as SPDX names the algorithm
+        checksum = void.value(node, URIRef(spdx + "checksum"))
+        algorithm = void.value(checksum, URIRef(spdx + "algorithm"))
+        assert algorithm == URIRef(spdx + "checksumAlgorithm_blake3")
+        value = str(void.value(checksum, URIRef(spdx + "checksumValue")))
+        assert value == blake3.blake3((built / name).read_bytes()).hexdigest()
     sources = {
         str(void.value(s, URIRef(SCM + "fileName")))
         for s in void.objects(DATASET, URIRef("http://purl.org/dc/terms/source"))

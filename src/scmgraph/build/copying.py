@@ -9,11 +9,12 @@ copy, so a file of a thousand unchanged graphs costs a handful of system calls
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
 from typing import BinaryIO
+
+from scmgraph.checksums import file_hasher
 
 # Where each graph, or each part of a graph, is in a published file: key -> offset,
 # length, and a digest naming what is there (``scmgraph.build.assemble``).
@@ -89,14 +90,14 @@ def copy_range(source: BinaryIO, start: int, length: int, target: BinaryIO, offs
 
 
 def growing_digest(path: Path, written: threading.Event) -> tuple[int, str]:
-    """The size and SHA-256 of a file that another thread is still writing, read as
-    it grows until ``written`` is set: hashing goes on beside the writing instead of
-    after it.
+    """The size and checksum (``scmgraph.checksums``) of a file that another thread
+    is still writing, read as it grows until ``written`` is set: hashing goes on
+    beside the writing instead of after it.
 
     The file must be written in order, never going back (``Output`` does so): every
     byte below its current size is then final.
     """
-    digest, size = hashlib.sha256(), 0
+    digest, size = file_hasher(), 0
     buffer = bytearray(_READ)
     view = memoryview(buffer)
     with open(path, "rb", buffering=0) as handle:

@@ -240,15 +240,15 @@ def stage_outputs(
     previous: dict[str, Previous] | None = None,
 ) -> tuple[dict[Path, Path], int, str, dict[str, Extents]]:
     """Write every published file beside its place: (staged files, quads, the N-Quads
-    file's SHA-256, where each graph is in the N-Quads, TriG and JSON-LD files, by
+    file's checksum, where each graph is in the N-Quads, TriG and JSON-LD files, by
     file name).
 
     ``turtle_written``: the Turtle file, being staged (``start_turtle``); it is
     removed if the others fail. ``nquads_staged`` hears of the N-Quads file (staged
-    path, what gives its SHA-256, computed beside the writing, and extents) as soon
+    path, what gives its checksum, computed beside the writing, and extents) as soon
     as it is written, before the others. The cache keys of the Turtle file's merged
     blocks are added to ``keep``. ``previous``: published files (by name) and their
-    extents, whose unchanged graphs are copied. The SHA-256 of each file is in the
+    extents, whose unchanged graphs are copied. The checksum of each file is in the
     description written last.
     """
     staged: dict[Path, Path] = {}
@@ -301,8 +301,8 @@ def stage_outputs(
             context = jsonld_context()
             add("scmgraph.jsonld", lambda h, was: write_jsonld(blocks, h, context, was))
             objects = counted.result()
-            tmp, size, sha256, tally, merged = turtle_written.result()
-            staged[turtle], digests[turtle] = tmp, (size, sha256)
+            tmp, size, checksum, tally, merged = turtle_written.result()
+            staged[turtle], digests[turtle] = tmp, (size, checksum)
             syncing.append(disk.submit(sync, tmp))  # beside the description
             digests.update((path, done.result()) for path, done in hashing.items())
             keep |= merged

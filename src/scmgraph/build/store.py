@@ -1,15 +1,16 @@
 """The embedded store of a build, made from the previous build's store when it can be.
 
-A store is named after the SHA-256 of the N-Quads it holds and is not changed once
-named. A new store starts as a checkpoint of the previous one (RocksDB hard-links
-its files, so this costs next to nothing), in a staging folder; there only the
-graphs that differ are changed, and within each only the lines that differ: the
-quads the new graph no longer holds are deleted, the new ones added. What each
-store holds is written in a manifest inside it (``scmgraph-build.json``): every
-graph's place and digest in the published N-Quads (and its block's in the TriG and
-JSON-LD files, which the next build copies from), the fingerprint of the build,
-and the size and time of every file published with it. A build whose fingerprint
-and files match the manifest of the published store has nothing to publish.
+A store is named after the checksum (``scmgraph.checksums``) of the N-Quads it holds
+and is not changed once named. A new store starts as a checkpoint of the previous
+one (RocksDB hard-links its files, so this costs next to nothing), in a staging
+folder; there only the graphs that differ are changed, and within each only the
+lines that differ: the quads the new graph no longer holds are deleted, the new ones
+added. What each store holds is written in a manifest inside it
+(``scmgraph-build.json``): every graph's place and digest in the published N-Quads (and its
+block's in the TriG and JSON-LD files, which the next build copies from), the
+fingerprint of the build, and the size and time of every file published with it. A
+build whose fingerprint and files match the manifest of the published store has
+nothing to publish.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def stage_store(
     previous: tuple[Path, Manifest] | None,
     previous_nquads: Path,
 ) -> Path:
-    """The store of ``nquads`` (its SHA-256 given by ``digest_of``, its graphs at
+    """The store of ``nquads`` (its checksum given by ``digest_of``, its graphs at
     ``graphs``) in a staging folder beside the others, or the store of that digest if
     there is one.
 
@@ -191,7 +192,7 @@ def bulk_load(store: ox.Store, nquads: Path, loaders: int = _LOADERS) -> None:
 
 
 def store_path(out_dir: Path, digest: str) -> Path:
-    """Where the store of the N-Quads of SHA-256 ``digest`` is: named after it."""
+    """Where the store of the N-Quads of checksum ``digest`` is: named after it."""
     return out_dir / f"store-{digest[:16]}"
 
 

@@ -37,6 +37,7 @@ from scmgraph.build.turtle_blocks import (
     turtle_head,
 )
 from scmgraph.build.turtle_shared import shared_blocks
+from scmgraph.checksums import file_hasher
 
 # Sources whose files are held while writing: subjects are named after their communiqué,
 # so a communiqué's blocks, its thread links' and their merged blocks come together.
@@ -170,7 +171,7 @@ def stage_turtle(
 ) -> tuple[Path, int, str, Tally, set[str]]:
     """``write_turtle`` into a file staged beside ``path`` (``others``: the lines of
     the graphs without cached blocks, joined): the staged file, its size and
-    SHA-256, its tally and the merged blocks' keys. The caller flushes the file to
+    checksum, its tally and the merged blocks' keys. The caller flushes the file to
     disk (``sync``) before it moves it in place.
 
     Mostly Python work, so a build runs it on one of its worker processes, when it
@@ -181,7 +182,7 @@ def stage_turtle(
         counted = _Digesting(handle)
         lines = others.splitlines(keepends=True)
         tally, keys = write_turtle(cached, lines, counted, cache, kept, build)
-        found.append((counted.size, counted.sha256.hexdigest(), tally, keys))
+        found.append((counted.size, counted.digest.hexdigest(), tally, keys))
 
     return (stage_stream(path, write, synced=False), *found[0])
 
@@ -191,11 +192,11 @@ class _Digesting:
     file is not read again for the dataset description)."""
 
     def __init__(self, handle: BinaryIO) -> None:
-        self.handle, self.size, self.sha256 = handle, 0, hashlib.sha256()
+        self.handle, self.size, self.digest = handle, 0, file_hasher()
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
-        self.sha256.update(data)
+        self.digest.update(data)
         return self.handle.write(data)
 
 

@@ -24,6 +24,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from scmgraph import namespaces as ns
+from scmgraph.checksums import SPDX_ALGORITHM, file_hasher
 from scmgraph.errors import InputError
 from scmgraph.rdf.terms import GRAPH, ID, ONTOLOGY_IRI, PREFIXES, SCM, new_graph
 from scmgraph.registry.files import default_data_dir, read_data
@@ -170,8 +171,8 @@ def describe_dataset(
 
 
 def file_facts(data: bytes) -> tuple[int, str]:
-    """(byte size, SHA-256) of a published file."""
-    return len(data), hashlib.sha256(data).hexdigest()
+    """(byte size, checksum) of a published file (``scmgraph.checksums``)."""
+    return len(data), file_hasher().update(data).hexdigest()
 
 
 def describe_stats(
@@ -181,7 +182,7 @@ def describe_stats(
     files: Mapping[str, tuple[int, str]] | None = None,
     about: About | None = None,
 ) -> Graph:
-    """The description of a dataset from its counts; ``files``: name -> (size, SHA-256)."""
+    """The description of a dataset from its counts; ``files``: name -> (size, checksum)."""
     about = about or About.load()
     endpoint = URIRef(about.endpoint)
     g = new_graph()
@@ -272,5 +273,5 @@ def _distributions(g: Graph, files: Mapping[str, tuple[int, str]] | None) -> Non
             checksum = URIRef(f"{node}/checksum")
             g.add((node, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
-            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.algorithm, SPDX[SPDX_ALGORITHM]))
             g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
