@@ -403,6 +403,33 @@ def test_a_short_first_line_after_a_page_break_is_text(tmp_path: Path) -> None:
     assert_exact_map(doc)
 
 
+def test_a_first_line_of_prose_after_a_page_number_is_text(tmp_path: Path) -> None:
+    """A line as short as a running header, right under the page number, is prose
+    carried over the break when it opens in lower case or breaks a word at its end."""
+    text = (
+        "1. The 61st SCM was held in Seoul on October 20, 2029.\n\n"
+        "2. The Minister stressed that the ROK would continue to provide\n\n"
+        "                         61st SCM Joint Communique\n"
+        "                               Page 1 of 3\n"
+        "\f   energy assistance to North Korea in step with the progress of denucleari-\n"
+        "   zation. Both sides welcomed the talks.\n\n"
+        "3. They agreed to meet again and to review the plan within the next\n\n"
+        "                         61st SCM Joint Communique\n"
+        "                               Page 2 of 3\n"
+        "\f   year in Seoul.\n"
+    )
+    doc = read(tmp_path, "carried.txt", text)
+    assert texts(doc, 2) == [
+        "The Minister stressed that the ROK would continue to provide energy assistance to "
+        "North Korea in step with the progress of denuclearization.",
+        "Both sides welcomed the talks.",
+    ]
+    assert texts(doc, 3) == [
+        "They agreed to meet again and to review the plan within the next year in Seoul."
+    ]
+    assert_exact_map(doc)
+
+
 # --- numbering styles and numbers set apart -------------------------------------------------
 
 NUMBERED = [

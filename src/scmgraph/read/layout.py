@@ -33,6 +33,9 @@ _HYPHENATED = re.compile(r"(?<![A-Za-z])[A-Za-z]+-[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
 _SPACED_SUFFIX = re.compile(r"(?<![\w.,])(\d{1,4})([ \t\u00a0]+)(st|nd|rd|th)\b")
 _PROSE = re.compile(r"[.!?;:,]\s")  # a sentence or clause going on within the line
+# A line of prose carried over a page break: opening in lower case, or breaking a
+# word at its end ("energy assistance to North Korea ... of denucleari-").
+_RUN_ON = re.compile(r"^\s*[a-z]|[A-Za-z]-$")
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,7 @@ def _furniture(lines: list[_Line], rules: LayoutRules) -> list[bool]:
             i > opening
             and beside_page_number(i, across_blanks=False)
             and not _PROSE.search(line.text)
+            and not _RUN_ON.search(line.text)
         )
         furniture[i] = (
             (repeated and len(forms[key]) > 1)  # the same line, page after page
