@@ -72,6 +72,13 @@ ORDINALS = {"SCM": 61, "MCM": 54}
             "to return the base once conditions allow it, and to report",
             ("once conditions allow it", None),
         ),
+        (  # a month not after the meeting's, decided on: the next year's
+            "decided to hold the next SPI meeting in Washington, D.C., in January.",
+            ("in January", 2030),
+        ),
+        ("agreed to conduct the first combined drill in March", ("in March", 2030)),
+        ("that the talks will resume in September", ("in September", 2030)),
+        ("agreed to hold the next round in December", ("in December", 2029)),
     ],
 )
 def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
@@ -93,6 +100,8 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "to hold the drill in the spring of 2029",  # a season before the meeting's
         "that this year marks the 76th anniversary of the Alliance",
         "the exercises conducted this year",
+        "the agreement reached in January",  # a month before the meeting's, looked back on
+        "decided in March to extend the mission",
     ],
 )
 def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:

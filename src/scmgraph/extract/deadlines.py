@@ -38,6 +38,11 @@ ONCE = (
 # operations this year"), not in "this year marks ..." or "conducted this year".
 AHEAD = r"(?:will|would|shall|plans? to|planned to|intends? to|aims? to|expects? to|to be)"
 THIS_YEAR = rf"\b{AHEAD}\b[^.;]*?\b(?P<when>this year)\b(?!['’]s)"
+# A month not after the meeting's, after such a word or a decision to act: the next
+# year's ("decided to hold the next SPI meeting in Washington, D.C., in January").
+MONTH_AHEAD = (  # an abbreviation's full stop ("D.C.,") does not end the clause
+    rf"\b(?:{AHEAD}|(?:agreed|decided) to)\b(?:[^.;]|\.(?!\s|$))*?\b(?P<when>in {MONTH})\b(?!,? \d)"
+)
 SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # when each begins
 
 
@@ -87,6 +92,10 @@ def _patterns(
         later = month is not None and MONTHS[month.group().lower()] > meeting.month
         return year if later else SKIP
 
+    def month_ahead(match: re.Match[str]) -> int:
+        later = MONTHS[match["when"].split()[-1].lower()] > meeting.month
+        return year if later else year + 1
+
     return [
         (compiled(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
         (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
@@ -134,6 +143,7 @@ def _patterns(
         ),
         (compiled(ONCE), lambda m: None),
         (compiled(THIS_YEAR), lambda m: year),
+        (compiled(MONTH_AHEAD), month_ahead),
     ]
 
 
