@@ -578,6 +578,49 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
     assert named(facts, 2) == {"Tongduchon": "Place", "Pyongtaek": "Place", "Panmunjom": "Place"}
 
 
+def test_a_defined_name_keeps_the_place_its_acronym_spells(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "United Nations Interim Force in Lebanon (UNIFIL)": the acronym spells the
+    place too, so the name is one, headed before it (and the place is no mention of
+    its own there)."""
+    facts = read(
+        tmp_path,
+        registry,
+        "He noted that the unit is contributing to the United Nations Interim Force in "
+        "Lebanon (UNIFIL), and that UNIFIL has kept the peace.",
+    )
+    assert named(facts, 2) == {"United Nations Interim Force in Lebanon": "MilitaryCommand"}
+
+
+def test_a_year_after_the_opens_the_next_name(tmp_path: Path, registry: Registry) -> None:
+    """ "the 1986 Asian Games and the 1988 Seoul Olympic Games": each year opens a
+    name; neither is a date that ends the first."""
+    facts = read(
+        tmp_path,
+        registry,
+        "They recognized that the 2030 Asian Games and the 2032 Busan Olympic Games will "
+        "require close security cooperation.",
+    )
+    assert named(facts, 2) == {"Asian Games": "Meeting", "Busan Olympic Games": "Meeting"}
+
+
+def test_older_names_of_states_cities_and_sites(tmp_path: Path, registry: Registry) -> None:
+    facts = read(
+        tmp_path,
+        registry,
+        "They recalled the bombing in Rangoon, the buildup of Soviet forces in the Far East, "
+        "the Taepo Dong-2 launch and the facilities at Yongbyon.",
+    )
+    assert named(facts, 2) == {
+        "Rangoon": "Place",
+        "Soviet Union": "State",
+        "Far East": "Place",
+        "Taepo Dong-2": "Capability",
+        "Yongbyon": "Place",
+    }
+
+
 def test_an_owner_is_no_part_of_the_name_it_owns(tmp_path: Path, registry: Registry) -> None:
     """ "the ROK Government’s Policy for Peace and Prosperity": the policy is named
     after the possessive; a known name that holds one keeps it."""

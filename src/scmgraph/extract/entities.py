@@ -179,6 +179,11 @@ def build_catalogue(
             # "Future of the Alliance Policy Initiative (FOTA)": the acronym spells the
             # whole run, one name, whose last word types it.
             kind = noun_type(words[-1], registry)
+        links = [i for i, w in enumerate(words) if w in rules.place_links]
+        if kind is None and acronym is not None and links:
+            # "United Nations Interim Force in Lebanon (UNIFIL)": one name, headed
+            # before the place it names
+            kind = head_type(words[: links[0]], registry)
         if kind is None and lent is not None and len(words) > 1:
             kind = lent  # "the Kill Chain and the Korea Air and Missile Defense system"
         if kind is None and acronym is None and "of" in words[1:]:
@@ -276,6 +281,8 @@ def _parts(
     (before a name the document defines, too), and at the place each coordinated name
     is in ("the Eighth Army and Camp Market in Bupyeong")."""
     typed = functools.partial(head_type, registry=registry)
+    if " ".join(words) in defined:  # "United Nations Interim Force in Lebanon (UNIFIL)"
+        return [words]
     return [
         each
         for part in split_at_places(words, rules, typed)

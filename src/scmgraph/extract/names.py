@@ -249,10 +249,16 @@ def _shared_head(words: list[str], registry: Registry) -> list[list[str]]:
     return [[*left, singular], [*right, singular]]
 
 
+_NAME_OPENERS = frozenset({"the"})  # connectors after which a date opens a name
+
+
 def without_date(words: list[str], connectors: frozenset[str]) -> list[str]:
     """Cut a trailing "in August", "of May 21, 2022", "on 21 October 2005", "in 2016":
-    when, not part of the name."""
+    when, not part of the name. A year after "the" opens the next name ("the 1986
+    Asian Games and the 1988 Seoul Olympic Games")."""
     for i in range(1, len(words) - 1):
+        if words[i] in _NAME_OPENERS:
+            continue
         following = words[i + 1]
         day_first = DAY.match(following) and i + 2 < len(words) and words[i + 2] in MONTHS
         dated = following in MONTHS or following in SEASONS or YEAR.match(following) or day_first
