@@ -79,6 +79,11 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("agreed to conduct the first combined drill in March", ("in March", 2030)),
         ("that the talks will resume in September", ("in September", 2030)),
         ("agreed to hold the next round in December", ("in December", 2029)),
+        (  # a condition whose subject is a name
+            "that the drill would be suspended once North Korea has accepted the inspections, "
+            "and that planning would go on",
+            ("once North Korea has accepted the inspections", None),
+        ),
     ],
 )
 def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
@@ -102,6 +107,7 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "the exercises conducted this year",
         "the agreement reached in January",  # a month before the meeting's, looked back on
         "decided in March to extend the mission",
+        "that the ROK would reform its forces under the plan announced in March",  # a participle
     ],
 )
 def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:

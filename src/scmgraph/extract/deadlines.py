@@ -32,16 +32,18 @@ DATE = rf"(?:{MONTH} {DAY},? \d{{4}}|{DAY} {MONTH},? \d{{4}})"
 # repeats ("once again").
 ONCE = (
     r"\b(?:once|as soon as) (?!(?:again|more)\b|(?:a|an|every|per) (?:year|month|week|day)\b)"
-    r"(?:the|its|their|all|these|those|this|that|both|conditions?|[A-Z])\b[^,.;]*"
+    r"(?:(?:the|its|their|all|these|those|this|that|both|conditions?)\b|[A-Z])[^,.;]*"
 )
 # "this year" is a deadline after a word that looks ahead ("plans to conduct six
 # operations this year"), not in "this year marks ..." or "conducted this year".
 AHEAD = r"(?:will|would|shall|plans? to|planned to|intends? to|aims? to|expects? to|to be)"
 THIS_YEAR = rf"\b{AHEAD}\b[^.;]*?\b(?P<when>this year)\b(?!['’]s)"
 # A month not after the meeting's, after such a word or a decision to act: the next
-# year's ("decided to hold the next SPI meeting in Washington, D.C., in January").
+# year's ("decided to hold the next SPI meeting in Washington, D.C., in January"), but
+# not after a participle ("the reform announced in March").
 MONTH_AHEAD = (  # an abbreviation's full stop ("D.C.,") does not end the clause
-    rf"\b(?:{AHEAD}|(?:agreed|decided) to)\b(?:[^.;]|\.(?!\s|$))*?\b(?P<when>in {MONTH})\b(?!,? \d)"
+    rf"\b(?:{AHEAD}|(?:agreed|decided) to)\b(?:[^.;]|\.(?!\s|$))*?"
+    rf"\b(?<!ed )(?P<when>in {MONTH})\b(?!,? \d)"
 )
 SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # when each begins
 
