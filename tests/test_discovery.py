@@ -605,6 +605,39 @@ def test_a_year_after_the_opens_the_next_name(tmp_path: Path, registry: Registry
     assert named(facts, 2) == {"Asian Games": "Meeting", "Busan Olympic Games": "Meeting"}
 
 
+def test_a_name_written_by_its_head_is_the_full_name(tmp_path: Path, registry: Registry) -> None:
+    """ "the Joint Declaration" after "the Joint Declaration on the Denuclearization of
+    the Korean Peninsula": one entity, written short."""
+    facts = read(
+        tmp_path,
+        registry,
+        "The Minister stated that the ROK remains committed to the Joint Declaration on the "
+        "Denuclearization of the Korean Peninsula.",
+        "He called on North Korea to accept the inspections provided for in the Joint Declaration.",
+    )
+    full = "Joint Declaration on the Denuclearization of the Korean Peninsula"
+    assert named(facts, 3) == {full: "Agreement", "Democratic People's Republic of Korea": "State"}
+    assert "Joint Declaration" not in {e.name for e in facts.entities}
+
+
+def test_a_head_noun_after_a_defined_acronym_ends_the_name(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """ "the Wartime Host Nation Support (WHNS) Agreement": the name has no head noun
+    before the parenthesis; the capitalised one after it is part of the name."""
+    facts = read(
+        tmp_path,
+        registry,
+        "They agreed to review the Wartime Host Nation Support (WHNS) Agreement, the "
+        "Charter of the United Nations and the loss of the ROK naval vessel Cheonan.",
+    )
+    assert named(facts, 2) == {
+        "Wartime Host Nation Support Agreement": "Agreement",
+        "Charter of the United Nations": "Agreement",
+        "Cheonan": "Capability",
+    }
+
+
 def test_older_names_of_states_cities_and_sites(tmp_path: Path, registry: Registry) -> None:
     facts = read(
         tmp_path,

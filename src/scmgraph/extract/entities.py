@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from scmgraph.extract.mentions import Catalogue, Surface, char_offsets, find_mentions
-from scmgraph.extract.merging import merge_numbered, merge_surnames
+from scmgraph.extract.merging import merge_headed, merge_numbered, merge_surnames
 from scmgraph.extract.namerules import (
     NameRules,
     cue_names,
@@ -142,6 +142,9 @@ def build_catalogue(
     ) -> str | None:
         """Add the entity ``words`` name, if they name one; its key."""
         raw = trim(without_date(words, disc.connectors), disc.connectors)
+        capital = after[:1].isupper() and noun_type(after, registry) is not None
+        if acronym and capital and head_type(raw, registry) is None:
+            raw = [*raw, after]  # "Wartime Host Nation Support (WHNS) Agreement"
         words = clean_name(raw, registry, qualifiers)
         while len(words) > 2 and words[-1] in rules.trailing:  # "Eighth Army Headquarters"
             words = words[:-1]
@@ -243,6 +246,7 @@ def build_catalogue(
     _add_unheaded(sentences, runs, registry, rules, qualifiers, lookup, add, surfaces)
     merge_surnames(entities, surfaces, leads)
     merge_numbered(entities, surfaces)
+    merge_headed(entities, surfaces, rules.head_markers)
 
     masks = post_masks(registry)
     masks += tuple(series) + tuple(sorted(series_names))

@@ -1,6 +1,7 @@
 """One entity written several ways in a document: a numbered name written short
-("Resolution 2094"), a person named by one word ("General Scaparrotti"). The short
-entity goes, and its surfaces name the full one."""
+("Resolution 2094"), a name written by its head ("the Joint Declaration"), a person
+named by one word ("General Scaparrotti"). The short entity goes, and its surfaces
+name the full one."""
 
 from __future__ import annotations
 
@@ -32,6 +33,25 @@ def merge_numbered(entities: dict[str, Entity], surfaces: list[Surface]) -> None
         if len(found) != 1 or found[0].type != short.type:
             continue
         _merge(entities, surfaces, short, found[0])
+
+
+def merge_headed(
+    entities: dict[str, Entity], surfaces: list[Surface], markers: frozenset[str]
+) -> None:
+    """A name written by its head alone ("the Joint Declaration") is the one entity
+    of the document, of its type, whose full name is that head before a head marker
+    ("Joint Declaration on the Denuclearization of the Korean Peninsula")."""
+    full: dict[str, list[Entity]] = {}
+    for entity in entities.values():
+        words = entity.name.split()
+        for i, word in enumerate(words[1:-1], start=1):
+            if word in markers:
+                full.setdefault(" ".join(words[:i]), []).append(entity)
+                break
+    for short in [e for e in entities.values() if not e.curated and e.name in full]:
+        found = [e for e in full[short.name] if e.type == short.type]
+        if len(found) == 1:
+            _merge(entities, surfaces, short, found[0])
 
 
 def merge_surnames(

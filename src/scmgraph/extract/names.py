@@ -275,9 +275,10 @@ def trim(words: list[str], connectors: frozenset[str]) -> list[str]:
 
 def acronym_definitions(text: str) -> Iterable[tuple[str, list[str], str]]:
     """Inline definitions: the acronym, the words before it whose initials spell it,
-    and the word right after the parenthesis ("(UFS) exercise": "exercise")."""
+    and the word right after the parenthesis ("(UFS) exercise": "exercise"; "(WHNS)
+    Agreement": "Agreement")."""
     for match in DEFINITION.finditer(text):
-        after = re.match(r"\s+([a-z]+)\b", text[match.end() :])
+        after = re.match(r"\s+([A-Za-z]+)\b", text[match.end() :])
         acronym = match["acronym"].strip()
         letters = [c.lower() for c in acronym if c.isalpha()]
         if acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
