@@ -1,6 +1,7 @@
-"""The texts annotated but not yet up to own/'s minimums (seven SCMs of 1984-2010 in
-two typed forms, a CMS, a news-release, a PDF, a wire-story and an embassy form), held
-to minimums near what they score, so that no rule loses what they gained."""
+"""The texts annotated but not yet up to own/'s minimums (nine SCMs of 1984-2011 in
+two typed forms, a government wire item, a CMS page, a news release, a PDF, a wire
+story, an embassy page and a ministry page), held to minimums near what they score, so
+that no rule loses what they gained."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ INCOMING_MINIMUMS = {**KEPT, "topic_f1": 0.78}
 def test_incoming_texts_keep_their_scores(tmp_path: Path) -> None:
     assert communiques(INCOMING) == [
         "016_scm_1984.txt",
+        "025_scm_1993.txt",
         "030_scm_1999.txt",
         "035_scm_2003.html",
         "038_scm_2006.txt",
         "039_scm_2007.txt",
         "041_scm_2009.txt",
         "042_scm_2010.html",
+        "043_scm_2011.html",
     ]
     assert shortfalls(INCOMING, INCOMING_MINIMUMS, tmp_path) == {}
