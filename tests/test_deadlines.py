@@ -22,6 +22,10 @@ ORDINALS = {"SCM": 61, "MCM": 54}
     [
         ("to finish the study within the next two years", ("within the next two years", 2031)),
         ("to finish the study within the next 3 years", ("within the next 3 years", 2032)),
+        (  # a range of years: by its end
+            "to withdraw the forces in phases within four to five years",
+            ("within four to five years", 2034),
+        ),
         ("to report within the year", ("within the year", 2029)),
         ("to set up procedures within the next six months", ("within the next six months", 2030)),
         ("to set up procedures within two months", ("within two months", 2029)),

@@ -103,8 +103,8 @@ def _patterns(
         (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
         (
             compiled(
-                rf"\b(?:within|over) (?:the )?(?:(?:next|coming) )?(?P<count>{COUNT})"
-                r" (?P<unit>years|months)\b"
+                rf"\b(?:within|over) (?:the )?(?:(?:next|coming) )?"
+                rf"(?:{COUNT}(?: to |-))?(?P<count>{COUNT}) (?P<unit>years|months)\b"
             ),
             within,
         ),
