@@ -638,6 +638,28 @@ def test_a_head_noun_after_a_defined_acronym_ends_the_name(
     }
 
 
+def test_events_regimes_and_aircraft_by_their_nouns(tmp_path: Path, registry: Registry) -> None:
+    """ "the 2030 FIFA World Cup" (an event), "the Missile Technology Control Regime",
+    "Apache Longbow helicopters" (named before their kind); "recommitted" reports a
+    reaffirmation."""
+    facts = read(
+        tmp_path,
+        registry,
+        "Both sides recommitted themselves to the security of the 2030 FIFA World Cup. They "
+        "welcomed the ROK's accession to the Missile Technology Control Regime and the "
+        "fielding of Apache Longbow helicopters.",
+    )
+    assert named(facts, 2) == {
+        "FIFA World Cup": "Meeting",
+        "Missile Technology Control Regime": "Initiative",
+        "Apache Longbow": "Capability",
+    }
+    assert [(s.verb, s.verb_class) for s in facts.statements if s.paragraph == 2] == [
+        ("recommit", "reaffirmation"),
+        ("welcome", "appreciation"),
+    ]
+
+
 def test_older_names_of_states_cities_and_sites(tmp_path: Path, registry: Registry) -> None:
     facts = read(
         tmp_path,
