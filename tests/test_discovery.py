@@ -578,31 +578,49 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
     assert named(facts, 2) == {"Tongduchon": "Place", "Pyongtaek": "Place", "Panmunjom": "Place"}
 
 
-def test_a_defined_name_keeps_the_place_its_acronym_spells(
-    tmp_path: Path, registry: Registry
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(  # the acronym spells the place too: one name, headed before it
+            "He noted that the unit is contributing to the United Nations Interim Force in "
+            "Lebanon (UNIFIL), and that UNIFIL has kept the peace.",
+            {"United Nations Interim Force in Lebanon": "MilitaryCommand"},
+            id="defined name holding its place",
+        ),
+        pytest.param(  # each year opens a name; neither is a date that ends the first
+            "They recognized that the 2030 Asian Games and the 2032 Busan Olympic Games will "
+            "require close security cooperation.",
+            {"Asian Games": "Meeting", "Busan Olympic Games": "Meeting"},
+            id="a year after the opens a name",
+        ),
+        pytest.param(  # no head noun before the parenthesis: the capitalised one after it
+            "They agreed to review the Wartime Host Nation Support (WHNS) Agreement, the "
+            "Charter of the United Nations and the loss of the ROK naval vessel Cheonan.",
+            {
+                "Wartime Host Nation Support Agreement": "Agreement",
+                "Charter of the United Nations": "Agreement",
+                "Cheonan": "Capability",
+            },
+            id="head noun after a defined acronym",
+        ),
+        pytest.param(
+            "They recalled the bombing in Rangoon, the buildup of Soviet forces in the Far East, "
+            "the Taepo Dong-2 launch and the facilities at Yongbyon.",
+            {
+                "Rangoon": "Place",
+                "Soviet Union": "State",
+                "Far East": "Place",
+                "Taepo Dong-2": "Capability",
+                "Yongbyon": "Place",
+            },
+            id="older names of states, cities and sites",
+        ),
+    ],
+)
+def test_names_read_whole(
+    tmp_path: Path, registry: Registry, text: str, expected: dict[str, str]
 ) -> None:
-    """ "United Nations Interim Force in Lebanon (UNIFIL)": the acronym spells the
-    place too, so the name is one, headed before it (and the place is no mention of
-    its own there)."""
-    facts = read(
-        tmp_path,
-        registry,
-        "He noted that the unit is contributing to the United Nations Interim Force in "
-        "Lebanon (UNIFIL), and that UNIFIL has kept the peace.",
-    )
-    assert named(facts, 2) == {"United Nations Interim Force in Lebanon": "MilitaryCommand"}
-
-
-def test_a_year_after_the_opens_the_next_name(tmp_path: Path, registry: Registry) -> None:
-    """ "the 1986 Asian Games and the 1988 Seoul Olympic Games": each year opens a
-    name; neither is a date that ends the first."""
-    facts = read(
-        tmp_path,
-        registry,
-        "They recognized that the 2030 Asian Games and the 2032 Busan Olympic Games will "
-        "require close security cooperation.",
-    )
-    assert named(facts, 2) == {"Asian Games": "Meeting", "Busan Olympic Games": "Meeting"}
+    assert named(read(tmp_path, registry, text), 2) == expected
 
 
 def test_a_name_written_by_its_head_is_the_full_name(tmp_path: Path, registry: Registry) -> None:
@@ -618,24 +636,6 @@ def test_a_name_written_by_its_head_is_the_full_name(tmp_path: Path, registry: R
     full = "Joint Declaration on the Denuclearization of the Korean Peninsula"
     assert named(facts, 3) == {full: "Agreement", "Democratic People's Republic of Korea": "State"}
     assert "Joint Declaration" not in {e.name for e in facts.entities}
-
-
-def test_a_head_noun_after_a_defined_acronym_ends_the_name(
-    tmp_path: Path, registry: Registry
-) -> None:
-    """ "the Wartime Host Nation Support (WHNS) Agreement": the name has no head noun
-    before the parenthesis; the capitalised one after it is part of the name."""
-    facts = read(
-        tmp_path,
-        registry,
-        "They agreed to review the Wartime Host Nation Support (WHNS) Agreement, the "
-        "Charter of the United Nations and the loss of the ROK naval vessel Cheonan.",
-    )
-    assert named(facts, 2) == {
-        "Wartime Host Nation Support Agreement": "Agreement",
-        "Charter of the United Nations": "Agreement",
-        "Cheonan": "Capability",
-    }
 
 
 def test_events_regimes_and_aircraft_by_their_nouns(tmp_path: Path, registry: Registry) -> None:
@@ -658,22 +658,6 @@ def test_events_regimes_and_aircraft_by_their_nouns(tmp_path: Path, registry: Re
         ("recommit", "reaffirmation"),
         ("welcome", "appreciation"),
     ]
-
-
-def test_older_names_of_states_cities_and_sites(tmp_path: Path, registry: Registry) -> None:
-    facts = read(
-        tmp_path,
-        registry,
-        "They recalled the bombing in Rangoon, the buildup of Soviet forces in the Far East, "
-        "the Taepo Dong-2 launch and the facilities at Yongbyon.",
-    )
-    assert named(facts, 2) == {
-        "Rangoon": "Place",
-        "Soviet Union": "State",
-        "Far East": "Place",
-        "Taepo Dong-2": "Capability",
-        "Yongbyon": "Place",
-    }
 
 
 def test_an_owner_is_no_part_of_the_name_it_owns(tmp_path: Path, registry: Registry) -> None:

@@ -361,72 +361,80 @@ def test_a_raised_suffix_set_apart_on_its_line_is_joined(tmp_path: Path) -> None
     assert_exact_map(doc)
 
 
-def test_a_page_break_after_an_initial_or_abbreviation_runs_on(tmp_path: Path) -> None:
-    text = (
-        "1. The 62nd Republic of Korea (ROK) and United States (U.S.)\n\n"
-        "Appendix 4 | 2030 Annual Report\n90\n\n"
-        "Security Consultative Meeting (SCM) was held in Seoul. Secretary of Defense Lloyd J.\n\n"
-        "Appendix 4 | 2030 Annual Report\n91\n\n"
-        "Roe led the U.S. delegation with Gen.\n\n"
-        "Appendix 4 | 2030 Annual Report\n92\n\n"
-        "John Doe, Chairman of the Joint Chiefs of Staff. They met.\n\n"
-        "Appendix 4 | 2030 Annual Report\n93\n\n"
-        "The two sides agreed.\n\n"
-        "2. Both sides met again.\n"
-    )
-    doc = read(tmp_path, "initials.txt", text)
-    assert texts(doc, 1) == [
-        "The 62nd Republic of Korea (ROK) and United States (U.S.) Security Consultative "
-        "Meeting (SCM) was held in Seoul.",
-        "Secretary of Defense Lloyd J. Roe led the U.S. delegation with Gen. John Doe, "
-        "Chairman of the Joint Chiefs of Staff.",
-        "They met.",
-        "The two sides agreed.",
-    ]
-    assert texts(doc, 2) == ["Both sides met again."]
-    assert_exact_map(doc)
-
-
-def test_a_short_first_line_after_a_page_break_is_text(tmp_path: Path) -> None:
-    text = (
-        "1. The two Chairmen presided over the 40th\n\n"
-        "Appendix 9 | 2015 Annual Report\n212\n\n"
-        "Military Committee Meeting (MCM). The 47\nth\n"
-        "Security Consultative Meeting (SCM) was held in Seoul.\n\n"
-        "2. They met.\n"
-    )
-    doc = read(tmp_path, "short.txt", text)
-    assert texts(doc, 1) == [
-        "The two Chairmen presided over the 40th Military Committee Meeting (MCM).",
-        "The 47th Security Consultative Meeting (SCM) was held in Seoul.",
-    ]
-    assert_exact_map(doc)
-
-
-def test_a_first_line_of_prose_after_a_page_number_is_text(tmp_path: Path) -> None:
-    """A line as short as a running header, right under the page number, is prose
-    carried over the break when it opens in lower case or breaks a word at its end."""
-    text = (
-        "1. The 61st SCM was held in Seoul on October 20, 2029.\n\n"
-        "2. The Minister stressed that the ROK would continue to provide\n\n"
-        "                         61st SCM Joint Communique\n"
-        "                               Page 1 of 3\n"
-        "\f   energy assistance to North Korea in step with the progress of denucleari-\n"
-        "   zation. Both sides welcomed the talks.\n\n"
-        "3. They agreed to meet again and to review the plan within the next\n\n"
-        "                         61st SCM Joint Communique\n"
-        "                               Page 2 of 3\n"
-        "\f   year in Seoul.\n"
-    )
-    doc = read(tmp_path, "carried.txt", text)
-    assert texts(doc, 2) == [
-        "The Minister stressed that the ROK would continue to provide energy assistance to "
-        "North Korea in step with the progress of denuclearization.",
-        "Both sides welcomed the talks.",
-    ]
-    assert texts(doc, 3) == [
-        "They agreed to meet again and to review the plan within the next year in Seoul."
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "1. The 62nd Republic of Korea (ROK) and United States (U.S.)\n\n"
+            "Appendix 4 | 2030 Annual Report\n90\n\n"
+            "Security Consultative Meeting (SCM) was held in Seoul. Secretary of Defense "
+            "Lloyd J.\n\n"
+            "Appendix 4 | 2030 Annual Report\n91\n\n"
+            "Roe led the U.S. delegation with Gen.\n\n"
+            "Appendix 4 | 2030 Annual Report\n92\n\n"
+            "John Doe, Chairman of the Joint Chiefs of Staff. They met.\n\n"
+            "Appendix 4 | 2030 Annual Report\n93\n\n"
+            "The two sides agreed.\n\n"
+            "2. Both sides met again.\n",
+            {
+                1: [
+                    "The 62nd Republic of Korea (ROK) and United States (U.S.) Security "
+                    "Consultative Meeting (SCM) was held in Seoul.",
+                    "Secretary of Defense Lloyd J. Roe led the U.S. delegation with Gen. John "
+                    "Doe, Chairman of the Joint Chiefs of Staff.",
+                    "They met.",
+                    "The two sides agreed.",
+                ],
+                2: ["Both sides met again."],
+            },
+            id="after an initial or an abbreviation",
+        ),
+        pytest.param(
+            "1. The two Chairmen presided over the 40th\n\n"
+            "Appendix 9 | 2015 Annual Report\n212\n\n"
+            "Military Committee Meeting (MCM). The 47\nth\n"
+            "Security Consultative Meeting (SCM) was held in Seoul.\n\n"
+            "2. They met.\n",
+            {
+                1: [
+                    "The two Chairmen presided over the 40th Military Committee Meeting (MCM).",
+                    "The 47th Security Consultative Meeting (SCM) was held in Seoul.",
+                ]
+            },
+            id="a short first line",
+        ),
+        pytest.param(  # as short as a running header, right under the page number: prose
+            # carried over when it opens in lower case or breaks a word at its end
+            "1. The 61st SCM was held in Seoul on October 20, 2029.\n\n"
+            "2. The Minister stressed that the ROK would continue to provide\n\n"
+            "                         61st SCM Joint Communique\n"
+            "                               Page 1 of 3\n"
+            "\f   energy assistance to North Korea in step with the progress of denucleari-\n"
+            "   zation. Both sides welcomed the talks.\n\n"
+            "3. They agreed to meet again and to review the plan within the next\n\n"
+            "                         61st SCM Joint Communique\n"
+            "                               Page 2 of 3\n"
+            "\f   year in Seoul.\n",
+            {
+                2: [
+                    "The Minister stressed that the ROK would continue to provide energy "
+                    "assistance to North Korea in step with the progress of denuclearization.",
+                    "Both sides welcomed the talks.",
+                ],
+                3: [
+                    "They agreed to meet again and to review the plan within the next year in "
+                    "Seoul."
+                ],
+            },
+            id="prose under a page number",
+        ),
+    ],
+)
+def test_the_text_runs_on_over_a_page_break(
+    tmp_path: Path, text: str, expected: dict[int, list[str]]
+) -> None:
+    doc = read(tmp_path, "broken.txt", text)
+    assert {number: texts(doc, number) for number in expected} == expected
     assert_exact_map(doc)
 
 
