@@ -6,10 +6,10 @@ one (RocksDB hard-links its files, so this costs next to nothing), in a staging
 folder; there only the graphs that differ are changed, and within each only the
 lines that differ: the quads the new graph no longer holds are deleted, the new ones
 added. What each store holds is written in a manifest inside it
-(``scmgraph-build.json``): every graph's place and digest in the published N-Quads (and its
-block's in the TriG and JSON-LD files, which the next build copies from), the
-fingerprint of the build, and the size and time of every file published with it. A
-build whose fingerprint and files match the manifest of the published store has
+(``scmgraph-build.json``): every graph's place and digest in the published N-Quads
+(and its block's in the TriG and JSON-LD files, which the next build copies from),
+the fingerprint of the build, and the size and time of every file published with it.
+A build whose fingerprint and files match the manifest of the published store has
 nothing to publish.
 """
 
