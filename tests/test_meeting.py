@@ -270,6 +270,11 @@ CHAIRS = (
             f"United States was held in Seoul, Korea, on November 3-4, 2031. {HEADS}",
             ("SCM", 63, dt.date(2031, 11, 4), "Seoul", []),
         ),
+        (  # three days, "from ... to ..."
+            "The Sixty-Third Annual Republic of Korea-United States Security Consultative "
+            f"Meeting was held in Seoul from June 7 to 9, 2031. {HEADS}",
+            ("SCM", 63, dt.date(2031, 6, 9), "Seoul", []),
+        ),
         (  # two days joined by "and"
             "The Sixty-Third Annual Republic of Korea-United States Security Consultative "
             f"Meeting was held in Seoul, Korea, on May 9 and 10, 2031. {HEADS}",

@@ -30,8 +30,9 @@ MONTHS = {
 } | {"sept": 9}
 _MONTH = r"(?P<month>[A-Z][a-z]{2,8})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-# a meeting of two days: "November 3-4, 1993", "May 9 and 10, 1984"
-_FIRST_DAY = r"(?:\d{1,2}(?:\s*[-–]\s*|\s+and\s+))?"
+# a meeting of several days: "November 3-4, 1993", "May 9 and 10, 1984", "from June 7
+# to 9, 1988"
+_FIRST_DAY = r"(?:\d{1,2}(?:\s*[-–]\s*|\s+(?:and|to|through)\s+))?"
 DATE_PATTERNS = (
     re.compile(_MONTH + r"\s+" + _FIRST_DAY + _DAY + r",?\s+(?P<year>\d{4})"),
     re.compile(_FIRST_DAY + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})"),
