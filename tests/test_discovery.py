@@ -615,6 +615,18 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
             },
             id="older names of states, cities and sites",
         ),
+        pytest.param(  # the owner after "of" is no part of the name; a name that holds a
+            # head noun still ends with the one after its acronym
+            "They discussed the Northern Policy of the ROK Government and the "
+            "Intermediate-Range Nuclear Forces (INF) Treaty, the F/A-18 and the Yongsan area.",
+            {
+                "Northern Policy": "Plan",
+                "Intermediate-Range Nuclear Forces Treaty": "Agreement",
+                "F/A-18": "Capability",
+                "Yongsan": "Place",
+            },
+            id="an owner after of, a treaty after its acronym, a slashed designation",
+        ),
     ],
 )
 def test_names_read_whole(

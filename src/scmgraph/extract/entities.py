@@ -26,6 +26,7 @@ from scmgraph.extract.namerules import (
     located_places,
     place_type,
     split_at_places,
+    without_owner,
 )
 from scmgraph.extract.names import (
     MONTHS,
@@ -141,9 +142,10 @@ def build_catalogue(
         words: list[str], acronym: str | None, after: str = "", lent: str | None = None
     ) -> str | None:
         """Add the entity ``words`` name, if they name one; its key."""
-        raw = trim(without_date(words, disc.connectors), disc.connectors)
-        capital = after[:1].isupper() and noun_type(after, registry) is not None
-        if acronym and capital and head_type(raw, registry) is None:
+        raw = without_owner(
+            trim(without_date(words, disc.connectors), disc.connectors), rules, qualifiers
+        )
+        if acronym and after[:1].isupper() and noun_type(after, registry):
             raw = [*raw, after]  # "Wartime Host Nation Support (WHNS) Agreement"
         words = clean_name(raw, registry, qualifiers)
         while len(words) > 2 and words[-1] in rules.trailing:  # "Eighth Army Headquarters"
@@ -200,6 +202,10 @@ def build_catalogue(
 
     definitions = [d for s in sentences for d in acronym_definitions(s.text)]
     series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
+    # "Intermediate-Range Nuclear Forces (INF) Treaty": the words are the treaty's alone
+    extended = {
+        " ".join(w) for _, w, a in definitions if a[:1].isupper() and noun_type(a, registry)
+    }
     defined = frozenset(" ".join(words) for _, words, _ in definitions)
     for acronym, words, after in definitions:
         discovered(words, acronym, after)
@@ -216,7 +222,7 @@ def build_catalogue(
             words = trim(without_date(words, disc.connectors), disc.connectors)
             parts = _parts(words, rules, registry, defined)
             for number, name in enumerate(parts):
-                if " ".join(name) not in series_names:
+                if " ".join(name) not in series_names | extended:
                     key = discovered(name, None, lent=_lent(parts, number, words, rules, registry))
                     written = " ".join(name[:-1])
                     if key and " ".join(name) not in text and len(name) > 1 and written in text:

@@ -39,6 +39,7 @@ class NameRules:
     places: dict[str, str]  # gazetteer name -> type (Place, State)
     lends: frozenset[str] = frozenset()  # types a coordinated name without a head takes
     trailing: frozenset[str] = frozenset()  # "Headquarters": ends a name, names no body
+    owners: frozenset[str] = frozenset()  # "... of the ROK Government": owns, is no part
 
 
 @functools.lru_cache(maxsize=4)
@@ -76,7 +77,24 @@ def load_rules(data_dir: Path) -> NameRules:
         places=places,
         lends=frozenset(str(k) for k in raw.get("coordination_lends") or ()),
         trailing=frozenset(str(w) for w in raw.get("trailing_words") or ()),
+        owners=frozenset(str(w) for w in raw.get("owner_nouns") or ()),
     )
+
+
+def without_owner(words: list[str], rules: NameRules, qualifiers: set[str]) -> list[str]:
+    """A name without the owner after its "of": "the Northern Policy of the ROK
+    Government" names the policy.
+
+    >>> rules = NameRules((), {}, (), 0, frozenset(), frozenset({"of"}), frozenset(),
+    ...     frozenset(), frozenset(), (), None, {}, owners=frozenset({"Government"}))
+    >>> without_owner("Northern Policy of the ROK Government".split(), rules, {"ROK"})
+    ['Northern', 'Policy']
+    """
+    if len(words) < 4 or words[-1] not in rules.owners or "of" not in words[1:-1]:
+        return words
+    cut = len(words) - 1 - words[::-1].index("of")
+    between = words[cut + 1 : -1]
+    return words[:cut] if all(w == "the" or w in qualifiers for w in between) else words
 
 
 def form_names(text: str, rules: NameRules) -> Iterable[tuple[str, str]]:
