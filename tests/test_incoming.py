@@ -1,7 +1,7 @@
-"""The texts annotated but not yet up to own/'s minimums (ten SCMs of 1977-2011: a
-bulletin reprint, two typed forms, a government wire item, a CMS page, a news release,
-a PDF, a wire story, an embassy page and a ministry page), held to minimums near what
-they score, so that no rule loses what they gained."""
+"""The texts annotated but not yet up to own/'s minimums (eleven SCMs of 1977-2011: a
+bulletin reprint, two typed forms, a newspaper's full text, a government wire item, a
+CMS page, a news release, a PDF, a wire story, an embassy page and a ministry page),
+held to minimums near what they score, so that no rule loses what they gained."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def test_incoming_texts_keep_their_scores(tmp_path: Path) -> None:
     assert communiques(INCOMING) == [
         "010_scm_1977.txt",
         "016_scm_1984.txt",
+        "020_scm_1988.txt",
         "025_scm_1993.txt",
         "030_scm_1999.txt",
         "035_scm_2003.html",
