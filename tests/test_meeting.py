@@ -270,6 +270,11 @@ CHAIRS = (
             f"United States was held in Seoul, Korea, on November 3-4, 2031. {HEADS}",
             ("SCM", 63, dt.date(2031, 11, 4), "Seoul", []),
         ),
+        (  # another ordinal of the series is another meeting, in another city
+            "The 63rd ROK-U.S. Security Consultative Meeting (SCM) was held in Seoul on "
+            f"October 21, 2031, one year after the 62nd SCM met in Washington, D.C. {HEADS}",
+            ("SCM", 63, dt.date(2031, 10, 21), "Seoul", []),
+        ),
         (  # three days, "from ... to ..."
             "The Sixty-Third Annual Republic of Korea-United States Security Consultative "
             f"Meeting was held in Seoul from June 7 to 9, 2031. {HEADS}",

@@ -109,6 +109,9 @@ def _anchors(
     for series in dict.fromkeys(span.series for _, span in mentions):
         own = [(i, span) for i, span in mentions if span.series == series]
         numbered = [(i, span) for i, span in own if span.ordinal is not None]
+        # another ordinal of the series names another meeting ("one year after the 36th
+        # SCM met in Washington"), not the one reported
+        numbered = [(i, span) for i, span in numbered if span.ordinal == numbered[0][1].ordinal]
         if series != main and not numbered:
             own = [(i, span) for i, span in own if _reports_a_meeting(sentences[i], main)]
             if not own:
