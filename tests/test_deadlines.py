@@ -22,6 +22,7 @@ ORDINALS = {"SCM": 61, "MCM": 54}
     [
         ("to finish the study within the next two years", ("within the next two years", 2031)),
         ("to finish the study within the next 3 years", ("within the next 3 years", 2032)),
+        ("to keep the unit deployed through the end of 2030", ("through the end of 2030", 2030)),
         (  # a range of years: by its end
             "to withdraw the forces in phases within four to five years",
             ("within four to five years", 2034),
@@ -111,6 +112,7 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "the exercises conducted this year",
         "the agreement reached in January",  # a month before the meeting's, looked back on
         "decided in March to extend the mission",
+        "the Special Measures Agreement for 2030 through 2032",  # a period, named
         "that the ROK would reform its forces under the plan announced in March",  # a participle
     ],
 )

@@ -114,6 +114,9 @@ def _patterns(
             lambda m: None,
         ),
         (compiled(rf"\bby (?:{PARTS} |mid-)?(?:{SEASON} |{MONTH} )?\d{{4}}\b"), literal),
+        # a commitment kept up to a time ("in Iraq through the end of 2006"), not a
+        # period named by its years ("for 2002 through 2004")
+        (compiled(r"\bthrough the end of \d{4}\b"), literal),
         (compiled(rf"\b(?:by|on|before|no later than|not later than) {DATE}\b"), literal),
         (
             compiled(r"\b(?:by|within|during|in) (?:next|the coming) year\b|\bnext year\b"),
