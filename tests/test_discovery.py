@@ -627,6 +627,12 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
             },
             id="an owner after of, a treaty after its acronym, a slashed designation",
         ),
+        pytest.param(  # a concept acronym whose letters another name spells
+            "They noted the decisions of the International Olympic Committee (IOC) and the "
+            "progress toward the Initial Operational Capability (IOC) of the command.",
+            {"International Olympic Committee": "InternationalOrganization"},
+            id="a concept acronym spelled as a name",
+        ),
     ],
 )
 def test_names_read_whole(

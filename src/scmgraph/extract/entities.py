@@ -155,7 +155,7 @@ def build_catalogue(
             if is_qualifier(before, qualifiers):  # "US Space Forces Korea" keeps its "US"
                 words = [before, *words]
         name = " ".join(words)
-        if acronym in disc.concept_acronyms or acronym in series:
+        if (acronym is not None and disc.names_concept(acronym, words)) or acronym in series:
             return None
         if len(words) > 2 and words[0] in MONTHS and YEAR.match(words[1]):
             # "the April 2018 Panmunjom Declaration": a known entity, dated.
@@ -172,8 +172,8 @@ def build_catalogue(
                 None  # "United States-Republic of Korea Security Consultative Meeting": the series
             )
         initials = "".join(w[0] for w in words if w[0].isupper())
-        spelled_out = not any(w in disc.connectors for w in words)  # no "of" between them
-        if acronym is None and len(words) > 1 and spelled_out and initials in disc.concept_acronyms:
+        spelled_out = len(words) > 1 and not any(w in disc.connectors for w in words)  # no "of"
+        if acronym is None and spelled_out and disc.names_concept(initials, words):
             # "Full Operational Capability": spelled out, still a concept (FOC); the
             # "Security of Supply Arrangement" is a name whose capitals spell SSA too.
             return None

@@ -133,6 +133,17 @@ class Discovery:
     not_entities: frozenset[str]
     # word in a name -> {type its head gives -> type it becomes}: "Cyber ... Command"
     modifiers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # concept acronym -> what it stands for (lower case), where names share its letters
+    concept_expansions: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def names_concept(self, acronym: str, words: list[str]) -> bool:
+        """Whether ``words``, spelling ``acronym``, name a concept: a concept acronym,
+        unless the data says what it stands for and these words stand for something
+        else (the "International Olympic Committee (IOC)")."""
+        if acronym not in self.concept_acronyms:
+            return False
+        spelled = self.concept_expansions.get(acronym)
+        return spelled is None or " ".join(words).lower() in spelled
 
     @functools.cached_property
     def folded_head_nouns(self) -> dict[str, str]:
@@ -344,6 +355,10 @@ def load_registry(data_dir: Path | None = None) -> Registry:
             modifiers={
                 str(word): {str(k): str(v) for k, v in (change or {}).items()}
                 for word, change in (disc.get("modifiers") or {}).items()
+            },
+            concept_expansions={
+                str(acronym): frozenset(str(s).lower() for s in _tuple(spelled))
+                for acronym, spelled in (disc.get("concept_expansions") or {}).items()
             },
         ),
         files=tuple(sorted(paths.values())),
