@@ -114,6 +114,7 @@ def test_deadline_forms(text: str, expected: tuple[str, int | None]) -> None:
         "decided in March to extend the mission",
         "the Special Measures Agreement for 2030 through 2032",  # a period, named
         "that the ROK would reform its forces under the plan announced in March",  # a participle
+        "that the ROK will lead, in keeping with the understanding reached in Vienna in June",
     ],
 )
 def test_past_meetings_and_times_are_no_deadlines(text: str) -> None:

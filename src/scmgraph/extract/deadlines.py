@@ -40,9 +40,12 @@ AHEAD = r"(?:will|would|shall|plans? to|planned to|intends? to|aims? to|expects?
 THIS_YEAR = rf"\b{AHEAD}\b[^.;]*?\b(?P<when>this year)\b(?!['’]s)"
 # A month not after the meeting's, after such a word or a decision to act: the next
 # year's ("decided to hold the next SPI meeting in Washington, D.C., in January"), but
-# not after a participle ("the reform announced in March").
-MONTH_AHEAD = (  # an abbreviation's full stop ("D.C.,") does not end the clause
-    rf"\b(?:{AHEAD}|(?:agreed|decided) to)\b(?:[^.;]|\.(?!\s|$))*?"
+# not in a participle's phrase ("the reform announced in March", "the understanding
+# reached in Kuala Lumpur in June"). An abbreviation's full stop ("D.C.,") does not end
+# the clause.
+MONTH_AHEAD = (
+    rf"\b(?:{AHEAD}|(?:agreed|decided) to)\b"
+    r"(?:(?!\b[a-z]+ed (?:in|at|on)\b)(?:[^.;]|\.(?!\s|$)))*?"
     rf"\b(?<!ed )(?P<when>in {MONTH})\b(?!,? \d)"
 )
 SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # when each begins
