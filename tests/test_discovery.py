@@ -633,6 +633,12 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
             {"International Olympic Committee": "InternationalOrganization"},
             id="a concept acronym spelled as a name",
         ),
+        pytest.param(
+            "They noted the East Asia Strategy Report and the organization established in New "
+            "York in March 2029.",
+            {"East Asia Strategy Report": "Plan", "New York": "Place"},
+            id="a report, and a city the gazetteer names otherwise",
+        ),
     ],
 )
 def test_names_read_whole(
