@@ -438,6 +438,23 @@ def test_the_text_runs_on_over_a_page_break(
     assert_exact_map(doc)
 
 
+def test_a_lettered_sub_item_continues_its_paragraph_without_its_letter(tmp_path: Path) -> None:
+    text = (
+        "<html><body><p>1. The 61st SCM was held in Seoul on October 20, 2029.</p>\n"
+        "<p>2. Both Ministers assessed the exercises.</p>\n"
+        "<p>a. They noted that the drill had succeeded.</p>\n"
+        "<p>(b) They agreed to hold it every summer.</p>\n"
+        "<p>3. They met again.</p></body></html>\n"
+    )
+    doc = read(tmp_path, "lettered.html", text)
+    assert texts(doc, 2) == [
+        "Both Ministers assessed the exercises.",
+        "They noted that the drill had succeeded.",
+        "They agreed to hold it every summer.",
+    ]
+    assert_exact_map(doc)
+
+
 # --- numbering styles and numbers set apart -------------------------------------------------
 
 NUMBERED = [
