@@ -23,6 +23,8 @@ ORDINALS = {"SCM": 61, "MCM": 54}
         ("to finish the study within the next two years", ("within the next two years", 2031)),
         ("to finish the study within the next 3 years", ("within the next 3 years", 2032)),
         ("to keep the unit deployed through the end of 2030", ("through the end of 2030", 2030)),
+        ("to settle the fees before the end of January", ("before the end of January", 2030)),
+        ("to finish the review by the end of December", ("by the end of December", 2029)),
         (  # a range of years: by its end
             "to withdraw the forces in phases within four to five years",
             ("within four to five years", 2034),

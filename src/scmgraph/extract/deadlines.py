@@ -104,6 +104,10 @@ def _patterns(
     return [
         (compiled(r"\b(?:by|before) the end of (?:the|this) year\b"), lambda m: year),
         (compiled(r"\b(?:by|before) the end of next year\b"), lambda m: year + 1),
+        (  # the end of a month: this year's if it is still to come, else the next one's
+            compiled(rf"\b(?:by|before) the end of {MONTH}\b(?!,? \d)"),
+            lambda m: year if MONTHS[m.group().split()[-1].lower()] > meeting.month else year + 1,
+        ),
         (
             compiled(
                 rf"\b(?:within|over) (?:the )?(?:(?:next|coming) )?"
