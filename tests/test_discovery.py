@@ -634,8 +634,8 @@ def test_places_in_their_older_romanizations(tmp_path: Path, registry: Registry)
             id="a concept acronym spelled as a name",
         ),
         pytest.param(
-            "They noted the East Asia Strategy Report and the organization established in New "
-            "York in March 2029.",
+            "They noted the East Asia Strategy Report and the new organization established in "
+            "New York in March 2029.",
             {"East Asia Strategy Report": "Plan", "New York": "Place"},
             id="a report, and a city the gazetteer names otherwise",
         ),

@@ -380,8 +380,8 @@ def _add_unheaded(
             for part in split_at_places(words, rules, lambda w: head_type(w, registry)):
                 for chunk in split_at_connectors(part, registry.discovery.connectors):
                     for place in _joined_places(chunk, rules):
-                        kind = place_type(place, rules)
-                        if kind and acceptable(place):
+                        kind = place_type(place, rules)  # "New York" though "new" is a word
+                        if kind and acceptable(place, len(place) > 1):
                             name = " ".join(place)
                             add(Entity(slugify(name), name, kind), (name,), None)
 
