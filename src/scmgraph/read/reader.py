@@ -45,8 +45,6 @@ _ACCEPTED = ", ".join(MEDIA_TYPES)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTENT = re.compile(r"[^\s\ufeff](?:.*[^\s\ufeff])?")  # a line without its edges
 _WORD = re.compile(r"\S+")
-# "a.", "a)", "(a)": the marker of a lettered sub-item that continues a paragraph
-_SUB_ITEM = re.compile(r"\(?[a-z]\)|[a-z]\.")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # communiqués are tens of kilobytes; refuse what cannot be one
 
 
@@ -300,12 +298,8 @@ def _paragraph(
     for block in blocks:
         if chars and not _RUNS_ON.search("".join(chars[-4:])):
             cuts.add(len(chars) + 1)
-        marker = bool(chars)  # a later block may open with a lettered sub-item's "a."
         for line in block:
             for word in _WORD.finditer(view.text, line.start, line.end):
-                if marker and _SUB_ITEM.fullmatch(word.group()):
-                    continue
-                marker = False
                 if chars:
                     chars.append(" ")
                     where.append(-1)
