@@ -37,6 +37,7 @@ from scmgraph.extract.names import (
     bare_word,
     clean_name,
     head_type,
+    heads_after,
     is_qualifier,
     noun_type,
     numbered_lists,
@@ -145,8 +146,8 @@ def build_catalogue(
         raw = without_owner(
             trim(without_date(words, disc.connectors), disc.connectors), rules, qualifiers
         )
-        if acronym and after[:1].isupper() and noun_type(after, registry):
-            raw = [*raw, after]  # "Wartime Host Nation Support (WHNS) Agreement"
+        if acronym and heads_after(after, registry):
+            raw = [*raw, after]
         words = clean_name(raw, registry, qualifiers)
         while len(words) > 2 and words[-1] in rules.trailing:  # "Eighth Army Headquarters"
             words = words[:-1]
@@ -203,9 +204,7 @@ def build_catalogue(
     definitions = [d for s in sentences for d in acronym_definitions(s.text)]
     series_names = {" ".join(words) for acronym, words, _ in definitions if acronym in series}
     # "Intermediate-Range Nuclear Forces (INF) Treaty": the words are the treaty's alone
-    extended = {
-        " ".join(w) for _, w, a in definitions if a[:1].isupper() and noun_type(a, registry)
-    }
+    extended = {" ".join(w) for _, w, a in definitions if heads_after(a, registry)}
     defined = frozenset(" ".join(words) for _, words, _ in definitions)
     for acronym, words, after in definitions:
         discovered(words, acronym, after)

@@ -100,6 +100,12 @@ def noun_type(word: str, registry: Registry) -> str | None:
     return None
 
 
+def heads_after(word: str, registry: Registry) -> bool:
+    """Whether the word after a defined acronym is a capitalised head noun that ends
+    the name: "Wartime Host Nation Support (WHNS) Agreement"."""
+    return word[:1].isupper() and noun_type(word, registry) is not None
+
+
 def head_type(words: list[str], registry: Registry) -> str | None:
     """The entity type named by the head noun.
 
